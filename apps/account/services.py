@@ -1,0 +1,103 @@
+"""Account commands (spec/10 §4): register a superuser with a new tenant, add a user, password login."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import string
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.core import auth, tenancy
+from apps.core.errors import AuthenticationError, DuplicateKeyError, KugelposError
+
+from .models import User
+from .selectors import user_get
+
+logger = logging.getLogger(__name__)
+
+LOGIN_FAILED = "Incorrect username, password or tenant_id"
+_MAX_ID_ATTEMPTS = 200
+# Run a hash even when the user is unknown, so response time does not reveal which usernames exist.
+_DUMMY_HASH = None
+
+
+def generate_tenant_id() -> str:
+    """One upper-case letter and four digits (``K4821``)."""
+    return secrets.choice(string.ascii_uppercase) + str(1000 + secrets.randbelow(9000))
+
+
+def _create_tenant(requested_id: str | None) -> tenancy.Tenant:
+    """Register the requested id if free; a taken or absent id silently becomes a fresh generated one."""
+    candidate = requested_id
+    for _ in range(_MAX_ID_ATTEMPTS):
+        if candidate is None or tenancy.tenant_id_taken(candidate):
+            candidate = generate_tenant_id()
+            continue
+        try:
+            with transaction.atomic():
+                return tenancy.tenant_create(tenant_id=candidate)
+        except IntegrityError:  # taken concurrently
+            candidate = None
+    raise KugelposError("Could not allocate a tenant id", code="500002", status=400)
+
+
+def account_register_superuser(*, username: str, password: str, tenant_id: str | None) -> User:
+    """Create a tenant (registry row and schema) and its first superuser, in one transaction."""
+    with transaction.atomic():
+        tenant = _create_tenant(tenant_id)
+        with tenancy.tenant_context(tenant.tenant_id):
+            user = User.objects.create_user(
+                username, password, tenant_id=tenant.tenant_id, is_superuser=True, is_staff=True
+            )
+    return user
+
+
+def account_authorize_superuser(*, credential: auth.Credential) -> User:
+    """The caller of a superuser-only endpoint, looked up in its tenant's schema (spec/10 §4.2)."""
+    caller = user_get(username=credential.claims.get("sub", "")) if credential.kind == "user" else None
+    if caller is None or caller.tenant_id != credential.tenant_id:
+        raise AuthenticationError("Could not validate credentials")
+    if not caller.is_superuser or not caller.is_active:
+        raise AuthenticationError("You are not authorized to perform this action")
+    return caller
+
+
+def account_register_user(*, credential: auth.Credential, username: str, password: str) -> User:
+    """A superuser adds a (non-superuser) user to its own tenant; a taken username is 400 ``500005``."""
+    account_authorize_superuser(credential=credential)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username, password, tenant_id=credential.tenant_id)
+    except IntegrityError:
+        raise DuplicateKeyError(f"User already exists: {username}") from None
+
+
+def _spend_a_hash(password: str) -> None:
+    """Hash once when there is no user, so response time does not tell which usernames exist."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = make_password(secrets.token_urlsafe(16))
+    check_password(password, _DUMMY_HASH)
+
+
+def account_login(*, username: str, password: str, tenant_id: str | None) -> str:
+    """Verify a password login and return the user JWT (spec/10 §4.3); every failure is the same 401."""
+    tenant = tenancy.tenant_get(tenant_id) if tenant_id else None
+    if tenant is None:
+        _spend_a_hash(password)
+        raise AuthenticationError(LOGIN_FAILED, headers={"WWW-Authenticate": "Bearer"})
+    with tenancy.tenant_context(tenant.tenant_id):
+        user = user_get(username=username)
+        if user is None:
+            _spend_a_hash(password)
+        if user is None or not user.is_active or not user.check_password(password):
+            raise AuthenticationError(LOGIN_FAILED, headers={"WWW-Authenticate": "Bearer"})
+        try:
+            with transaction.atomic():
+                User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        except Exception:  # noqa: BLE001 - spec/10 §4.3: a failure to record last_login is ignored
+            logger.warning("could not record last_login for a user of tenant %s", tenant.tenant_id)
+    return auth.user_token(username=user.username, tenant_id=tenant.tenant_id, is_superuser=user.is_superuser)

@@ -1,0 +1,55 @@
+"""Serializer base: camelCase output for declared fields, snake_case or camelCase input (spec/00 §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from apps.core.casing import accept_both_cases, camelize
+
+
+class CamelCaseSerializer(serializers.Serializer):
+    """Declared fields go out as camelCase; input accepts both spellings. Nested free-form dicts are untouched."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            data = accept_both_cases(data, self.fields.keys())
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        representation = super().to_representation(instance)
+        return {camelize(key): value for key, value in representation.items()}
+
+
+class SnakeCaseSerializer(serializers.Serializer):
+    """Plain (non-aliased) models: snake_case in and out (token bodies, delivery-status, event payloads)."""
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers and booleans, as Kugelpos' pydantic models do."""
+
+    default_error_messages = {"invalid": "Input should be a valid string"}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount: any JSON number in, ``Decimal`` inside, a JSON number (float) out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("coerce_to_string", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return None if value is None else float(value)

@@ -1,0 +1,172 @@
+"""Base view for every API endpoint, plus the root, health and per-service tenant-init endpoints.
+
+``KugelposViewSet`` fixes the check order of spec/00 §2.4 for all apps: authentication (401) -> request
+validation (422) -> path tenant vs credential tenant (400) -> business rules; and it enters the credential's
+tenant schema, so a handler only ever sees its caller's tenant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSet
+
+from apps.core import tenancy
+from apps.core.api.authentication import JWTAuthentication
+from apps.core.api.renderers import EnvelopeResponse
+from apps.core.api.serializers import CamelCaseSerializer
+from apps.core.auth import Credential
+from apps.core.errors import HttpError, KugelposError, NotFoundError, TenantMismatchError
+from apps.core.health import health_report
+from apps.core.paging import Paging, parse_paging
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+class KugelposViewSet(ViewSet):
+    """Thin adapter base: parse, call one service or selector, render.
+
+    Subclasses set ``authentication_classes`` and, per action, ``input_serializers = {"create": Serializer}``.
+    """
+
+    permission_classes = [AllowAny]
+    input_serializers: dict[str, type[serializers.Serializer]] = {}
+    requires_tenant = True
+    path_tenant_kwarg = "tenant_id"
+
+    # --- request lifecycle -------------------------------------------------------------------------------
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
+        credential: Credential | None = request.user
+        request.tenant = None
+        if credential is not None and credential.tenant_id:
+            request.tenant = tenancy.tenant_get(credential.tenant_id)
+            if request.tenant is not None:
+                tenancy.activate(request.tenant)
+        path_tenant = kwargs.get(self.path_tenant_kwarg)
+        if credential is not None and path_tenant is not None and path_tenant != credential.tenant_id:
+            self._validated = self._validate_input(request)  # a bad body is reported before the mismatch
+            raise self.tenant_mismatch(path_tenant, credential.tenant_id)
+        if self.requires_tenant and credential is not None and request.tenant is None:
+            raise NotFoundError(f"Tenant not found: {credential.tenant_id}")
+
+    def tenant_mismatch(self, path_tenant: str, credential_tenant: str) -> KugelposError:
+        return TenantMismatchError(path_tenant, credential_tenant)
+
+    # --- input -------------------------------------------------------------------------------------------
+    def get_input_serializer_class(self) -> type[serializers.Serializer] | None:
+        return self.input_serializers.get(getattr(self, "action", None) or "")
+
+    def _validate_input(self, request: Request) -> dict | None:
+        serializer_class = self.get_input_serializer_class()
+        if serializer_class is None or request.method not in BODY_METHODS:
+            return None
+        serializer = serializer_class(data=self.body_data(request))
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def body_data(self, request: Request) -> Any:
+        data = request.data
+        return {} if data is None else data
+
+    def validated_body(self) -> dict:
+        """The validated input of this action (validated once; camelCase or snake_case keys accepted)."""
+        if getattr(self, "_validated", None) is None:
+            self._validated = self._validate_input(self.request)
+        return self._validated if self._validated is not None else {}
+
+    def paging(self, **options: Any) -> Paging:
+        return parse_paging(self.request.query_params, **options)
+
+    @property
+    def credential(self) -> Credential:
+        return self.request.user
+
+    # --- output ------------------------------------------------------------------------------------------
+    def respond(
+        self,
+        data: Any,
+        *,
+        message: str,
+        operation: str | None,
+        status: int = 200,
+        metadata: dict | None = None,
+        headers: dict | None = None,
+    ) -> EnvelopeResponse:
+        return EnvelopeResponse(
+            data, message=message, operation=operation, status=status, metadata=metadata, headers=headers
+        )
+
+
+class ServiceRootView(APIView):
+    """``GET /{prefix}/``: a bare welcome message (typos are on the wire)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    service = ""
+    messages = {
+        "account": "Welcome to Kugel-POS Auth API. supoorted version: v1",
+        "terminal": "Welcome to Kugel-POS Terminal API. supoorted version: v1",
+        "master-data": "Welcome to Kugel-POS Master-data Service API. supoorted version: v1",
+        "cart": "Welcome to Kugel-POS Cart API. supoorted version: v1",
+        "report": "Welcome to Kugel-POS Report API. supoorted version: v1",
+        "journal": "Welcome to Kugel-POS Journal API. supoorted version: v1",
+        "stock": "Welcome to Kugel-POS Stock API. supported version: v1",
+    }
+
+    def get(self, request: Request) -> Response:
+        return Response({"message": self.messages[self.service]})
+
+
+class ServiceHealthView(APIView):
+    """``GET /{prefix}/health``: always 200 (spec/00 §7); ``GET /health`` for the whole system: 503 when unhealthy."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    service = "all"
+
+    def get(self, request: Request) -> Response:
+        connection.set_schema_to_public()
+        report = health_report(self.service)
+        status = 200 if self.service != "all" or report["status"] == "healthy" else 503
+        return Response(report, status=status)
+
+
+class TenantInitSerializer(CamelCaseSerializer):
+    tenant_id = serializers.CharField()
+
+
+class TenantInitViewSet(KugelposViewSet):
+    """Per-service ``POST /{prefix}/api/v1/tenants`` (spec/00 §6.3): ensure the tenant's schema; 201 every time."""
+
+    authentication_classes = [JWTAuthentication]
+    input_serializers = {"create": TenantInitSerializer}
+    requires_tenant = False
+
+    def create(self, request: Request) -> EnvelopeResponse:
+        tenant_id = self.validated_body()["tenant_id"]
+        credential_tenant = self.credential.tenant_id
+        if tenant_id != credential_tenant:
+            raise HttpError(
+                400,
+                "Tenant ID in request does not match the tenant ID in the URL : "
+                f"req.tenant_id->{tenant_id}, tenant_id->{credential_tenant}",
+            )
+        if not tenancy.is_valid_tenant_id(tenant_id):
+            raise HttpError(500, f"Error creating tenant: {tenant_id}")
+        try:
+            tenancy.tenant_ensure(tenant_id=tenant_id)
+        except Exception as exc:  # noqa: BLE001 - spec: any setup failure is a 500 with code 100000
+            raise HttpError(500, f"Error creating tenant: {tenant_id}") from exc
+        return self.respond(
+            {"tenantId": tenant_id},
+            message=f"Creating tenant has completed: {tenant_id}",
+            operation="create_tenant",
+            status=201,
+        )

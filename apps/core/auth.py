@@ -1,0 +1,114 @@
+"""Credentials (spec/00 §4): JWTs, the terminal API key, and who the caller is.
+
+``Credential`` is what every authenticated request carries; the DRF authentication classes in ``apps.core.api``
+build it with the resolution rules of spec/00 §4.6.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+
+import jwt
+from django.conf import settings
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from .models import ApiKeyIndex
+
+ALGORITHM = "HS256"
+CredentialKind = Literal["user", "terminal", "service", "api_key", "notify"]
+
+
+@dataclass(frozen=True)
+class Credential:
+    kind: CredentialKind
+    tenant_id: str
+    claims: dict[str, Any] = field(default_factory=dict)
+    terminal_id: str | None = None
+
+    @property
+    def username(self) -> str | None:
+        return self.claims.get("sub") if self.kind in ("user", "service") else None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.kind in ("terminal", "api_key")
+
+    # DRF and Django treat request.user as the authenticated principal.
+    is_authenticated = True
+    is_anonymous = False
+
+
+def encode_jwt(claims: dict[str, Any]) -> str:
+    return jwt.encode(claims, settings.SECRET_KEY, algorithm=ALGORITHM)
+
+
+def decode_jwt(token: str) -> dict[str, Any] | None:
+    """Claims of a token signed with our key and not expired, else None."""
+    try:
+        claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM], options={"require": ["exp"]})
+    except jwt.PyJWTError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def user_token(*, username: str, tenant_id: str, is_superuser: bool) -> str:
+    """User JWT (spec/10 §3.1): exactly ``sub``, ``tenant_id``, ``is_superuser``, ``exp``."""
+    expires = datetime.now(timezone.utc) + timedelta(minutes=settings.TOKEN_EXPIRE_MINUTES)
+    return encode_jwt({"sub": username, "tenant_id": tenant_id, "is_superuser": is_superuser, "exp": expires})
+
+
+def service_token(*, service: str, tenant_id: str) -> str:
+    """Internal service JWT (spec/00 §4.5), 5 minutes."""
+    expires = datetime.now(timezone.utc) + timedelta(minutes=5)
+    return encode_jwt(
+        {
+            "sub": f"service:{service}",
+            "tenant_id": tenant_id,
+            "service": service,
+            "is_service_account": True,
+            "is_superuser": False,
+            "exp": expires,
+        }
+    )
+
+
+def credential_from_jwt(token: str) -> Credential | None:
+    """Terminal JWT first, then user/service JWT (spec/00 §4.6 step 1)."""
+    claims = decode_jwt(token)
+    if not claims or not isinstance(claims.get("tenant_id"), str):
+        return None
+    if claims.get("token_type") == "terminal":
+        return Credential("terminal", claims["tenant_id"], claims, terminal_id=claims.get("terminal_id"))
+    if not claims.get("sub"):
+        return None
+    kind: CredentialKind = "service" if claims.get("is_service_account") is True else "user"
+    return Credential(kind, claims["tenant_id"], claims)
+
+
+def api_key_hash(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+def tenant_of_terminal_id(terminal_id: str) -> str:
+    return terminal_id.split("-", 1)[0]
+
+
+def credential_from_api_key(api_key: str, terminal_id: str) -> Credential | None:
+    """The terminal credential when ``api_key`` belongs to ``terminal_id`` (spec/00 §4.3), else None."""
+    with schema_context(get_public_schema_name()):
+        entry = ApiKeyIndex.objects.filter(key_hash=api_key_hash(api_key)).only("tenant_id", "terminal_id").first()
+    if entry is None or entry.terminal_id != terminal_id or entry.tenant_id != tenant_of_terminal_id(terminal_id):
+        return None
+    return Credential("api_key", entry.tenant_id, {}, terminal_id=terminal_id)
+
+
+def find_terminal_by_api_key(api_key: str) -> Credential | None:
+    """Scan form (no terminal id given): the terminal whose key this is, across all tenants."""
+    with schema_context(get_public_schema_name()):
+        entry = ApiKeyIndex.objects.filter(key_hash=api_key_hash(api_key)).only("tenant_id", "terminal_id").first()
+    if entry is None:
+        return None
+    return Credential("api_key", entry.tenant_id, {}, terminal_id=entry.terminal_id)

@@ -1,0 +1,102 @@
+"""Paging and sorting query parameters and list metadata (spec/00 §2.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RequestValidationError
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    page: int
+    sort: tuple[tuple[str, int], ...]
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def sort_text(self) -> str | None:
+        """Echo form ``"field:dir, field:dir"``."""
+        if not self.sort:
+            return None
+        return ", ".join(f"{name}:{direction}" for name, direction in self.sort)
+
+    def order_by(self) -> list[str]:
+        return [("-" if direction == -1 else "") + name for name, direction in self.sort]
+
+
+def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise RequestValidationError(
+            [(("query", name), "Input should be a valid integer, unable to parse string as an integer")]
+        ) from None
+
+
+def parse_sort(raw: str | None, *, default: str = "", fields: Collection[str] | None = None) -> tuple:
+    """``"item_code:1,created_at:-1"`` -> ``(("item_code", 1), ("created_at", -1))``; malformed -> 422."""
+    text = raw if raw not in (None, "") else default
+    if not text:
+        return ()
+    result = []
+    for part in text.split(","):
+        name, sep, direction = part.strip().partition(":")
+        name = name.strip()
+        if not sep or not name or direction.strip() not in ("1", "-1"):
+            raise RequestValidationError([(("query", "sort"), f"Invalid sort specification: {part.strip()!r}")])
+        if fields is not None and name not in fields:
+            raise RequestValidationError([(("query", "sort"), f"Unknown sort field: {name}")])
+        result.append((name, int(direction.strip())))
+    return tuple(result)
+
+
+def parse_paging(
+    params: Mapping[str, str],
+    *,
+    default_limit: int = 100,
+    default_sort: str = "",
+    sort_fields: Collection[str] | None = None,
+    min_limit: int = 0,
+    max_limit: int | None = None,
+) -> Paging:
+    limit = _int_param(params, "limit", default_limit)
+    page = _int_param(params, "page", 1)
+    errors = []
+    if limit < min_limit or (max_limit is not None and limit > max_limit):
+        bound = f" and at most {max_limit}" if max_limit is not None else ""
+        errors.append((("query", "limit"), f"Input should be at least {min_limit}{bound}"))
+    if page < 1:
+        errors.append((("query", "page"), "Input should be greater than or equal to 1"))
+    if errors:
+        raise RequestValidationError(errors)
+    return Paging(limit=limit, page=page, sort=parse_sort(params.get("sort"), default=default_sort, fields=sort_fields))
+
+
+def paginate(queryset, paging: Paging) -> tuple[list, int]:
+    """Rows of the requested page (``limit 0`` = all) and the total before paging."""
+    total = queryset.count()
+    if paging.sort:
+        queryset = queryset.order_by(*paging.order_by())
+    rows = queryset[paging.offset :] if paging.limit == 0 else queryset[paging.offset : paging.offset + paging.limit]
+    return list(rows), total
+
+
+def page_metadata(
+    total: int, paging: Paging, *, echo_sort: bool = True, filter: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Exactly the five keys of spec/00 §2.3."""
+    return {
+        "total": total,
+        "page": paging.page,
+        "limit": paging.limit,
+        "sort": paging.sort_text() if echo_sort else None,
+        "filter": filter,
+    }

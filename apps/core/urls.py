@@ -1,0 +1,33 @@
+"""URL helpers: Kugelpos paths with ``{param}`` placeholders, an optional trailing slash, per-service mounts."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import URLPattern, URLResolver, include, re_path
+
+from apps.core.api.views import ServiceHealthView, ServiceRootView, TenantInitViewSet
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def api_path(pattern: str, view, name: str | None = None) -> URLPattern:
+    """``api_path("api/v1/tenants/{tenant_id}/items", view)``: named groups, ``/`` optional at the end."""
+    regex = _PLACEHOLDER.sub(lambda match: f"(?P<{match.group(1)}>[^/]+)", pattern.strip("/"))
+    return re_path(rf"^{regex}/?$", view, name=name)
+
+
+def service_urlpatterns(
+    service: str, api_patterns: list, *, tenant_init: bool = True
+) -> list[URLPattern | URLResolver]:
+    """Root, health and API routes of one Kugelpos service under ``/{service}``."""
+    patterns: list = [
+        api_path("", ServiceRootView.as_view(service=service), name=f"{service}-root"),
+        api_path("health", ServiceHealthView.as_view(service=service), name=f"{service}-health"),
+    ]
+    if tenant_init:
+        patterns.append(
+            api_path("api/v1/tenants", TenantInitViewSet.as_view({"post": "create"}), name=f"{service}-tenants")
+        )
+    patterns.extend(api_patterns)
+    return [re_path(rf"^{re.escape(service)}/?", include(patterns))]

@@ -1,0 +1,194 @@
+"""Settings, read from the environment (django-environ). Defaults are safe for development only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+
+DEBUG = env.bool("DEBUG", default=False)
+DEV_SECRET_KEY = "test-secret-key-for-development-only"
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+if SECRET_KEY == DEV_SECRET_KEY and env.bool("PRODUCTION", default=False):
+    raise RuntimeError("SECRET_KEY must be set in production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
+
+# --- applications -----------------------------------------------------------------------------------------
+# Public schema: the tenant registry and what must be found before a tenant is known.
+SHARED_APPS = [
+    "django_tenants",
+    "apps.core",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+]
+# Every tenant schema: everything a tenant owns.
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.admin",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "apps.account",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "core.Tenant"
+TENANT_DOMAIN_MODEL = "core.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New tenants are cloned from a migrated template schema instead of replaying every migration.
+TENANT_BASE_SCHEMA = "tenant_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+AUTH_USER_MODEL = "account.User"
+
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    "apps.core.middleware.TenantContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kugelpos.urls"
+WSGI_APPLICATION = "kugelpos.wsgi.application"
+ASGI_APPLICATION = "kugelpos.asgi.application"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.tenant",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/kugelpos")}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_kugelpos")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- redis, celery, channels ------------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def _broker_url(redis_url: str) -> str:
+    # kombu spells a unix-socket Redis "redis+socket://"; redis-py spells it "unix://".
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url[len("unix://") :]
+    return redis_url
+
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_broker_url(REDIS_URL))
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
+}
+
+# --- i18n / time ------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+APP_TIMEZONE = env.str("APP_TIMEZONE", default=env.str("TIMEZONE", default="Asia/Tokyo"))
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- auth -------------------------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    # spec/10 §4: bcrypt, cost 12 (Django's bcrypt hasher pre-hashes with SHA-256 so long passwords count).
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+LOGIN_URL = "admin:login"
+
+# --- Kugelpos settings (spec/00 §12) ----------------------------------------------------------------------
+TOKEN_EXPIRE_MINUTES = env.int("TOKEN_EXPIRE_MINUTES", default=30)
+TERMINAL_TOKEN_EXPIRE_HOURS = env.int("TERMINAL_TOKEN_EXPIRE_HOURS", default=24)
+PUBSUB_NOTIFY_API_KEY = env.str("PUBSUB_NOTIFY_API_KEY", default="dev-pubsub-notify-api-key")
+ERROR_MESSAGE_LANGUAGE = env.str("ERROR_MESSAGE_LANGUAGE", default="ja")
+ROUND_METHOD_FOR_DISCOUNT = env.str("ROUND_METHOD_FOR_DISCOUNT", default="Round")
+RECEIPT_NO_START_VALUE = env.int("RECEIPT_NO_START_VALUE", default=111111)
+RECEIPT_NO_END_VALUE = env.int("RECEIPT_NO_END_VALUE", default=999999)
+UNDELIVERED_CHECK_INTERVAL_IN_MINUTES = env.int("UNDELIVERED_CHECK_INTERVAL_IN_MINUTES", default=5)
+UNDELIVERED_CHECK_PERIOD_IN_HOURS = env.int("UNDELIVERED_CHECK_PERIOD_IN_HOURS", default=24)
+UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES = env.int("UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES", default=15)
+SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+
+# --- REST framework ---------------------------------------------------------------------------------------
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = True
+CORS_EXPOSE_HEADERS = ["X-New-Token"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.KugelposJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "apps.core.api.exceptions.kugelpos_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kugelpos-compatible POS API",
+    "DESCRIPTION": "Account, terminal, master data, cart, report, journal and stock APIs under one server.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,13 @@
+"""Pages of one tenant, served under ``/t/<tenant_id>/`` (see ``apps.core.middleware``)."""
+
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+]
+
+handler404 = "apps.core.api.exceptions.not_found_view"
+handler500 = "apps.core.api.exceptions.server_error_view"
