@@ -111,7 +111,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {}  # filled below, once the Kugelpos settings are read
 
 CHANNEL_LAYERS = {
     "default": {
@@ -156,6 +156,11 @@ UNDELIVERED_CHECK_INTERVAL_IN_MINUTES = env.int("UNDELIVERED_CHECK_INTERVAL_IN_M
 UNDELIVERED_CHECK_PERIOD_IN_HOURS = env.int("UNDELIVERED_CHECK_PERIOD_IN_HOURS", default=24)
 UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES = env.int("UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES", default=15)
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+
+CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
+    "task": "core.redeliver_undelivered",
+    "schedule": UNDELIVERED_CHECK_INTERVAL_IN_MINUTES * 60,
+}
 
 # --- REST framework ---------------------------------------------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = True

@@ -51,3 +51,80 @@ class ApiKeyIndex(models.Model):
 
     def __str__(self) -> str:
         return self.terminal_id
+
+
+class EventRecord(models.Model):
+    """Outbox row and delivery record of one published log (spec/00 §10.6), shared by all tenants.
+
+    Written in the producer's transaction, next to the log itself; delivered after commit by a Celery task.
+    """
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published"
+        DELIVERED = "delivered"
+        PARTIALLY_DELIVERED = "partially_delivered"
+        FAILED = "failed"
+
+    event_id = models.CharField(max_length=36, unique=True)
+    event_type = models.CharField(max_length=32)  # tranlog | cashlog | opencloselog
+    topic = models.CharField(max_length=64)
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100, null=True, blank=True)
+    terminal_no = models.IntegerField(null=True, blank=True)
+    business_date = models.CharField(max_length=8, null=True, blank=True)
+    open_counter = models.IntegerField(null=True, blank=True)
+    transaction_no = models.IntegerField(null=True, blank=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.PUBLISHED)
+    last_error = models.TextField(null=True, blank=True)
+    published_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="core_event_undelivered_idx"),
+            models.Index(fields=["tenant_id", "store_code", "terminal_no"], name="core_event_terminal_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"
+
+
+class EventDelivery(models.Model):
+    """One consumer's delivery state of one event."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RECEIVED = "received"
+        FAILED = "failed"
+
+    record = models.ForeignKey(EventRecord, on_delete=models.CASCADE, related_name="deliveries")
+    service_name = models.CharField(max_length=32)
+    status = models.CharField(max_length=32, default=Status.PENDING)
+    received_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "service_name"], name="core_eventdelivery_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_name}: {self.status}"
+
+
+class ConsumedEvent(models.Model):
+    """Processed marker: written in the same transaction as a consumer's work, so a log counts once."""
+
+    consumer = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=36)
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "event_id"], name="core_consumedevent_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} {self.event_id}"

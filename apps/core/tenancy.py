@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
@@ -77,7 +78,10 @@ def tenant_create(*, tenant_id: str, name: str = "") -> Tenant:
     _template_ready()
     with transaction.atomic():
         tenant = Tenant(tenant_id=tenant_id, schema_name=schema_name_for(tenant_id), name=name)
-        tenant.save(verbosity=0)
+        try:
+            tenant.save(verbosity=0)
+        except ValidationError as exc:  # django-tenants' own case-insensitive schema clash check
+            raise IntegrityError(str(exc)) from exc
     connection.set_schema_to_public()
     return tenant
 
@@ -87,8 +91,6 @@ def tenant_ensure(*, tenant_id: str) -> Tenant:
     tenant = tenant_get(tenant_id)
     if tenant is not None:
         return tenant
-    from django.db import IntegrityError
-
     try:
         return tenant_create(tenant_id=tenant_id)
     except IntegrityError:

@@ -1,6 +1,6 @@
 """The one exception handler: every failure becomes the Kugelpos error envelope (spec/00 §2.4).
 
-It always rolls the transaction back. An unexpected exception is logged with a request id and answered with the
+Nothing half-written survives: the failing service's transaction has rolled back. An unexpected exception is logged with a request id and answered with the
 generic 500 envelope; no internals reach the client.
 """
 
@@ -11,10 +11,10 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from apps.core.casing import camelize
 from apps.core.errors import HttpError, KugelposError, RequestValidationError, message_for
@@ -132,8 +132,9 @@ def to_response(exc: BaseException) -> Response:
 
 
 def kugelpos_exception_handler(exc: BaseException, context: dict) -> Response:
-    if transaction.get_connection().in_atomic_block:
-        transaction.set_rollback(True)
+    # Services own their transactions, which roll back as the error leaves them; a request-wide atomic block
+    # (ATOMIC_REQUESTS) is marked for rollback too, as DRF does.
+    set_rollback()
     return to_response(exc)
 
 

@@ -1,0 +1,248 @@
+"""Inter-app events: outbox, fan-out to consumers, delivery tracking and redelivery (spec/00 §10, DESIGN "Events").
+
+1. A producer calls ``event_publish`` inside its own transaction: the delivery record (with every consumer
+   ``pending``) is written next to the log, and delivery is enqueued only after commit.
+2. The Celery task ``deliver_event`` calls ``event_deliver``: each consumer not yet ``received`` runs in its own
+   transaction, together with its processed marker, so a log delivered twice is counted once.
+3. ``event_redeliver_undelivered`` (Celery beat) re-sends what is still undelivered after the grace period.
+Enqueueing goes through a circuit breaker: a broker outage never fails the producing request.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pybreaker
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import tenancy
+from .models import ConsumedEvent, EventDelivery, EventRecord
+
+logger = logging.getLogger(__name__)
+
+TOPICS = {"tranlog": "topic-tranlog", "cashlog": "topic-cashlog", "opencloselog": "topic-opencloselog"}
+CONSUMERS: dict[str, tuple[str, ...]] = {
+    "tranlog": ("report", "journal", "stock"),
+    "cashlog": ("report", "journal"),
+    "opencloselog": ("report", "journal"),
+}
+
+ConsumerHandler = Callable[[dict[str, Any]], None]
+_HANDLERS: dict[tuple[str, str], ConsumerHandler] = {}
+
+broker_breaker = pybreaker.CircuitBreaker(fail_max=3, reset_timeout=60, name="broker")
+
+
+class EventNotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class EventKeys:
+    """Support-query keys of a delivery record (taken from the payload by ``event_publish``)."""
+
+    tenant_id: str
+    store_code: str | None = None
+    terminal_no: int | None = None
+    business_date: str | None = None
+    open_counter: int | None = None
+    transaction_no: int | None = None
+
+
+def register_consumer(*, service: str, event_type: str, handler: ConsumerHandler) -> None:
+    """Register ``handler(payload)`` for one consumer service and event type (from ``AppConfig.ready``).
+
+    The handler runs in the payload's tenant schema inside a transaction that also records the processed marker.
+    """
+    _HANDLERS[(service, event_type)] = handler
+
+
+def consumer_handler(service: str, event_type: str) -> ConsumerHandler | None:
+    return _HANDLERS.get((service, event_type))
+
+
+# --- publishing ---------------------------------------------------------------------------------------------
+def event_publish(*, event_type: str, payload: dict[str, Any]) -> EventRecord:
+    """Write the delivery record of a log in the caller's transaction; enqueue delivery once it commits.
+
+    ``payload`` is the log as snake_case JSON-safe data; ``event_id`` is added here (and returned in the record).
+    """
+    now = timezone.now()
+    payload = {**payload, "event_id": payload.get("event_id") or str(uuid.uuid4())}
+    record = EventRecord.objects.create(
+        event_id=payload["event_id"],
+        event_type=event_type,
+        topic=TOPICS[event_type],
+        tenant_id=payload["tenant_id"],
+        store_code=payload.get("store_code"),
+        terminal_no=payload.get("terminal_no"),
+        business_date=payload.get("business_date"),
+        open_counter=payload.get("open_counter"),
+        transaction_no=payload.get("transaction_no") if event_type == "tranlog" else None,
+        payload=payload,
+        published_at=now,
+        last_updated_at=now,
+    )
+    EventDelivery.objects.bulk_create(
+        EventDelivery(record=record, service_name=service) for service in CONSUMERS[event_type]
+    )
+    event_id = record.event_id
+    transaction.on_commit(lambda: event_enqueue(event_id=event_id))
+    return record
+
+
+def _send_to_broker(event_id: str) -> None:
+    from .tasks import deliver_event
+
+    deliver_event.apply_async(args=[event_id], retry=False)
+
+
+def event_enqueue(*, event_id: str) -> bool:
+    """Hand an event to the workers. On a broker failure (or an open breaker) mark the record ``failed``.
+
+    Never raises: the request that produced the event has already succeeded.
+    """
+    try:
+        broker_breaker.call(_send_to_broker, event_id)
+    except Exception as exc:  # noqa: BLE001 - broker down, breaker open: redelivery picks it up later
+        logger.warning("event %s not enqueued: %s", event_id, exc)
+        EventRecord.objects.filter(event_id=event_id).update(
+            status=EventRecord.Status.FAILED, last_error=f"publish failed: {exc}", last_updated_at=timezone.now()
+        )
+        return False
+    return True
+
+
+# --- consuming ----------------------------------------------------------------------------------------------
+def event_consume(*, service: str, event_type: str, payload: dict[str, Any]) -> bool:
+    """Run one consumer on one payload, at most once per ``(service, event_id)``.
+
+    Returns True if the work ran now, False if it had already been done. Raises what the handler raises.
+    Used by the fan-out and by the HTTP compatibility receivers alike.
+    """
+    handler = consumer_handler(service, event_type)
+    if handler is None:
+        raise LookupError(f"no {service} consumer for {event_type}")
+    event_id, tenant_id = payload.get("event_id"), payload.get("tenant_id")
+    if not event_id or not tenant_id:
+        raise ValueError("payload without event_id or tenant_id")
+    with tenancy.tenant_context(tenant_id), transaction.atomic():
+        try:
+            with transaction.atomic():
+                ConsumedEvent.objects.create(consumer=service, event_id=event_id)
+        except IntegrityError:
+            return False
+        handler(payload)
+    return True
+
+
+def event_deliver(*, event_id: str, services: Iterable[str] | None = None) -> dict[str, str]:
+    """Deliver a stored event to each consumer not yet ``received`` (optionally only ``services``).
+
+    Consumers with no registered handler yet stay ``pending``. Returns ``{service: status}`` of this run.
+    """
+    record = EventRecord.objects.filter(event_id=event_id).first()
+    if record is None:
+        raise EventNotFound(event_id)
+    wanted = set(services) if services is not None else None
+    outcome: dict[str, str] = {}
+    for delivery in record.deliveries.exclude(status=EventDelivery.Status.RECEIVED).order_by("service_name"):
+        if wanted is not None and delivery.service_name not in wanted:
+            continue
+        if consumer_handler(delivery.service_name, record.event_type) is None:
+            continue
+        try:
+            event_consume(service=delivery.service_name, event_type=record.event_type, payload=record.payload)
+        except Exception as exc:  # noqa: BLE001 - a failing consumer is recorded and retried, others go on
+            logger.exception("consumer %s failed on event %s", delivery.service_name, event_id)
+            outcome[delivery.service_name] = EventDelivery.Status.FAILED
+            delivery_status_update(
+                event_id=event_id, service=delivery.service_name, status="failed", message=str(exc)[:1000]
+            )
+        else:
+            outcome[delivery.service_name] = EventDelivery.Status.RECEIVED
+            delivery_status_update(event_id=event_id, service=delivery.service_name, status="received")
+    return outcome
+
+
+# --- delivery status ----------------------------------------------------------------------------------------
+def overall_status(statuses: list[str], current: str) -> str:
+    """Spec/00 §10.6 rule 4."""
+    if statuses and all(status == "received" for status in statuses):
+        return EventRecord.Status.DELIVERED
+    if any(status == "received" for status in statuses):
+        return EventRecord.Status.PARTIALLY_DELIVERED
+    if statuses and all(status == "failed" for status in statuses):
+        return EventRecord.Status.FAILED
+    return current
+
+
+@transaction.atomic
+def delivery_status_update(*, event_id: str, service: str, status: str, message: str | None = None) -> EventRecord:
+    """Record one consumer's acknowledgement and recompute the overall status (spec/10 §5.5, spec/30 §10.6).
+
+    An unknown ``event_id`` raises ``EventNotFound``; a service with no entry changes nothing but the overall
+    status recomputation.
+    """
+    record = EventRecord.objects.select_for_update(of=("self",)).filter(event_id=event_id).first()
+    if record is None:
+        raise EventNotFound(event_id)
+    now = timezone.now()
+    fields: dict[str, Any] = {"status": status, "received_at": now}
+    if message is not None:
+        fields["message"] = message
+    EventDelivery.objects.filter(record=record, service_name=service).update(**fields)
+    statuses = list(record.deliveries.values_list("status", flat=True))
+    record.status = overall_status(statuses, record.status)
+    record.last_updated_at = now
+    record.save(update_fields=["status", "last_updated_at"])
+    return record
+
+
+def delivery_record(*, event_id: str) -> EventRecord | None:
+    return EventRecord.objects.filter(event_id=event_id).prefetch_related("deliveries").first()
+
+
+# --- redelivery ---------------------------------------------------------------------------------------------
+def event_redeliver_undelivered(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic job of spec/00 §10.6 rule 5. Returns counts for logging and tests."""
+    now = now or timezone.now()
+    grace = timedelta(minutes=settings.UNDELIVERED_CHECK_INTERVAL_IN_MINUTES)
+    failed_after = timedelta(minutes=settings.UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES)
+    window = timedelta(hours=settings.UNDELIVERED_CHECK_PERIOD_IN_HOURS)
+    counts = {"checked": 0, "completed": 0, "redelivered": 0, "marked_failed": 0}
+    candidates = EventRecord.objects.filter(published_at__gte=now - window).exclude(
+        status=EventRecord.Status.DELIVERED
+    )
+    for record in candidates.prefetch_related("deliveries").order_by("published_at"):
+        counts["checked"] += 1
+        statuses = [delivery.status for delivery in record.deliveries.all()]
+        if statuses and all(status == "received" for status in statuses):
+            EventRecord.objects.filter(pk=record.pk).update(status=EventRecord.Status.DELIVERED, last_updated_at=now)
+            counts["completed"] += 1
+            continue
+        if record.created_at > now - grace:
+            continue
+        if record.created_at < now - failed_after:
+            EventRecord.objects.filter(pk=record.pk).update(status=EventRecord.Status.FAILED, last_updated_at=now)
+            counts["marked_failed"] += 1
+            logger.warning(
+                "event %s (%s, tenant %s) undelivered for over %s minutes; redelivering",
+                record.event_id,
+                record.event_type,
+                record.tenant_id,
+                settings.UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES,
+            )
+        if event_enqueue(event_id=record.event_id):
+            EventRecord.objects.filter(pk=record.pk).exclude(status=EventRecord.Status.DELIVERED).exclude(
+                created_at__lt=now - failed_after
+            ).update(status=EventRecord.Status.PUBLISHED, last_updated_at=now)
+            counts["redelivered"] += 1
+    return counts

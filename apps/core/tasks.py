@@ -1,0 +1,36 @@
+"""Thin Celery tasks over ``apps.core.events``. Each is idempotent: a repeat delivers nothing twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import connection
+
+from . import events
+
+
+@shared_task(name="core.deliver_event", bind=True, max_retries=3, default_retry_delay=1, acks_late=True)
+def deliver_event(self, event_id: str) -> dict[str, str]:
+    """Deliver one event to its consumers; retry (bounded) while a consumer fails."""
+    try:
+        outcome = events.event_deliver(event_id=event_id)
+    except events.EventNotFound:
+        return {}
+    if "failed" in outcome.values() and self.request.retries < self.max_retries and not self.request.is_eager:
+        raise self.retry()
+    return outcome
+
+
+REDELIVERY_LOCK_ID = 0x6B75_6765  # pg advisory lock: one redelivery run at a time across all workers
+
+
+@shared_task(name="core.redeliver_undelivered")
+def redeliver_undelivered() -> dict[str, int] | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REDELIVERY_LOCK_ID])
+        if not cursor.fetchone()[0]:
+            return None
+    try:
+        return events.event_redeliver_undelivered()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REDELIVERY_LOCK_ID])

@@ -1,0 +1,58 @@
+"""A probe endpoint for testing the shared API machinery (envelope, paging, casing, auth, tenancy) on its own.
+
+It lists the users of the caller's tenant and echoes a validated body, the way domain endpoints will.
+"""
+
+from rest_framework import serializers
+
+from apps.account.models import User
+from apps.core.api.authentication import EitherAuthentication, UserJWTAuthentication
+from apps.core.api.serializers import CamelCaseSerializer, MoneyField, StrictCharField
+from apps.core.api.views import KugelposViewSet
+from apps.core.paging import page_metadata, paginate
+from apps.core.urls import api_path
+from kugelpos.urls import urlpatterns as project_urlpatterns
+
+
+class ProbeItemSerializer(CamelCaseSerializer):
+    item_code = StrictCharField()
+    unit_price = MoneyField()
+    tax_code_1 = serializers.CharField(required=False)
+    item_details = serializers.ListField(child=serializers.CharField(), required=False)
+    additional_info = serializers.DictField(required=False)
+
+
+class ProbeViewSet(KugelposViewSet):
+    authentication_classes = [EitherAuthentication]
+    input_serializers = {"create": ProbeItemSerializer}
+
+    def list(self, request, tenant_id):
+        paging = self.paging(default_sort="username:1", sort_fields={"username", "created_at"})
+        rows, total = paginate(User.objects.all(), paging)
+        return self.respond(
+            [{"userName": row.username} for row in rows],
+            message="probe list",
+            operation="probe_list",
+            metadata=page_metadata(total, paging, filter={"tenant_id": tenant_id}),
+        )
+
+    def create(self, request, tenant_id):
+        body = self.validated_body()
+        return self.respond(ProbeItemSerializer(body).data, message="probe created", operation="probe", status=201)
+
+
+class UserOnlyProbeViewSet(KugelposViewSet):
+    authentication_classes = [UserJWTAuthentication]
+
+    def list(self, request, tenant_id):
+        return self.respond([], message="ok", operation=None)
+
+
+urlpatterns = [
+    api_path("probe/api/v1/tenants/{tenant_id}/items", ProbeViewSet.as_view({"get": "list", "post": "create"})),
+    api_path("probe/api/v1/tenants/{tenant_id}/admin", UserOnlyProbeViewSet.as_view({"get": "list"})),
+    *project_urlpatterns,
+]
+
+handler404 = "apps.core.api.exceptions.not_found_view"
+handler500 = "apps.core.api.exceptions.server_error_view"

@@ -1,0 +1,168 @@
+"""Outbox, fan-out, idempotent consumers and redelivery (spec/00 §10.6, scenarios 11-13).
+
+The consumers here are test consumers registered through the real registry; the outbox, the Celery task (eager),
+the processed markers and the status rules are the real ones.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from apps.core import events
+from apps.core.models import ConsumedEvent, EventRecord
+from apps.core.testing import TENANT_A
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consumers():
+    """Three recording consumers for tranlog; ``fail`` makes one raise."""
+    calls = {"report": [], "journal": [], "stock": []}
+    fail = set()
+
+    def make(service):
+        def handle(payload):
+            if service in fail:
+                raise RuntimeError(f"{service} is down")
+            calls[service].append((payload["event_id"], connection.schema_name))
+
+        return handle
+
+    saved = dict(events._HANDLERS)
+    for service in calls:
+        events.register_consumer(service=service, event_type="tranlog", handler=make(service))
+    yield calls, fail
+    events._HANDLERS.clear()
+    events._HANDLERS.update(saved)
+
+
+def tranlog(**extra):
+    return {"tenant_id": TENANT_A, "store_code": "S1", "terminal_no": 1, "transaction_no": 7,
+            "business_date": "20250115", "open_counter": 1, **extra}
+
+
+def statuses(event_id):
+    record = events.delivery_record(event_id=event_id)
+    return record.status, {d.service_name: d.status for d in record.deliveries.all()}
+
+
+def test_publish_writes_record_with_all_consumers_pending_and_delivers_after_commit(
+    tenant_a, consumers, django_capture_on_commit_callbacks
+):
+    calls, _ = consumers
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        record = events.event_publish(event_type="tranlog", payload=tranlog())
+    assert record.payload["event_id"] == record.event_id and record.transaction_no == 7
+    assert statuses(record.event_id) == ("published", {"report": "pending", "journal": "pending",
+                                                       "stock": "pending"})
+    assert calls["journal"] == []  # nothing before commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert statuses(record.event_id) == ("delivered", {"report": "received", "journal": "received",
+                                                       "stock": "received"})
+    assert calls["journal"] == [(record.event_id, tenant_a.schema_name)]
+
+
+def test_partial_delivery_then_redelivery_to_the_failed_consumer_only(tenant_a, consumers):
+    calls, fail = consumers
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    fail.add("stock")
+    events.event_deliver(event_id=record.event_id)
+    status, per_service = statuses(record.event_id)
+    assert status == "partially_delivered"
+    assert per_service == {"report": "received", "journal": "received", "stock": "failed"}
+    fail.clear()
+    # the job skips records younger than the grace period ...
+    assert events.event_redeliver_undelivered(now=timezone.now())["redelivered"] == 0
+    # ... and redelivers at its first run at least 5 minutes after creation
+    counts = events.event_redeliver_undelivered(now=timezone.now() + timedelta(minutes=6))
+    assert counts["redelivered"] == 1
+    assert statuses(record.event_id)[0] == "delivered"
+    assert len(calls["report"]) == 1 and len(calls["journal"]) == 1 and len(calls["stock"]) == 1
+
+
+def test_duplicate_delivery_runs_the_work_once(tenant_a, consumers):
+    calls, _ = consumers
+    payload = tranlog(event_id="11111111-1111-4111-8111-111111111111")
+    assert events.event_consume(service="journal", event_type="tranlog", payload=payload) is True
+    assert events.event_consume(service="journal", event_type="tranlog", payload=payload) is False
+    assert len(calls["journal"]) == 1
+    assert ConsumedEvent.objects.filter(consumer="journal", event_id=payload["event_id"]).count() == 1
+
+
+def test_a_consumer_failure_leaves_no_marker(tenant_a, consumers):
+    _, fail = consumers
+    fail.add("journal")
+    payload = tranlog(event_id="22222222-2222-4222-8222-222222222222")
+    with pytest.raises(RuntimeError):
+        events.event_consume(service="journal", event_type="tranlog", payload=payload)
+    assert not ConsumedEvent.objects.filter(event_id=payload["event_id"]).exists()
+
+
+def test_broker_down_marks_failed_and_old_records_are_redelivered_with_a_warning(
+    tenant_a, consumers, settings, monkeypatch, caplog
+):
+    calls, _ = consumers
+
+    def broker_down(event_id):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(events, "_send_to_broker", broker_down)
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    assert events.event_enqueue(event_id=record.event_id) is False
+    assert statuses(record.event_id) == ("failed", {"report": "pending", "journal": "pending", "stock": "pending"})
+    monkeypatch.undo()
+    events.broker_breaker.close()
+    counts = events.event_redeliver_undelivered(now=timezone.now() + timedelta(minutes=20))
+    assert counts["marked_failed"] == 1 and counts["redelivered"] == 1
+    assert "undelivered for over 15 minutes" in caplog.text
+    assert statuses(record.event_id)[0] == "delivered"
+    assert len(calls["stock"]) == 1
+
+
+def test_breaker_opens_after_three_failures_and_fails_fast(tenant_a, monkeypatch):
+    attempts = []
+
+    def broker_down(event_id):
+        attempts.append(event_id)
+        raise ConnectionError("down")
+
+    monkeypatch.setattr(events, "_send_to_broker", broker_down)
+    events.broker_breaker.close()
+    try:
+        for _ in range(5):
+            events.event_enqueue(event_id="x")
+        assert len(attempts) == 3
+        assert events.broker_breaker.current_state == "open"
+    finally:
+        events.broker_breaker.close()
+
+
+def test_records_older_than_the_window_are_left_alone(tenant_a, consumers):
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    counts = events.event_redeliver_undelivered(now=timezone.now() + timedelta(hours=25))
+    assert counts["checked"] == 0
+    assert EventRecord.objects.get(pk=record.pk).status == "published"
+
+
+@pytest.mark.parametrize(
+    ("statuses_", "current", "expected"),
+    [
+        (["received", "received"], "published", "delivered"),
+        (["received", "pending"], "published", "partially_delivered"),
+        (["received", "failed"], "published", "partially_delivered"),
+        (["failed", "failed"], "published", "failed"),
+        (["failed", "pending"], "published", "published"),
+        (["pending", "pending"], "failed", "failed"),
+    ],
+)
+def test_overall_status_rule(statuses_, current, expected):
+    assert events.overall_status(statuses_, current) == expected
+
+
+def test_unknown_event_status_update_raises():
+    with pytest.raises(events.EventNotFound):
+        events.delivery_status_update(event_id="nope", service="report", status="received")

@@ -1,0 +1,43 @@
+import pytest
+
+from apps.core.errors import RequestValidationError
+from apps.core.paging import page_metadata, parse_paging, parse_sort
+
+
+def test_defaults_and_offset():
+    paging = parse_paging({}, default_sort="category_code:1")
+    assert (paging.limit, paging.page, paging.offset) == (100, 1, 0)
+    assert paging.order_by() == ["category_code"]
+    assert parse_paging({"limit": "2", "page": "2"}).offset == 2
+
+
+def test_sort_parsing_and_echo():
+    paging = parse_paging({"sort": "item_code:1,created_at:-1"})
+    assert paging.sort == (("item_code", 1), ("created_at", -1))
+    assert paging.order_by() == ["item_code", "-created_at"]
+    assert paging.sort_text() == "item_code:1, created_at:-1"
+
+
+@pytest.mark.parametrize("sort", ["item_code", "item_code:2", ":1", "item_code:1,", "a:up"])
+def test_malformed_sort_is_a_validation_error(sort):
+    with pytest.raises(RequestValidationError) as error:
+        parse_sort(sort)
+    assert error.value.errors[0][0] == ("query", "sort")
+
+
+def test_unknown_sort_field_and_bad_numbers_are_validation_errors():
+    with pytest.raises(RequestValidationError):
+        parse_sort("password:1", fields={"username"})
+    with pytest.raises(RequestValidationError):
+        parse_paging({"limit": "ten"})
+    with pytest.raises(RequestValidationError):
+        parse_paging({"page": "0"})
+    with pytest.raises(RequestValidationError):
+        parse_paging({"limit": "1001"}, min_limit=1, max_limit=1000)
+
+
+def test_metadata_has_exactly_five_keys():
+    paging = parse_paging({"limit": "2", "page": "2"})
+    assert page_metadata(5, paging, echo_sort=False) == {
+        "total": 5, "page": 2, "limit": 2, "sort": None, "filter": None
+    }

@@ -1,0 +1,83 @@
+"""Receipt/journal renderer (spec/00 §11, scenario 14)."""
+
+from decimal import Decimal
+
+import pytest
+
+from apps.core import receipt
+
+
+def test_split_line_fits_item1_to_the_columns_left_by_item2():
+    line = receipt.split("Apple 林檎 very long item name here", receipt.yen(1234))
+    text = receipt.render_journal([line])
+    assert text == "Apple 林檎 very long item \\1,234\n"
+    assert receipt.display_width(text.rstrip("\n")) == 32
+
+
+def test_border_and_center():
+    assert receipt.render_journal([receipt.border()]) == "-" * 32 + "\n"
+    assert receipt.render_journal([receipt.center("Kugel Store")]) == " " * 10 + "Kugel Store" + " " * 11 + "\n"
+
+
+def test_left_right_and_overlong_text_is_not_truncated():
+    assert receipt.render_journal([receipt.left("abc")]) == "abc" + " " * 29 + "\n"
+    assert receipt.render_journal([receipt.right("abc")]) == " " * 29 + "abc\n"
+    long_text = "x" * 40
+    assert receipt.render_journal([receipt.center(long_text)]) == long_text + "\n"
+
+
+def test_wide_characters_count_two_columns():
+    assert receipt.render_journal([receipt.left("テスト")]) == "テスト" + " " * 26 + "\n"
+    # a wide character that would cross the limit is dropped and replaced by padding
+    assert receipt.fit("ab林", 3) == "ab "
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1234, "\\1,234"), (-50, "--50"), (0, "\\0"), (Decimal("1234.5"), "\\1,234"), (Decimal("1235.5"), "\\1,236")],
+)
+def test_yen(value, expected):
+    assert receipt.yen(value) == expected
+
+
+def test_comma_and_zero_fill():
+    assert receipt.comma(-50000) == "-50,000"
+    assert receipt.comma(1000000) == "1,000,000"
+    assert receipt.zero_fill("S001", 6) == "00S001"
+
+
+def test_dates():
+    assert receipt.format_datetime("2025-01-15T10:30:00.123456+09:00") == "2025年01月15日(水) 10:30"
+    assert receipt.format_business_date("20250115") == "2025年01月15日(水)"
+    assert receipt.format_business_date("2025-01-15") == "2025-01-15"
+    assert receipt.format_business_date("20250116") == "2025年01月16日(木)"
+
+
+def test_receipt_xml_matches_the_printer_format():
+    xml = receipt.render_receipt_xml(
+        [receipt.center("Kugel Store"), receipt.border(), receipt.split("Total", receipt.yen(1234))]
+    )
+    assert xml == (
+        '<?xml version="1.0" ?>\n'
+        "<PrintData>\n"
+        "\t<Page>\n"
+        '\t\t<Line type="Text" align="Center" dimension="">\n'
+        "\t\t\tKugel Store\n"
+        "\t\t\t<Item1/>\n"
+        "\t\t\t<Item2/>\n"
+        "\t\t</Line>\n"
+        '\t\t<Line type="Line" align="" dimension="">\n'
+        "\t\t\t<Item1/>\n"
+        "\t\t\t<Item2/>\n"
+        "\t\t</Line>\n"
+        '\t\t<Line type="Text" align="Split" dimension="">\n'
+        "\t\t\t<Item1>Total                    </Item1>\n"
+        "\t\t\t<Item2>\\1,234</Item2>\n"
+        "\t\t</Line>\n"
+        "\t</Page>\n"
+        "</PrintData>\n"
+    )
+
+
+def test_xml_special_characters_are_escaped():
+    assert "&amp; &lt;b&gt;" in receipt.render_receipt_xml([receipt.left("& <b>")])

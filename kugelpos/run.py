@@ -1,0 +1,83 @@
+"""``make run``: migrate, seed the demo tenant, then run the ASGI server, a Celery worker and beat together.
+
+Ctrl-C stops all three. Expects ``DATABASE_URL``/``REDIS_URL`` (``kugelpos.embedded`` provides them).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PYTHON = sys.executable
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], check=True)
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    web_workers = os.environ.get("WEB_WORKERS", "2")
+    manage("migrate_platform", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    print("seeding the demo tenant ...", flush=True)
+    manage("seed_demo")
+    commands = {
+        "web": [PYTHON, "-m", "uvicorn", "kugelpos.asgi:application", "--host", host, "--port", port,
+                "--workers", web_workers, "--no-access-log"],
+        "worker": [PYTHON, "-m", "celery", "-A", "kugelpos", "worker", "--loglevel", "INFO", "--concurrency", "2",
+                   "--without-gossip", "--without-mingle"],
+        "beat": [PYTHON, "-m", "celery", "-A", "kugelpos", "beat", "--loglevel", "INFO",
+                 "--schedule", os.path.join("var", "celerybeat-schedule")],
+    }
+    os.makedirs("var", exist_ok=True)
+    children = {name: subprocess.Popen(command) for name, command in commands.items()}
+    base = f"http://{host}:{port}"
+    print(
+        "\n".join(
+            [
+                "",
+                "Kugelpos is running:",
+                f"  API (per service) {base}/account  /terminal  /master-data  /cart  /report  /journal  /stock",
+                f"  health            {base}/health",
+                f"  API docs          {base}/api/docs/",
+                f"  back office       {base}/t/DEMO/admin/   (entry page: {base}/admin/)",
+                "Press Ctrl-C to stop.",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    stopping = False
+
+    def stop(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        for name, child in children.items():
+            if child.poll() is not None:
+                print(f"{name} exited with {child.returncode}; stopping", file=sys.stderr, flush=True)
+                stopping, exit_code = True, 1
+        time.sleep(0.5)
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.time() + 15
+    for child in children.values():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
