@@ -28,6 +28,7 @@ SHARED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "import_export",
 ]
 # Every tenant schema: everything a tenant owns.
 TENANT_APPS = [
@@ -37,6 +38,9 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "apps.account",
+    "apps.masterdata",
+    "apps.journal",
+    "apps.terminal",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

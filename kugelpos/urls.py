@@ -7,6 +7,9 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.account.urls import urlpatterns as account_urlpatterns
+from apps.journal.urls import urlpatterns as journal_urlpatterns
+from apps.masterdata.urls import urlpatterns as masterdata_urlpatterns
+from apps.terminal.urls import urlpatterns as terminal_urlpatterns
 from apps.core.api.views import ServiceHealthView
 from apps.core.urls import service_urlpatterns
 from apps.core.views import back_office_entry
@@ -14,11 +17,11 @@ from apps.core.views import back_office_entry
 urlpatterns = [
     *service_urlpatterns("account", account_urlpatterns, tenant_init=False),
     # Each service's API routes are added as its app lands; root, health and tenant init are there already.
-    *service_urlpatterns("terminal", [], tenant_init=False),
-    *service_urlpatterns("master-data", []),
+    *service_urlpatterns("terminal", terminal_urlpatterns, tenant_init=False),
+    *service_urlpatterns("master-data", masterdata_urlpatterns),
     *service_urlpatterns("cart", []),
     *service_urlpatterns("report", []),
-    *service_urlpatterns("journal", []),
+    *service_urlpatterns("journal", journal_urlpatterns),
     *service_urlpatterns("stock", []),
     re_path(r"^health/?$", ServiceHealthView.as_view(service="all"), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
