@@ -143,6 +143,28 @@ def event_consume(*, service: str, event_type: str, payload: dict[str, Any]) -> 
     return True
 
 
+def event_receive(*, service: str, event_type: str, payload: dict[str, Any]) -> bool:
+    """A log received over a Kugelpos HTTP compatibility endpoint: consume it (idempotently) and, when the
+    event is one of ours, acknowledge it on its delivery record as the fan-out would.
+
+    Returns True if processed now, False if it had been processed already. Raises what the consumer raises,
+    after recording ``failed`` on the delivery record.
+    """
+    event_id = payload.get("event_id")
+    try:
+        processed = event_consume(service=service, event_type=event_type, payload=payload)
+    except Exception as exc:
+        _acknowledge_if_known(event_id, service, "failed", str(exc)[:1000])
+        raise
+    _acknowledge_if_known(event_id, service, "received", None)
+    return processed
+
+
+def _acknowledge_if_known(event_id: str | None, service: str, status: str, message: str | None) -> None:
+    if event_id and EventRecord.objects.filter(event_id=event_id).exists():
+        delivery_status_update(event_id=event_id, service=service, status=status, message=message)
+
+
 def event_deliver(*, event_id: str, services: Iterable[str] | None = None) -> dict[str, str]:
     """Deliver a stored event to each consumer not yet ``received`` (optionally only ``services``).
 

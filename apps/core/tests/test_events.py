@@ -166,3 +166,14 @@ def test_overall_status_rule(statuses_, current, expected):
 def test_unknown_event_status_update_raises():
     with pytest.raises(events.EventNotFound):
         events.delivery_status_update(event_id="nope", service="report", status="received")
+
+
+def test_http_receipt_of_an_outbox_event_is_stored_once_and_acknowledged(tenant_a, consumers):
+    calls, _ = consumers
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    assert events.event_receive(service="journal", event_type="tranlog", payload=record.payload) is True
+    assert statuses(record.event_id)[1]["journal"] == "received"
+    events.event_deliver(event_id=record.event_id)
+    assert events.event_receive(service="journal", event_type="tranlog", payload=record.payload) is False
+    assert len(calls["journal"]) == 1
+    assert statuses(record.event_id)[0] == "delivered"
