@@ -1,3 +1,5 @@
-"""WebSocket routes. Apps add theirs here (spec/50 stock alerts)."""
+"""WebSocket routes (spec/50 §7 stock alerts)."""
 
-websocket_urlpatterns: list = []
+from apps.stock.routing import websocket_urlpatterns as stock_websocket_urlpatterns
+
+websocket_urlpatterns: list = [*stock_websocket_urlpatterns]

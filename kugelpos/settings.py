@@ -29,6 +29,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "import_export",
+    "channels",
 ]
 # Every tenant schema: everything a tenant owns.
 TENANT_APPS = [
@@ -41,6 +42,9 @@ TENANT_APPS = [
     "apps.masterdata",
     "apps.journal",
     "apps.terminal",
+    "apps.stock",
+    "apps.cart",
+    "apps.report",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -7,8 +7,11 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.account.urls import urlpatterns as account_urlpatterns
+from apps.cart.urls import urlpatterns as cart_urlpatterns
 from apps.journal.urls import urlpatterns as journal_urlpatterns
 from apps.masterdata.urls import urlpatterns as masterdata_urlpatterns
+from apps.report.urls import urlpatterns as report_urlpatterns
+from apps.stock.urls import urlpatterns as stock_urlpatterns
 from apps.terminal.urls import urlpatterns as terminal_urlpatterns
 from apps.core.api.views import ServiceHealthView
 from apps.core.urls import service_urlpatterns
@@ -16,13 +19,12 @@ from apps.core.views import back_office_entry
 
 urlpatterns = [
     *service_urlpatterns("account", account_urlpatterns, tenant_init=False),
-    # Each service's API routes are added as its app lands; root, health and tenant init are there already.
     *service_urlpatterns("terminal", terminal_urlpatterns, tenant_init=False),
     *service_urlpatterns("master-data", masterdata_urlpatterns),
-    *service_urlpatterns("cart", []),
-    *service_urlpatterns("report", []),
+    *service_urlpatterns("cart", cart_urlpatterns),
+    *service_urlpatterns("report", report_urlpatterns),
     *service_urlpatterns("journal", journal_urlpatterns),
-    *service_urlpatterns("stock", []),
+    *service_urlpatterns("stock", stock_urlpatterns),
     re_path(r"^health/?$", ServiceHealthView.as_view(service="all"), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -25,9 +25,9 @@ def service_urlpatterns(
         api_path("", ServiceRootView.as_view(service=service), name=f"{service}-root"),
         api_path("health", ServiceHealthView.as_view(service=service), name=f"{service}-health"),
     ]
+    patterns.extend(api_patterns)  # first, so an app may answer its own POST /api/v1/tenants
     if tenant_init:
         patterns.append(
             api_path("api/v1/tenants", TenantInitViewSet.as_view({"post": "create"}), name=f"{service}-tenants")
         )
-    patterns.extend(api_patterns)
     return [re_path(rf"^{re.escape(service)}/?", include(patterns))]

@@ -1,0 +1,3 @@
+"""Routes of this service (mounted by kugelpos/urls.py)."""
+
+urlpatterns: list = []
