@@ -1,0 +1,24 @@
+"""Fixtures of the master-data tests: an authenticated API client for tenant A and tenant-schema access."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.core.tenancy import tenant_context
+from apps.core.testing import TENANT_A, bearer
+
+BASE = f"/master-data/api/v1/tenants/{TENANT_A}"
+
+
+@pytest.fixture
+def client_a(api: APIClient, token_a: str) -> APIClient:
+    """The API client with a user JWT of tenant A on every request."""
+    api.credentials(**bearer(token_a))
+    return api
+
+
+@pytest.fixture
+def in_tenant_a(tenant_a):
+    """A context-manager factory: ``with in_tenant_a(): ...`` reads and writes tenant A's schema."""
+    return lambda: tenant_context(TENANT_A)
