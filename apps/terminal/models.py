@@ -1,1 +1,183 @@
-"""Models of this app (tenant schema)."""
+"""Terminal-side records of one tenant (tenant schema, spec/10 §6.6).
+
+Tenant info with its stores, terminals (with the encrypted API key), and the cash and open/close logs. Every
+record has ``created_at`` (set on insert) and ``updated_at`` (null until the first update; never ``auto_now``).
+Rules live in ``services.py`` and ``states.py``; these classes only declare storage and its constraints.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+MONEY = {"max_digits": 18, "decimal_places": 4}
+
+
+class TenantInfo(models.Model):
+    """The tenant's name and tags, as ``POST /terminal/api/v1/tenants`` creates them (one row per schema)."""
+
+    tenant_id = models.CharField(max_length=50, unique=True)
+    tenant_name = models.CharField(max_length=200)
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tenant info"
+        verbose_name_plural = "tenant info"
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} ({self.tenant_name})"
+
+
+class Store(models.Model):
+    """A store of the tenant; it belongs to the tenant info and goes with it (T4)."""
+
+    tenant_info = models.ForeignKey(TenantInfo, on_delete=models.CASCADE, related_name="stores")
+    store_code = models.CharField(max_length=100)
+    store_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=50, default="Idle")  # free text (spec/10 §5.1)
+    business_date = models.CharField(max_length=50, null=True, blank=True)  # informational only
+    tags = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["store_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant_info", "store_code"], name="terminal_store_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code} {self.store_name}"
+
+
+class Terminal(models.Model):
+    """A POS register. ``api_key_encrypted`` is the Fernet token of the key (the key is returned on every read,
+    so it must be retrievable); the public ``ApiKeyIndex`` holds only its SHA-256."""
+
+    class Status(models.TextChoices):
+        IDLE = "Idle"
+        OPENED = "Opened"
+        CLOSED = "Closed"
+
+    terminal_id = models.CharField(max_length=200, unique=True)
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    terminal_no = models.IntegerField()
+    description = models.CharField(max_length=500, blank=True, default="")
+    function_mode = models.CharField(max_length=100, default="MainMenu")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IDLE)
+    business_date = models.CharField(max_length=8, null=True, blank=True)
+    open_counter = models.IntegerField(default=0)
+    business_counter = models.IntegerField(default=0)
+    initial_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    physical_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    staff_id = models.CharField(max_length=100, null=True, blank=True)
+    staff_name = models.CharField(max_length=200, null=True, blank=True)
+    staff_pin = models.CharField(max_length=100, null=True, blank=True)
+    api_key_encrypted = models.TextField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["terminal_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "store_code", "terminal_no"], name="terminal_terminal_no_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["Idle", "Opened", "Closed"]), name="terminal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(open_counter__gte=0, business_counter__gte=0), name="terminal_counters_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.terminal_id
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self.staff_id is not None
+
+
+class CashLog(models.Model):
+    """One cash in/out (or the initial amount of an open). A clash on the unique key replaces the row."""
+
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    store_name = models.CharField(max_length=200, null=True, blank=True)
+    terminal_no = models.IntegerField()
+    staff_id = models.CharField(max_length=100, null=True, blank=True)
+    staff_name = models.CharField(max_length=200, null=True, blank=True)
+    business_date = models.CharField(max_length=8, null=True, blank=True)
+    open_counter = models.IntegerField(null=True, blank=True)
+    business_counter = models.IntegerField(null=True, blank=True)
+    generate_date_time = models.DateTimeField()
+    amount = models.DecimalField(**MONEY)
+    description = models.CharField(max_length=500, null=True, blank=True)
+    receipt_text = models.TextField()
+    journal_text = models.TextField()
+    event_id = models.CharField(max_length=36)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["generate_date_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "store_code", "terminal_no", "generate_date_time"],
+                name="terminal_cashlog_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant_id", "store_code", "terminal_no", "business_date", "open_counter"],
+                name="terminal_cashlog_session_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}-{self.terminal_no} {self.amount} @ {self.generate_date_time:%Y-%m-%d %H:%M:%S}"
+
+
+class OpenCloseLog(models.Model):
+    """One open or close of a terminal session, with a snapshot of the terminal (API key masked)."""
+
+    class Operation(models.TextChoices):
+        OPEN = "open"
+        CLOSE = "close"
+
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    store_name = models.CharField(max_length=200, null=True, blank=True)
+    terminal_no = models.IntegerField()
+    staff_id = models.CharField(max_length=100, null=True, blank=True)
+    staff_name = models.CharField(max_length=200, null=True, blank=True)
+    business_date = models.CharField(max_length=8)
+    open_counter = models.IntegerField()
+    business_counter = models.IntegerField()
+    operation = models.CharField(max_length=5, choices=Operation.choices)
+    generate_date_time = models.DateTimeField()
+    terminal_info = models.JSONField()
+    cart_transaction_count = models.IntegerField(null=True, blank=True)
+    cart_transaction_last_no = models.IntegerField(null=True, blank=True)
+    cash_in_out_count = models.IntegerField(null=True, blank=True)
+    cash_in_out_last_datetime = models.DateTimeField(null=True, blank=True)
+    receipt_text = models.TextField()
+    journal_text = models.TextField()
+    event_id = models.CharField(max_length=36)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["generate_date_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "store_code", "terminal_no", "business_date", "open_counter", "operation"],
+                name="terminal_openclose_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}-{self.terminal_no} {self.operation} {self.business_date}#{self.open_counter}"

@@ -1,0 +1,129 @@
+"""Reads of the terminal service, for its endpoints, its admin and the apps above it (cart, report).
+
+Every function reads the current tenant schema (the caller's). ``terminal_get`` and ``store_get`` return frozen
+dataclasses: the stable interface other apps code against, independent of the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Max, QuerySet
+
+from .models import CashLog, Store, TenantInfo, Terminal
+
+
+@dataclass(frozen=True)
+class TerminalInfo:
+    terminal_id: str
+    tenant_id: str
+    store_code: str
+    terminal_no: int
+    description: str
+    function_mode: str
+    status: str
+    business_date: str | None
+    open_counter: int
+    business_counter: int
+    staff_id: str | None
+    staff_name: str | None
+    initial_amount: Decimal | None
+    physical_amount: Decimal | None
+
+    @property
+    def is_opened(self) -> bool:
+        return self.status == Terminal.Status.OPENED
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self.staff_id is not None
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    store_code: str
+    store_name: str
+    status: str
+    business_date: str | None
+    tags: list[str] | None
+
+
+def _terminal_info(terminal: Terminal) -> TerminalInfo:
+    return TerminalInfo(
+        terminal_id=terminal.terminal_id,
+        tenant_id=terminal.tenant_id,
+        store_code=terminal.store_code,
+        terminal_no=terminal.terminal_no,
+        description=terminal.description,
+        function_mode=terminal.function_mode,
+        status=terminal.status,
+        business_date=terminal.business_date,
+        open_counter=terminal.open_counter,
+        business_counter=terminal.business_counter,
+        staff_id=terminal.staff_id,
+        staff_name=terminal.staff_name,
+        initial_amount=terminal.initial_amount,
+        physical_amount=terminal.physical_amount,
+    )
+
+
+def terminal_get(*, terminal_id: str) -> TerminalInfo | None:
+    """The terminal's current state (read fresh, never cached), or None if it is not in this tenant."""
+    terminal = terminal_find(terminal_id=terminal_id)
+    return None if terminal is None else _terminal_info(terminal)
+
+
+def store_get(*, store_code: str) -> StoreInfo | None:
+    """A store of this tenant's tenant info, or None (also when there is no tenant info)."""
+    store = Store.objects.filter(store_code=store_code).first()
+    if store is None:
+        return None
+    return StoreInfo(
+        store_code=store.store_code,
+        store_name=store.store_name,
+        status=store.status,
+        business_date=store.business_date,
+        tags=store.tags,
+    )
+
+
+# --- for the terminal service itself -------------------------------------------------------------------------
+def terminal_find(*, terminal_id: str) -> Terminal | None:
+    return Terminal.objects.filter(terminal_id=terminal_id).first()
+
+
+def terminal_list(*, tenant_id: str, store_code: str | None = None) -> QuerySet[Terminal]:
+    terminals = Terminal.objects.filter(tenant_id=tenant_id)
+    if store_code is not None:
+        terminals = terminals.filter(store_code=store_code)
+    return terminals
+
+
+def tenant_info_find(*, tenant_id: str) -> TenantInfo | None:
+    """The tenant info with its stores prefetched (rendering it needs no further query)."""
+    return TenantInfo.objects.filter(tenant_id=tenant_id).prefetch_related("stores").first()
+
+
+def store_find(*, tenant_info: TenantInfo, store_code: str) -> Store | None:
+    return Store.objects.filter(tenant_info=tenant_info, store_code=store_code).first()
+
+
+@dataclass(frozen=True)
+class CashStats:
+    count: int
+    last_generate_date_time: datetime | None
+
+
+def cash_log_stats(*, tenant_id: str, store_code: str, terminal_no: int, business_date: str | None,
+                   open_counter: int | None) -> CashStats:
+    """Cash logs of one session (the opening "Initial amount" log included): count and latest time."""
+    stats = CashLog.objects.filter(
+        tenant_id=tenant_id,
+        store_code=store_code,
+        terminal_no=terminal_no,
+        business_date=business_date,
+        open_counter=open_counter,
+    ).aggregate(count=Count("id"), last=Max("generate_date_time"))
+    return CashStats(count=stats["count"], last_generate_date_time=stats["last"])
