@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
     "schedule": UNDELIVERED_CHECK_INTERVAL_IN_MINUTES * 60,
 }
 
+CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
+
 # --- REST framework ---------------------------------------------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = True

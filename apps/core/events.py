@@ -195,19 +195,28 @@ def event_deliver(*, event_id: str, services: Iterable[str] | None = None) -> di
 
 
 # --- delivery status ----------------------------------------------------------------------------------------
-def overall_status(statuses: list[str], current: str) -> str:
-    """Spec/00 §10.6 rule 4."""
+def overall_status(statuses: list[str], current: str, *, extended: bool = False) -> str:
+    """Spec/00 §10.6 rule 4; ``extended`` adds the cart repository's further rules (spec/30 §10.6)."""
     if statuses and all(status == "received" for status in statuses):
         return EventRecord.Status.DELIVERED
     if any(status == "received" for status in statuses):
         return EventRecord.Status.PARTIALLY_DELIVERED
     if statuses and all(status == "failed" for status in statuses):
         return EventRecord.Status.FAILED
+    if extended:
+        if any(status == "failed" for status in statuses):
+            return EventRecord.Status.PARTIALLY_DELIVERED
+        if statuses and all(status == "delivered" for status in statuses):
+            return EventRecord.Status.DELIVERED
+        if any(status == "pending" for status in statuses):
+            return EventRecord.Status.PUBLISHED
     return current
 
 
 @transaction.atomic
-def delivery_status_update(*, event_id: str, service: str, status: str, message: str | None = None) -> EventRecord:
+def delivery_status_update(
+    *, event_id: str, service: str, status: str, message: str | None = None, extended_rules: bool = False
+) -> EventRecord:
     """Record one consumer's acknowledgement and recompute the overall status (spec/10 §5.5, spec/30 §10.6).
 
     An unknown ``event_id`` raises ``EventNotFound``; a service with no entry changes nothing but the overall
@@ -222,7 +231,7 @@ def delivery_status_update(*, event_id: str, service: str, status: str, message:
         fields["message"] = message
     EventDelivery.objects.filter(record=record, service_name=service).update(**fields)
     statuses = list(record.deliveries.values_list("status", flat=True))
-    record.status = overall_status(statuses, record.status)
+    record.status = overall_status(statuses, record.status, extended=extended_rules)
     record.last_updated_at = now
     record.save(update_fields=["status", "last_updated_at"])
     return record
