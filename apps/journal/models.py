@@ -1,1 +1,73 @@
-"""Models of this app (tenant schema)."""
+"""The electronic journal (spec/40 §4.2, §4.6): one entry per transaction, cash movement, open/close or report.
+
+Entries live in the tenant's schema. The natural key of spec/40 §2.2 is a unique constraint, so a log delivered
+twice (same event, or a new event for the same log) is stored once: inserts skip a conflicting row.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class TransactionType(models.IntegerChoices):
+    """Kugelpos transaction types (spec/00 §8.2). -101 is derived by the journal from a cancelled 101."""
+
+    NORMAL_SALES = 101, "Normal sales"
+    NORMAL_SALES_CANCEL = -101, "Cancelled sales"
+    RETURN_SALES = 102, "Return"
+    VOID_SALES = 201, "Void sales"
+    VOID_RETURN = 202, "Void return"
+    OPEN = 301, "Open"
+    CLOSE = 302, "Close"
+    CASH_IN = 401, "Cash in"
+    CASH_OUT = 402, "Cash out"
+    FLASH_REPORT = 501, "Flash report"
+    DAILY_REPORT = 502, "Daily report"
+
+
+class JournalEntry(models.Model):
+    """One journal entry, with the receipt and journal text exactly as the producer rendered them.
+
+    ``business_date`` and ``generate_date_time`` are stored as the text received (spec/40: not validated,
+    compared as strings). ``journal_seq_no`` and ``content`` of the wire format are constants, not stored.
+    """
+
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    terminal_no = models.BigIntegerField()
+    transaction_no = models.BigIntegerField(null=True, blank=True)
+    transaction_type = models.BigIntegerField(choices=TransactionType.choices)
+    business_date = models.CharField(max_length=100)
+    open_counter = models.BigIntegerField()
+    business_counter = models.BigIntegerField()
+    generate_date_time = models.CharField(max_length=100)
+    receipt_no = models.BigIntegerField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    quantity = models.BigIntegerField(default=0)
+    staff_id = models.CharField(max_length=100, null=True, blank=True)
+    user_id = models.CharField(max_length=150, null=True, blank=True)
+    journal_text = models.TextField()
+    receipt_text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "journal entry"
+        verbose_name_plural = "journal entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store_code", "terminal_no", "transaction_type", "generate_date_time"],
+                name="journal_entry_natural_key",
+            ),
+        ]
+        indexes = [
+            # The search's default order and its usual filters (spec/40 §4.5, §4.6).
+            models.Index(
+                fields=["store_code", "terminal_no", "business_date", "receipt_no"], name="journal_entry_search_idx"
+            ),
+            models.Index(fields=["generate_date_time"], name="journal_entry_generated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}/{self.terminal_no} {self.transaction_type} {self.generate_date_time}"

@@ -1,0 +1,144 @@
+"""Journal endpoints (spec/40 §2.4, §2.5, §4): thin adapters over ``apps.journal.services`` and ``selectors``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core import events
+from apps.core.api.authentication import EitherAuthentication, UserJWTAuthentication
+from apps.core.api.renderers import EnvelopeResponse
+from apps.core.api.views import KugelposViewSet
+from apps.core.errors import HttpError, KugelposError, TenantMismatchError
+from apps.core.paging import page_metadata, parse_paging
+from apps.journal import selectors, services
+from apps.journal.api.serializers import (
+    entry_from_body,
+    journal_entry_data,
+    journal_query_from_params,
+    received_entry_data,
+    sort_param,
+)
+from apps.journal.schemas import JournalEntrySerializer, TranlogSerializer
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "journal"
+
+
+class JournalViewSet(KugelposViewSet):
+    """``POST .../terminals/{terminal_no}/journals`` and ``GET .../stores/{store_code}/journals``."""
+
+    authentication_classes = [EitherAuthentication]
+    input_serializers = {"create": JournalEntrySerializer}
+
+    @extend_schema(request=JournalEntrySerializer, responses={201: dict})
+    def create(self, request: Request, tenant_id: str, store_code: str, terminal_no: str) -> Response:
+        entry = services.journal_receive_entry(
+            tenant_id=self.credential.tenant_id, entry=entry_from_body(self.validated_body())
+        )
+        # Kugelpos answers HTTP 201 with ``code: 200`` in the body; the shared renderer ties the two together,
+        # so this one envelope is written out here.
+        return Response(
+            {
+                "success": True,
+                "code": 200,
+                "message": (
+                    f"Transaction received successfully. tenant_id: {tenant_id}, store_code: {store_code}, "
+                    f"terminal_no: {terminal_no}"
+                ),
+                "userError": None,
+                "data": received_entry_data(entry),
+                "metadata": None,
+                "operation": "receive_journals",
+            },
+            status=201,
+        )
+
+    @extend_schema(responses={200: dict})
+    def list(self, request: Request, tenant_id: str, store_code: str) -> EnvelopeResponse:
+        params = request.query_params
+        query = journal_query_from_params(params, store_code=store_code)
+        paging = parse_paging(sort_param(params), default_sort=selectors.DEFAULT_SORT)
+        entries, total = selectors.journal_search(query=query, paging=paging)
+        return self.respond(
+            [journal_entry_data(entry) for entry in entries],
+            message=f"Journals found successfully. tenant_id: {tenant_id}, store_code: {store_code}",
+            operation="get_journals",
+            metadata=page_metadata(total, paging, filter=query.mongo_filter(tenant_id)),
+        )
+
+
+class TransactionReceiveViewSet(KugelposViewSet):
+    """``POST .../terminals/{terminal_no}/transactions``: a tranlog pushed directly (spec/40 §2.5)."""
+
+    authentication_classes = [EitherAuthentication]
+    input_serializers = {"create": TranlogSerializer}
+
+    @extend_schema(request=TranlogSerializer, responses={201: dict})
+    def create(self, request: Request, tenant_id: str, store_code: str, terminal_no: str) -> EnvelopeResponse:
+        entry = services.journal_receive_tranlog(tenant_id=self.credential.tenant_id, tranlog=self.validated_body())
+        return self.respond(
+            {
+                "tenantId": entry.tenant_id,
+                "storeCode": entry.store_code,
+                "terminalNo": entry.terminal_no,
+                "transactionNo": entry.transaction_no,
+            },
+            message=(
+                f"Transaction received successfully. tenant_id: {tenant_id}, store_code: {store_code}, "
+                f"terminal_no: {terminal_no}, transaction_no: {entry.transaction_no}"
+            ),
+            operation="receive_transactions",
+            status=201,
+        )
+
+
+def _log_result(status: str, code: int, message: str | None = None) -> list:
+    body: dict[str, Any] = {"status": status}
+    if message is not None:
+        body["message"] = message
+    body["operation"] = "handle_log"
+    return [body, code]
+
+
+class LogReceiveViewSet(KugelposViewSet):
+    """``POST /api/v1/tranlog|cashlog|opencloselog``: Kugelpos' pub/sub push endpoints (spec/40 §2.4).
+
+    Ours require a user or service JWT whose tenant is the log's. The log goes through the same idempotent
+    consumer as the outbox fan-out and is acknowledged on its delivery record when it is one of ours.
+    """
+
+    authentication_classes = [UserJWTAuthentication]
+    event_type = ""
+
+    @extend_schema(request=dict, responses={200: list})
+    def create(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        if data.get("test") == "health-check":
+            return Response({"status": "SUCCESS", "operation": "health_check_drop"})
+        tenant_id = data.get("tenant_id")
+        if not tenant_id:
+            raise HttpError(400, "tenant_id is required in request data")
+        if tenant_id != self.credential.tenant_id:
+            raise TenantMismatchError(
+                str(tenant_id),
+                self.credential.tenant_id,
+                "Tenant ID in request data does not match the tenant ID in the token : "
+                f"tenant_id->{tenant_id}, tenant_id_in_token->{self.credential.tenant_id}",
+            )
+        if not data.get("event_id"):
+            return Response(_log_result("DROP", 400, "event_id is required"))
+        try:
+            events.event_receive(service=SERVICE, event_type=self.event_type, payload=data)
+        except KugelposError as exc:
+            return Response(_log_result("RETRY", 500, exc.message))
+        except Exception:  # noqa: BLE001 - answered RETRY as Kugelpos does; internals stay in the log
+            logger.exception("journal could not take %s %s", self.event_type, data.get("event_id"))
+            return Response(_log_result("RETRY", 500, f"Failed to receive {self.event_type}"))
+        return Response(_log_result("SUCCESS", 200))

@@ -1,0 +1,57 @@
+"""Journal test fixtures: reading stored entries, recording stand-ins for the other consumers, tenant tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from apps.core import events
+from apps.core.auth import service_token
+from apps.core.tenancy import tenant_context
+from apps.core.testing import TENANT_A
+from apps.journal.models import JournalEntry
+
+
+@pytest.fixture
+def stored() -> Callable[..., list[JournalEntry]]:
+    """``stored(**filters)``: the tenant's journal entries (default tenant A), oldest first."""
+
+    def read(tenant_id: str = TENANT_A, **filters) -> list[JournalEntry]:
+        with tenant_context(tenant_id):
+            rows = list(JournalEntry.objects.filter(**filters).order_by("id"))
+        connection.set_schema_to_public()
+        return rows
+
+    return read
+
+
+@pytest.fixture
+def other_consumers():
+    """Recording stand-ins for the report and stock consumers (not built yet), registered through the real
+    registry next to the real journal consumer; ``failing`` makes one of them raise. Restored afterwards."""
+    calls: dict[str, list[str]] = {"report": [], "stock": []}
+    failing: set[str] = set()
+
+    def make(service: str):
+        def handle(payload: dict) -> None:
+            if service in failing:
+                raise RuntimeError(f"{service} is down")
+            calls[service].append(payload["event_id"])
+
+        return handle
+
+    saved = dict(events._HANDLERS)
+    for service in calls:
+        for event_type, consumers in events.CONSUMERS.items():
+            if service in consumers:
+                events.register_consumer(service=service, event_type=event_type, handler=make(service))
+    yield calls, failing
+    events._HANDLERS.clear()
+    events._HANDLERS.update(saved)
+
+
+@pytest.fixture
+def service_token_a(tenant_a) -> str:
+    return service_token(service="cart-service", tenant_id=TENANT_A)
