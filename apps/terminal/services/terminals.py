@@ -16,6 +16,7 @@ from apps.core import events, tenancy
 from apps.core.auth import Credential, api_key_hash, credential_from_api_key, find_terminal_by_api_key
 from apps.core.errors import AuthenticationError, CannotDeleteError, NotFoundError
 from apps.core.models import ApiKeyIndex
+from apps.masterdata.selectors import staff_get
 
 from .. import clock, crypto, selectors, states
 from ..errors import StaffNotFoundError, TerminalAlreadyExistsError, TerminalInternalError
@@ -117,8 +118,6 @@ class Staff:
 
 def staff_find(*, staff_id: str) -> Staff | None:
     """The staff member in this tenant's master data (no PIN check, no store check)."""
-    from apps.masterdata.selectors import staff_get  # masterdata is a lower layer; see the report note
-
     staff = staff_get(staff_id=staff_id)
     if staff is None:
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,51 +40,17 @@ def clock(monkeypatch) -> Clock:
     return clock
 
 
-@dataclass(frozen=True)
-class StaffRow:
-    staff_id: str
-    name: str
-    pin: str
-
-
-def _masterdata_staff_create():
-    """apps.masterdata's ``staff_create`` once that app provides it, else None."""
-    try:
-        from apps.masterdata.services import staff_create
-    except ImportError:
-        return None
-    return staff_create
-
-
 @pytest.fixture
-def staff_master(monkeypatch):
-    """Staff in a tenant's master data: ``staff_master.add(tenant_id, staff_id, name, pin)``.
-
-    Rows are created with apps.masterdata's own service, and sign-in reads them through its ``staff_get``
-    selector. Until that app is in the tree (it is written in parallel), the same ``staff_find`` seam of the
-    terminal service reads a directory kept here instead.
-    """
-    from django.db import connection
-
+def staff_master():
+    """Staff in a tenant's master data, created with apps.masterdata's own service (sign-in reads them through
+    its ``staff_get`` selector): ``staff_master.add(tenant_id, staff_id, name, pin)``."""
     from apps.core.tenancy import tenant_context
-
-    staff_create = _masterdata_staff_create()
-    directory: dict[str, dict[str, StaffRow]] = {}
-
-    if staff_create is None:
-        def staff_find(*, staff_id: str):
-            row = directory.get(connection.tenant.tenant_id, {}).get(staff_id)
-            return None if row is None else services.Staff(staff_id=row.staff_id, name=row.name, pin=row.pin)
-
-        monkeypatch.setattr("apps.terminal.services.terminals.staff_find", staff_find)
+    from apps.masterdata.services import staff_create
 
     class Master:
         def add(self, tenant_id: str, staff_id: str, name: str, pin: str = "1234") -> None:
-            if staff_create is None:
-                directory.setdefault(tenant_id, {})[staff_id] = StaffRow(staff_id, name, pin)
-            else:
-                with tenant_context(tenant_id):
-                    staff_create(staff_id=staff_id, name=name, pin=pin, roles=["staff"])
+            with tenant_context(tenant_id):
+                staff_create(staff_id=staff_id, name=name, pin=pin, roles=["staff"])
 
     return Master()
 
