@@ -1,1 +1,100 @@
-"""Models of this app (tenant schema)."""
+"""Carts, transaction logs, their void/return status and the per-terminal counters (tenant schema)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Cart(models.Model):
+    """One cart as a JSON document (spec/30 §13), locked per request; absent once 10 h without a change."""
+
+    cart_id = models.UUIDField(primary_key=True)
+    terminal_id = models.CharField(max_length=200)
+    status = models.CharField(max_length=20)
+    document = models.JSONField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.cart_id)
+
+
+class Transaction(models.Model):
+    """A transaction log (tranlog): sale, cancelled sale, return, void. Never modified once written.
+
+    ``document`` is the tranlog exactly as published (spec/00 §10.3, without ``event_id``); the columns are the
+    keys that list queries, the terminal's close statistics and the reports filter on.
+    """
+
+    store_code = models.CharField(max_length=100)
+    terminal_no = models.IntegerField()
+    transaction_no = models.IntegerField()
+    transaction_type = models.IntegerField()
+    receipt_no = models.IntegerField()
+    business_date = models.CharField(max_length=8)
+    open_counter = models.IntegerField(null=True)
+    generate_date_time = models.DateTimeField()
+    is_cancelled = models.BooleanField(default=False)
+    total_amount_with_tax = models.DecimalField(max_digits=18, decimal_places=4)
+    cart_id = models.UUIDField(null=True, blank=True, unique=True)  # one transaction per cart, ever
+    event_id = models.CharField(max_length=36)
+    document = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store_code", "terminal_no", "transaction_no"], name="cart_transaction_number_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store_code", "terminal_no", "business_date", "open_counter"],
+                         name="cart_tran_session_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}-{self.terminal_no} #{self.transaction_no}"
+
+
+class TransactionStatus(models.Model):
+    """Void/return tracking of an original transaction (spec/30 §10.5)."""
+
+    store_code = models.CharField(max_length=100)
+    terminal_no = models.IntegerField()
+    transaction_no = models.IntegerField()
+    is_voided = models.BooleanField(default=False)
+    void_transaction_no = models.IntegerField(null=True, blank=True)
+    void_date_time = models.CharField(max_length=40, null=True, blank=True)
+    void_staff_id = models.CharField(max_length=100, null=True, blank=True)
+    is_refunded = models.BooleanField(default=False)
+    return_transaction_no = models.IntegerField(null=True, blank=True)
+    return_date_time = models.CharField(max_length=40, null=True, blank=True)
+    return_staff_id = models.CharField(max_length=100, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store_code", "terminal_no", "transaction_no"], name="cart_transaction_status_unique"
+            ),
+        ]
+        verbose_name_plural = "transaction statuses"
+
+    def __str__(self) -> str:
+        return f"{self.store_code}-{self.terminal_no} #{self.transaction_no}"
+
+
+class TerminalCounter(models.Model):
+    """Per-terminal counters ``Transaction`` and ``Receipt`` (spec/30 §9.1), incremented in the bill's transaction."""
+
+    terminal_id = models.CharField(max_length=200)
+    name = models.CharField(max_length=20)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["terminal_id", "name"], name="cart_terminal_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.name}={self.value}"

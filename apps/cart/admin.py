@@ -1,0 +1,63 @@
+"""Back office: read-only transaction logs, searchable, with the receipt shown as printed."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Transaction, TransactionStatus
+
+TYPE_NAMES = {101: "Sale", 102: "Return", 201: "Void sale", 202: "Void return"}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Transaction)
+class TransactionAdmin(ReadOnlyAdmin):
+    list_display = ("generate_date_time", "store_code", "terminal_no", "transaction_no", "receipt_no", "kind",
+                    "business_date", "total")
+    list_filter = ("transaction_type", "is_cancelled", "store_code", "business_date")
+    search_fields = ("receipt_no", "transaction_no", "store_code", "business_date")
+    date_hierarchy = "generate_date_time"
+    ordering = ("-generate_date_time",)
+    fields = ("store_code", "terminal_no", "transaction_no", "receipt_no", "kind", "business_date", "open_counter",
+              "generate_date_time", "total", "event_id", "receipt")
+    readonly_fields = fields
+
+    @admin.display(description="type", ordering="transaction_type")
+    def kind(self, obj: Transaction) -> str:
+        name = TYPE_NAMES.get(obj.transaction_type, str(obj.transaction_type))
+        return f"{name} (cancelled)" if obj.is_cancelled else name
+
+    @admin.display(description="total with tax", ordering="total_amount_with_tax")
+    def total(self, obj: Transaction) -> str:
+        return f"¥{obj.total_amount_with_tax:,.0f}"
+
+    @admin.display(description="receipt")
+    def receipt(self, obj: Transaction) -> str:
+        return format_html('<pre style="font-family: monospace; line-height: 1.2">{}</pre>',
+                           obj.document.get("journal_text") or "")
+
+    def get_search_results(self, request, queryset, search_term):
+        # receipt and transaction numbers are integers: search them exactly, not as text
+        if search_term.strip().isdigit():
+            number = int(search_term.strip())
+            return queryset.filter(receipt_no=number) | queryset.filter(transaction_no=number), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(TransactionStatus)
+class TransactionStatusAdmin(ReadOnlyAdmin):
+    list_display = ("store_code", "terminal_no", "transaction_no", "is_voided", "void_transaction_no", "is_refunded",
+                    "return_transaction_no")
+    list_filter = ("is_voided", "is_refunded")
+    search_fields = ("transaction_no",)

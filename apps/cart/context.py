@@ -1,0 +1,62 @@
+"""Terminal context of a cart request (spec/30 §1): from the terminal JWT's claims, or the terminal row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.core.auth import Credential
+from apps.core.errors import AuthenticationError
+
+
+@dataclass(frozen=True)
+class TerminalContext:
+    tenant_id: str
+    store_code: str
+    terminal_no: int
+    terminal_id: str
+    status: str | None
+    business_date: str | None
+    open_counter: int | None
+    business_counter: int | None
+    staff_id: str | None
+    staff_name: str | None
+
+    @property
+    def staff(self) -> dict | None:
+        return {"id": self.staff_id, "name": self.staff_name} if self.staff_id else None
+
+
+def terminal_context(credential: Credential) -> TerminalContext:
+    """Claims are trusted as issued (a token from before the open still says "not opened"); an API key reads the
+    terminal as it is now."""
+    if credential.kind == "terminal":
+        claims = credential.claims
+        return TerminalContext(
+            tenant_id=claims["tenant_id"],
+            store_code=str(claims.get("store_code")),
+            terminal_no=int(claims.get("terminal_no") or 0),
+            terminal_id=claims.get("terminal_id") or "",
+            status=claims.get("status"),
+            business_date=claims.get("business_date"),
+            open_counter=claims.get("open_counter"),
+            business_counter=claims.get("business_counter"),
+            staff_id=claims.get("staff_id"),
+            staff_name=claims.get("staff_name"),
+        )
+    from apps.terminal.selectors import terminal_get
+
+    terminal = terminal_get(terminal_id=credential.terminal_id or "")
+    if terminal is None:
+        raise AuthenticationError("Invalid API Key")
+    return TerminalContext(
+        tenant_id=terminal.tenant_id,
+        store_code=terminal.store_code,
+        terminal_no=terminal.terminal_no,
+        terminal_id=terminal.terminal_id,
+        status=terminal.status,
+        business_date=terminal.business_date,
+        open_counter=terminal.open_counter,
+        business_counter=terminal.business_counter,
+        staff_id=terminal.staff_id,
+        staff_name=terminal.staff_name,
+    )

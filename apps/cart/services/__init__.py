@@ -1,0 +1,1 @@
+"""Cart commands (``carts``), transaction logs with numbering, void and return (``tranlogs``)."""

@@ -1,0 +1,474 @@
+"""Cart commands (spec/30 §4-§8): each loads the cart under a row lock, checks the state machine, changes the
+document, recalculates and saves, all in one transaction. A failing request changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.cart import calculations as calc
+from apps.cart.context import TerminalContext
+from apps.cart.document import CartDocument, Discount, LineItem, Payment, Tax
+from apps.cart.errors import CartError, CartNotFoundError
+from apps.cart.models import Cart
+from apps.cart.plugins.payments import payment_plugin
+from apps.cart.plugins.promotions import promotion_plugins
+from apps.cart.plugins.promotions.base import ActivePromotion, PromotionLine
+from apps.cart.states import CartEvent, CartState, next_state
+from apps.core.errors import NotFoundError
+from apps.core.formats import iso_app
+from apps.masterdata import selectors as masterdata
+
+logger = logging.getLogger(__name__)
+
+CART_TTL = timedelta(hours=10)
+SNAPSHOT_SETTINGS = (
+    "RECEIPT_NO_START_VALUE",
+    "RECEIPT_NO_END_VALUE",
+    "INVOICE_REGISTRATION_NUMBER",
+    "RECEIPT_HEADERS",
+    "RECEIPT_FOOTERS",
+)
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    item_code: str
+    quantity: int
+    unit_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class DiscountRequest:
+    discount_type: str
+    discount_value: Decimal
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    payment_code: str
+    amount: Decimal
+    detail: str | None = None
+
+
+def discount_rounding() -> str:
+    return getattr(settings, "CART_ROUND_METHOD_FOR_DISCOUNT", None) or settings.ROUND_METHOD_FOR_DISCOUNT
+
+
+def _raise_calculation(error: calc.CalculationError) -> None:
+    raise CartError(error.message, code=error.code, status=error.status) from error
+
+
+# --- create / load / save -----------------------------------------------------------------------------------
+def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_id: str | None = None,
+                user_name: str | None = None) -> CartDocument:
+    """A new cart for an opened terminal with a signed-in staff member (spec/30 §4.1)."""
+    if context.status != "Opened":
+        raise CartError(f"Terminal is not opened: {context.terminal_id}", code="404001", status=400)
+    if not context.staff_id:
+        raise CartError(f"No staff signed in on terminal: {context.terminal_id}", code="404002", status=400)
+    from apps.terminal.selectors import store_get
+
+    store = store_get(store_code=context.store_code)
+    if store is None:
+        raise NotFoundError(f"Store not found: store_code->{context.store_code}")
+    now = timezone.now()
+    snapshot = {}
+    for name in SNAPSHOT_SETTINGS:
+        value = masterdata.setting_value_get(name=name, store_code=context.store_code, terminal_no=context.terminal_no)
+        if value is not None:
+            snapshot[name] = value
+    document = CartDocument(
+        cart_id=str(uuid.uuid4()),
+        tenant_id=context.tenant_id,
+        store_code=context.store_code,
+        store_name=store.store_name,
+        terminal_no=context.terminal_no,
+        terminal_id=context.terminal_id,
+        transaction_type=transaction_type,
+        business_date=context.business_date,
+        user={"id": user_id, "name": user_name},
+        staff=context.staff,
+        settings=snapshot,
+        tax_master=[
+            {"tax_code": t.tax_code, "tax_type": t.tax_type, "tax_name": t.tax_name, "rate": str(t.rate),
+             "round_digit": t.round_digit, "round_method": t.round_method}
+            for t in masterdata.tax_table()
+        ],
+    )
+    document.sales.reference_date_time = iso_app(now)
+    Cart.objects.create(cart_id=document.cart_id, terminal_id=context.terminal_id, status=document.status,
+                        document=document.to_json(), created_at=now, updated_at=now)
+    return document
+
+
+def _live_carts():
+    return Cart.objects.filter(updated_at__gte=timezone.now() - CART_TTL)
+
+
+def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, CartDocument]:
+    try:
+        key = uuid.UUID(str(cart_id))
+    except ValueError:
+        raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}") from None
+    query = _live_carts().filter(cart_id=key)
+    row = (query.select_for_update(of=("self",)) if lock else query).first()
+    if row is None or not context.staff_id:
+        # Kugelpos cannot load a cart while no staff is signed in on the terminal (spec/30 §12)
+        raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}")
+    document = CartDocument.from_json(row.document)
+    document.staff = context.staff
+    return row, document
+
+
+def cart_get(*, cart_id: str, context: TerminalContext) -> CartDocument:
+    _, document = _load(cart_id, context, lock=False)
+    next_state(document.status, CartEvent.GET)
+    return document
+
+
+def _command(
+    cart_id: str,
+    context: TerminalContext,
+    event: CartEvent,
+    change: Callable[[CartDocument], None],
+    *,
+    recalculate: bool = True,
+) -> CartDocument:
+    """Lock, check the state, change, recalculate, save: one transaction per request."""
+    with transaction.atomic():
+        row, document = _load(cart_id, context, lock=True)
+        target = next_state(document.status, event)
+        try:
+            change(document)
+            if recalculate:
+                cart_recalculate(document)
+        except calc.CalculationError as error:
+            _raise_calculation(error)
+        if target is not document.status:
+            document.status = target.value if isinstance(target, CartState) else target
+        row.document = document.to_json()
+        row.status = document.status
+        row.updated_at = timezone.now()
+        row.save(update_fields=["document", "status", "updated_at"])
+    return document
+
+
+# --- recalculation ------------------------------------------------------------------------------------------
+def _tax_table(document: CartDocument) -> dict[str, calc.TaxRule]:
+    return {
+        t["tax_code"]: calc.TaxRule(t["tax_code"], t["tax_type"], t["tax_name"], Decimal(str(t["rate"])),
+                                    int(t.get("round_digit") or 0), t.get("round_method"))
+        for t in document.tax_master
+    }
+
+
+def _detail(detail) -> dict | None:
+    """Master data's promotion detail in the wire form the plugins parse."""
+    if detail is None:
+        return None
+    return {
+        "targetStoreCodes": list(detail.target_store_codes),
+        "targetCategoryCodes": list(detail.target_category_codes),
+        "discountRate": str(detail.discount_rate),
+    }
+
+
+def _active_promotions(store_code: str) -> list[ActivePromotion]:
+    try:
+        return [
+            ActivePromotion(p.promotion_code, p.promotion_type, p.name, _detail(p.detail))
+            for p in masterdata.promotions_active(store_code=store_code)
+        ]
+    except Exception:  # noqa: BLE001 - spec/30 §7.3: a promotion fetch failure means no promotions
+        logger.exception("could not read active promotions")
+        return []
+
+
+def _apply_promotions(document: CartDocument, phase: str) -> None:
+    plugins = [plugin for plugin in promotion_plugins() if plugin.execution_phase == phase]
+    if not plugins:
+        return
+    promotions = _active_promotions(document.store_code) if any(p.needs_promotions for p in plugins) else []
+    for plugin in plugins:
+        lines = [
+            PromotionLine(line.category_code, line.is_cancelled, line.is_discount_restricted,
+                          tuple(d.promotion_type for d in line.discounts))
+            for line in document.line_items
+        ]
+        try:
+            proposals = plugin.propose(lines=lines, promotions=promotions)
+        except Exception:  # noqa: BLE001 - a plugin error is logged and ignored (spec/30 §7.3)
+            logger.exception("promotion plugin %s failed", type(plugin).__name__)
+            continue
+        for proposal in proposals:
+            line = document.line_items[proposal.line_index]
+            line.discounts.append(
+                Discount(len(line.discounts) + 1, proposal.discount_type, proposal.discount_value, Decimal(0),
+                         proposal.detail, proposal.promotion_code, proposal.promotion_type)
+            )
+
+
+def _run_engine(document: CartDocument) -> None:
+    inputs = [
+        calc.LineInput(
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+            discounts=tuple(calc.DiscountInput(d.discount_type, d.discount_value) for d in line.discounts),
+            allocated=sum((a.discount_amount for a in line.discounts_allocated), Decimal(0)),
+            tax_code=line.tax_code,
+            is_cancelled=line.is_cancelled,
+            is_discount_restricted=line.is_discount_restricted,
+        )
+        for line in document.line_items
+    ]
+    result = calc.recalc(
+        lines=inputs,
+        cart_discount_amounts=[d.discount_amount for d in document.subtotal_discounts],
+        payment_amounts=[p.amount for p in document.payments],
+        tax_table=_tax_table(document),
+        rounding=discount_rounding(),
+    )
+    for line, line_result in zip(document.line_items, result.lines, strict=True):
+        if line_result is None:
+            continue
+        for discount, amount in zip(line.discounts, line_result.discount_amounts, strict=True):
+            discount.discount_amount = amount
+        line.amount = line_result.amount
+    document.taxes = [
+        Tax(t.tax_no, t.tax_code, t.tax_type, t.tax_name, t.tax_amount, t.target_amount, t.target_quantity)
+        for t in result.taxes
+    ]
+    totals = result.totals
+    document.subtotal_amount = totals.subtotal_amount
+    document.sales.total_amount = totals.total_amount
+    document.sales.tax_amount = totals.tax_amount
+    document.sales.total_amount_with_tax = totals.total_amount_with_tax
+    document.sales.total_quantity = totals.total_quantity
+    document.sales.total_discount_amount = totals.total_discount_amount
+    document.balance_amount = totals.balance_amount
+
+
+def cart_recalculate(document: CartDocument) -> None:
+    """The Recalc pipeline (spec/30 §6.2): line-item promotions, lines, taxes, totals; subtotal promotions."""
+    _apply_promotions(document, "line_item")
+    _run_engine(document)
+    if any(plugin.execution_phase == "subtotal" for plugin in promotion_plugins()):
+        _apply_promotions(document, "subtotal")
+        _run_engine(document)
+
+
+# --- line commands ------------------------------------------------------------------------------------------
+def _line(document: CartDocument, line_no: int) -> LineItem:
+    if line_no < 1 or line_no > len(document.line_items):
+        raise CartError(f"Line item not found: line_no->{line_no}", code="900999", status=404)
+    return document.line_items[line_no - 1]
+
+
+def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[ItemRequest]) -> CartDocument:
+    """Add lines in request order; an item's master data is read once per cart (spec/30 §4.2)."""
+
+    def change(document: CartDocument) -> None:
+        missing = {item.item_code for item in items} - document.items.keys()
+        if missing:
+            found = masterdata.item_details_map(store_code=document.store_code, item_codes=missing)
+            for code, details in found.items():
+                document.items[code] = {
+                    "item_code": details.item_code,
+                    "category_code": details.category_code,
+                    "description": details.description,
+                    "unit_price": str(details.unit_price),
+                    "store_price": None if details.store_price is None else str(details.store_price),
+                    "tax_code": details.tax_code,
+                    "is_discount_restricted": details.is_discount_restricted,
+                }
+        for item in items:
+            master = document.items.get(item.item_code)
+            if master is None:
+                raise CartError(f"Item not found: item_code->{item.item_code}", code="402001", status=404)
+            if item.unit_price:
+                price = item.unit_price
+            elif master.get("store_price") and Decimal(master["store_price"]):
+                price = Decimal(master["store_price"])
+            else:
+                price = Decimal(master["unit_price"])
+            document.line_items.append(
+                LineItem(
+                    line_no=len(document.line_items) + 1,
+                    item_code=item.item_code,
+                    category_code=master.get("category_code"),
+                    description=master.get("description") or "",
+                    unit_price=price,
+                    quantity=item.quantity,
+                    tax_code=master.get("tax_code") or "",
+                    is_discount_restricted=bool(master.get("is_discount_restricted")),
+                )
+            )
+
+    return _command(cart_id, context, CartEvent.ADD_ITEMS, change)
+
+
+def cart_cancel_line(*, cart_id: str, context: TerminalContext, line_no: int) -> CartDocument:
+    def change(document: CartDocument) -> None:
+        _line(document, line_no).is_cancelled = True
+
+    return _command(cart_id, context, CartEvent.CANCEL_LINE, change)
+
+
+def cart_update_unit_price(*, cart_id: str, context: TerminalContext, line_no: int,
+                           unit_price: Decimal) -> CartDocument:
+    def change(document: CartDocument) -> None:
+        line = _line(document, line_no)
+        if not line.is_unit_price_changed:
+            line.is_unit_price_changed = True
+            line.unit_price_original = line.unit_price
+        line.unit_price = unit_price
+
+    return _command(cart_id, context, CartEvent.UPDATE_UNIT_PRICE, change)
+
+
+def cart_update_quantity(*, cart_id: str, context: TerminalContext, line_no: int, quantity: int) -> CartDocument:
+    def change(document: CartDocument) -> None:
+        _line(document, line_no).quantity = quantity
+
+    return _command(cart_id, context, CartEvent.UPDATE_QUANTITY, change)
+
+
+def cart_set_line_discounts(*, cart_id: str, context: TerminalContext, line_no: int,
+                            discounts: Sequence[DiscountRequest]) -> CartDocument:
+    """Replace a line's discounts (spec/30 §7.1); a removed promotion comes back at the next Recalc."""
+
+    def change(document: CartDocument) -> None:
+        line = _line(document, line_no)
+        calc.validate_line_discounts(
+            [calc.DiscountInput(d.discount_type, d.discount_value) for d in discounts],
+            line_amount=line.amount,
+            is_discount_restricted=line.is_discount_restricted,
+        )
+        line.discounts = [
+            Discount(index, d.discount_type, d.discount_value, Decimal(0), d.detail)
+            for index, d in enumerate(discounts, start=1)
+        ]
+
+    return _command(cart_id, context, CartEvent.LINE_DISCOUNTS, change)
+
+
+# --- subtotal, cart discounts, payments ---------------------------------------------------------------------
+def cart_subtotal(*, cart_id: str, context: TerminalContext) -> CartDocument:
+    return _command(cart_id, context, CartEvent.SUBTOTAL, lambda document: None)
+
+
+def cart_set_cart_discounts(*, cart_id: str, context: TerminalContext,
+                            discounts: Sequence[DiscountRequest]) -> CartDocument:
+    """Replace the cart discounts and allocate every one of them over the lines (spec/30 §7.2, ours)."""
+
+    def change(document: CartDocument) -> None:
+        allocation_lines = [
+            calc.AllocationLine(line.amount, line.quantity, line.is_cancelled, line.is_discount_restricted)
+            for line in document.line_items
+        ]
+        requests = [calc.DiscountInput(d.discount_type, d.discount_value) for d in discounts]
+        amounts = calc.cart_discount_amounts(
+            requests, lines=allocation_lines, balance_amount=document.balance_amount, rounding=discount_rounding()
+        )
+        document.subtotal_discounts = [
+            Discount(index, d.discount_type, d.discount_value, amount, d.detail)
+            for index, (d, amount) in enumerate(zip(discounts, amounts, strict=True), start=1)
+        ]
+        for line in document.line_items:
+            line.discounts_allocated = []
+        for discount in document.subtotal_discounts:
+            shares = calc.allocate_cart_discount(
+                discount.discount_amount, lines=allocation_lines, subtotal_amount=document.subtotal_amount,
+                rounding=discount_rounding(),
+            )
+            for line, share in zip(document.line_items, shares, strict=True):
+                if line.is_cancelled or line.is_discount_restricted:
+                    continue
+                line.discounts_allocated.append(
+                    Discount(discount.seq_no, discount.discount_type, discount.discount_value, share, discount.detail)
+                )
+
+    return _command(cart_id, context, CartEvent.CART_DISCOUNTS, change)
+
+
+def cart_add_payments(*, cart_id: str, context: TerminalContext,
+                      payments: Sequence[PaymentRequest]) -> CartDocument:
+    """Apply tendered amounts in order through the payment plugins (spec/30 §8)."""
+
+    def change(document: CartDocument) -> None:
+        balance = document.balance_amount
+        for request in payments:
+            if balance == 0:
+                raise CartError(f"Balance is already zero, cart_id: {document.cart_id}", code="403001", status=406)
+            plugin = payment_plugin(request.payment_code)
+            if plugin is None:
+                raise CartError(f"Payment method not supported: {request.payment_code}", code="900001", status=404)
+            if balance < 1:
+                raise CartError(f"Balance is already zero, cart_id: {document.cart_id}", code="403001", status=406)
+            method = masterdata.payment_method_get(payment_code=request.payment_code)
+            if method is None:
+                raise CartError(f"Payment method not found: {request.payment_code}", code="900001", status=404)
+            outcome = plugin.apply(deposit=request.amount, balance=balance)
+            if outcome.change_amount is not None:
+                document.sales.change_amount = outcome.change_amount
+            document.payments.append(
+                Payment(len(document.payments) + 1, request.payment_code, method.description,
+                        outcome.deposit_amount, outcome.amount, request.detail)
+            )
+            balance = outcome.balance_after
+
+    return _command(cart_id, context, CartEvent.PAYMENTS, change)
+
+
+def cart_resume(*, cart_id: str, context: TerminalContext) -> CartDocument:
+    def change(document: CartDocument) -> None:
+        document.payments = []
+
+    return _command(cart_id, context, CartEvent.RESUME, change)
+
+
+# --- bill and cancel ----------------------------------------------------------------------------------------
+def cart_bill(*, cart_id: str, context: TerminalContext) -> CartDocument:
+    """Complete the sale: the transaction log, its numbers and its event are written with the cart's new state."""
+    from .tranlogs import tranlog_create_from_cart
+
+    def change(document: CartDocument) -> None:
+        cart_recalculate(document)
+        if document.balance_amount > 0:
+            raise CartError(
+                f"The balance is greater than 0, cart_id: {document.cart_id}, "
+                f"balance: {float(document.balance_amount)}",
+                code="403002",
+                status=406,
+            )
+        tranlog_create_from_cart(document=document, context=context)
+
+    return _command(cart_id, context, CartEvent.BILL, change, recalculate=False)
+
+
+def cart_cancel(*, cart_id: str, context: TerminalContext) -> CartDocument:
+    """Cancel the transaction: a cancelled tranlog with its own numbers, without Recalc (spec/30 §9)."""
+    from .tranlogs import tranlog_create_from_cart
+
+    def change(document: CartDocument) -> None:
+        document.sales.is_cancelled = True
+        tranlog_create_from_cart(document=document, context=context)
+
+    return _command(cart_id, context, CartEvent.CANCEL, change, recalculate=False)
+
+
+def cart_purge_expired() -> int:
+    """Delete carts untouched for longer than the TTL (run by Celery beat)."""
+    deleted, _ = Cart.objects.filter(updated_at__lt=timezone.now() - CART_TTL).delete()
+    return deleted
