@@ -1,0 +1,233 @@
+"""Back office: tenant info, stores and terminals (writes go through the same services as the API), and the cash
+and open/close logs (read-only: they are written only by terminal operations).
+
+Forms pre-check what a service would refuse, so the manager sees a form error instead of a failed request; the
+service still enforces every rule (and its constraint) on save.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from apps.core.errors import KugelposError
+
+from . import selectors, services, states
+from .models import CashLog, OpenCloseLog, Store, TenantInfo, Terminal
+
+
+def _tenant_id() -> str:
+    return connection.tenant.tenant_id
+
+
+class ServiceBackedAdmin(admin.ModelAdmin):
+    """Saves and deletes through services; ``_create``/``_update``/``_delete`` name the service calls."""
+
+    def _create(self, obj, form):
+        raise NotImplementedError
+
+    def _update(self, obj, form) -> None:
+        raise NotImplementedError
+
+    def _delete(self, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self._update(obj, form)
+        else:
+            obj.pk = self._create(obj, form).pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        self._delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._delete(obj)
+
+
+# --- tenant info and stores ---------------------------------------------------------------------------------
+@admin.register(TenantInfo)
+class TenantInfoAdmin(ServiceBackedAdmin):
+    list_display = ("tenant_id", "tenant_name", "tags", "store_count", "created_at", "updated_at")
+    search_fields = ("tenant_name",)
+    fields = ("tenant_id", "tenant_name", "tags", "created_at", "updated_at")
+    readonly_fields = ("tenant_id", "created_at", "updated_at")
+
+    @admin.display(description="stores")
+    def store_count(self, obj: TenantInfo) -> int:
+        return obj.stores.count()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("stores")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not TenantInfo.objects.exists()
+
+    def _create(self, obj, form):
+        return services.tenant_info_create(tenant_id=_tenant_id(), tenant_name=obj.tenant_name, tags=obj.tags or [])
+
+    def _update(self, obj, form):
+        services.tenant_info_update(tenant_id=obj.tenant_id, tenant_name=obj.tenant_name, tags=obj.tags or [])
+
+    def _delete(self, obj):
+        services.tenant_info_delete(tenant_id=obj.tenant_id)
+
+
+class StoreAdminForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = ("store_code", "store_name", "status", "business_date", "tags")
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            if selectors.tenant_info_find(tenant_id=_tenant_id()) is None:
+                raise ValidationError("Create the tenant info first: stores belong to it.")
+            code = data.get("store_code")
+            if code and "-" in code:
+                self.add_error("store_code", "A store code must not contain '-'.")
+            elif code and selectors.store_get(store_code=code) is not None:
+                self.add_error("store_code", f"Store {code} already exists.")
+        return data
+
+
+@admin.register(Store)
+class StoreAdmin(ServiceBackedAdmin):
+    form = StoreAdminForm
+    list_display = ("store_code", "store_name", "status", "business_date", "tags", "created_at", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("store_code", "store_name")
+    ordering = ("store_code",)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("store_code", "store_name", "tags")
+        return ("store_code", "store_name", "status", "business_date", "tags", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("store_code", "created_at", "updated_at")
+
+    def _create(self, obj, form):
+        services.store_create(tenant_id=_tenant_id(), store_code=obj.store_code, store_name=obj.store_name,
+                              tags=obj.tags)
+        return Store.objects.get(store_code=obj.store_code)
+
+    def _update(self, obj, form):
+        services.store_update(tenant_id=_tenant_id(), store_code=obj.store_code, store_name=obj.store_name,
+                              status=obj.status, business_date=obj.business_date, tags=obj.tags)
+
+    def _delete(self, obj):
+        services.store_delete(tenant_id=_tenant_id(), store_code=obj.store_code)
+
+
+# --- terminals ----------------------------------------------------------------------------------------------
+class TerminalAdminForm(forms.ModelForm):
+    class Meta:
+        model = Terminal
+        fields = ("store_code", "terminal_no", "description", "function_mode")
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            code, number = data.get("store_code"), data.get("terminal_no")
+            if code and "-" in code:
+                self.add_error("store_code", "A store code must not contain '-'.")
+            elif code and number is not None:
+                terminal_id = services.terminal_id_for(tenant_id=_tenant_id(), store_code=code, terminal_no=number)
+                if selectors.terminal_find(terminal_id=terminal_id) is not None:
+                    raise ValidationError(f"Terminal already exists: {terminal_id}")
+        elif "function_mode" in self.changed_data:
+            try:
+                states.function_mode_check(status=self.instance.status, function_mode=data.get("function_mode", ""),
+                                           terminal_id=self.instance.terminal_id)
+            except KugelposError as exc:
+                self.add_error("function_mode", exc.message)
+        return data
+
+
+@admin.register(Terminal)
+class TerminalAdmin(ServiceBackedAdmin):
+    form = TerminalAdminForm
+    list_display = (
+        "terminal_id", "store_code", "terminal_no", "description", "status", "function_mode", "business_date",
+        "open_counter", "business_counter", "staff_id", "staff_name",
+    )
+    list_filter = ("status", "store_code", "function_mode")
+    search_fields = ("terminal_id", "store_code", "description", "staff_id", "staff_name")
+    ordering = ("terminal_id",)
+    state_fields = (
+        "status", "business_date", "open_counter", "business_counter", "initial_amount", "physical_amount",
+        "staff_id", "staff_name",
+    )
+
+    @admin.display(description="API key")
+    def api_key(self, obj: Terminal) -> str:
+        return services.terminal_api_key(obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": ("store_code", "terminal_no", "description")}),)
+        return (
+            (None, {"fields": ("terminal_id", ("store_code", "terminal_no"), "description", "function_mode")}),
+            ("State", {"fields": self.state_fields}),
+            ("Credential", {"fields": ("api_key",)}),
+            ("Record", {"classes": ("collapse",), "fields": ("tenant_id", "created_at", "updated_at")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("terminal_id", "tenant_id", "store_code", "terminal_no", *self.state_fields, "api_key",
+                "created_at", "updated_at")
+
+    def _create(self, obj, form):
+        return services.terminal_create(tenant_id=_tenant_id(), store_code=obj.store_code,
+                                        terminal_no=obj.terminal_no, description=obj.description)
+
+    def _update(self, obj, form):
+        if "description" in form.changed_data:
+            services.terminal_update_description(terminal_id=obj.terminal_id, description=obj.description)
+        if "function_mode" in form.changed_data:
+            services.terminal_update_function_mode(terminal_id=obj.terminal_id, function_mode=obj.function_mode)
+
+    def _delete(self, obj):
+        services.terminal_delete(terminal_id=obj.terminal_id)
+
+
+# --- logs (read-only) ---------------------------------------------------------------------------------------
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CashLog)
+class CashLogAdmin(ReadOnlyLogAdmin):
+    list_display = ("generate_date_time", "store_code", "terminal_no", "business_date", "open_counter", "amount",
+                    "description", "staff_id")
+    list_filter = ("store_code", "terminal_no")
+    search_fields = ("business_date", "description", "staff_id", "event_id")
+    ordering = ("-generate_date_time",)
+    exclude = ("receipt_text",)
+
+
+@admin.register(OpenCloseLog)
+class OpenCloseLogAdmin(ReadOnlyLogAdmin):
+    list_display = ("generate_date_time", "store_code", "terminal_no", "operation", "business_date", "open_counter",
+                    "business_counter", "cash_in_out_count", "cart_transaction_count", "staff_id")
+    list_filter = ("operation", "store_code", "terminal_no")
+    search_fields = ("business_date", "staff_id", "event_id")
+    ordering = ("-generate_date_time",)
+    exclude = ("receipt_text",)
