@@ -6,7 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.api.exceptions import flatten_validation
 from apps.core.api.serializers import CamelCaseSerializer, MoneyField, SnakeCaseSerializer, StrictCharField
+from apps.core.casing import camelize
+from apps.core.errors import RequestValidationError
 from apps.core.formats import display_utc, money
 
 from ..crypto import MASKED_API_KEY
@@ -94,7 +97,19 @@ class CashSerializer(CamelCaseSerializer):
 
 
 class DeliveryStatusSerializer(SnakeCaseSerializer):
-    """Snake_case only: a camelCase body misses ``event_id`` and is refused with 422."""
+    """Snake_case only: a camelCase body misses ``event_id`` and is refused with 422.
+
+    Its error locations stay snake_case too (``body -> event_id: Field required``), as the plain Kugelpos model
+    reports them; the shared handler would camelise them.
+    """
+
+    def is_valid(self, *, raise_exception: bool = False) -> bool:
+        valid = super().is_valid(raise_exception=False)
+        if not valid and raise_exception:
+            snake = {camelize(name): name for name in self.fields}
+            errors = flatten_validation(self.errors, ("body",))
+            raise RequestValidationError([(tuple(snake.get(part, part) for part in loc), msg) for loc, msg in errors])
+        return valid
 
     event_id = StrictCharField()
     service = StrictCharField()

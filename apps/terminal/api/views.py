@@ -173,8 +173,8 @@ class TerminalViewSet(TerminalServiceViewSet):
     authentication_by_action = {"create": USER, "destroy": USER}
     input_serializers = {
         "create": TerminalCreateSerializer,
-        "description": DescriptionSerializer,
-        "function_mode": FunctionModeSerializer,
+        "update_description": DescriptionSerializer,
+        "update_function_mode": FunctionModeSerializer,
     }
 
     def create(self, request: Request) -> EnvelopeResponse:
@@ -211,7 +211,7 @@ class TerminalViewSet(TerminalServiceViewSet):
         return self.respond({"terminalId": terminal_id}, message=f"Terminal Deleted. terminal_id: {terminal_id}",
                             operation="delete_terminal")
 
-    def description(self, request: Request, terminal_id: str) -> EnvelopeResponse:
+    def update_description(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         terminal = services.terminal_update_description(
             terminal_id=terminal_id, description=self.validated_body()["description"]
         )
@@ -219,7 +219,7 @@ class TerminalViewSet(TerminalServiceViewSet):
                             message=f"Terminal Description Updated. terminal_id: {terminal_id}",
                             operation="update_terminal_description")
 
-    def function_mode(self, request: Request, terminal_id: str) -> EnvelopeResponse:
+    def update_function_mode(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         terminal = services.terminal_update_function_mode(
             terminal_id=terminal_id, function_mode=self.validated_body()["function_mode"]
         )

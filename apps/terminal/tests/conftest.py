@@ -67,3 +67,24 @@ def opened_terminal(tenant_a, clock, staff_master):
         services.terminal_sign_in(terminal_id=terminal.terminal_id, staff_id="S001")
         services.terminal_open(terminal_id=terminal.terminal_id, initial_amount=None)
     return terminal
+
+
+@pytest.fixture
+def term_a(tenant_a, token_a, clock, staff_master):
+    """Tenant info + store ``5678`` and terminal ``T1001-5678-1`` (Idle) of tenant A; staff S001 "Taro".
+
+    ``T`` is the user JWT, ``K`` the terminal's API key, ``url`` the terminal's API path.
+    """
+    from types import SimpleNamespace
+
+    from apps.core.tenancy import tenant_context
+
+    staff_master.add(TENANT_A, "S001", "Taro")
+    with tenant_context(TENANT_A):
+        tenant_with_store()
+        terminal = TerminalFactory(terminal_no=1)
+        api_key = services.terminal_api_key(terminal)
+    return SimpleNamespace(
+        T=token_a, K=api_key, terminal_id=terminal.terminal_id,
+        url=f"/terminal/api/v1/terminals/{terminal.terminal_id}",
+    )
