@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ReportConfig(AppConfig):
     name = "apps.report"
     label = "report"
+    verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from apps.core.errors import register_messages
+        from apps.core.events import register_consumer
+
+        from . import services
+        from .errors import MESSAGES
+
+        register_messages(MESSAGES)
+        register_consumer(service="report", event_type="tranlog", handler=services.report_consume_tranlog)
+        register_consumer(service="report", event_type="cashlog", handler=services.report_consume_cashlog)
+        register_consumer(service="report", event_type="opencloselog", handler=services.report_consume_opencloselog)

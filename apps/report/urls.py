@@ -1,3 +1,31 @@
-"""Routes of this service (mounted by kugelpos/urls.py)."""
+"""Routes of the report service, mounted under ``/report`` (spec/40 §3.1)."""
 
-urlpatterns: list = []
+from apps.core.urls import api_path
+
+from .api.views import LogReceiveViewSet, ReportViewSet, TransactionReceiveViewSet
+
+urlpatterns = [
+    api_path(
+        "api/v1/tenants/{tenant_id}/stores/{store_code}/reports",
+        ReportViewSet.as_view({"get": "store"}),
+        name="report-store",
+    ),
+    api_path(
+        "api/v1/tenants/{tenant_id}/stores/{store_code}/terminals/{terminal_no}/reports",
+        ReportViewSet.as_view({"get": "terminal"}),
+        name="report-terminal",
+    ),
+    api_path(
+        "api/v1/tenants/{tenant_id}/stores/{store_code}/terminals/{terminal_no}/transactions",
+        TransactionReceiveViewSet.as_view({"post": "create"}),
+        name="report-transactions",
+    ),
+    *(
+        api_path(
+            f"api/v1/{event_type}",
+            LogReceiveViewSet.as_view({"post": "create"}, event_type=event_type),
+            name=f"report-{event_type}",
+        )
+        for event_type in ("tranlog", "cashlog", "opencloselog")
+    ),
+]

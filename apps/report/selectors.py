@@ -1,0 +1,401 @@
+"""Reads of the report service: SQL aggregates over the stored log copies, returned as the dataclasses of
+``calculations``.
+
+Every report runs a fixed number of grouped queries (by transaction type, and code where it matters) whatever
+the number of transactions; the signs and formulas are then applied in ``calculations`` over a few rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Aggregate, CharField, Count, F, Max, Min, Q, QuerySet, Sum
+
+from .calculations import (
+    ZERO,
+    CloseSnapshot,
+    LineGroup,
+    PaymentGroup,
+    PromotionGroup,
+    SessionLogs,
+    TaxGroup,
+    TypeTotals,
+    merge_type_totals,
+    tax_amount_by_type,
+)
+from .models import (
+    DailyInfo,
+    ReportCashLog,
+    ReportOpenCloseLog,
+    ReportTranlog,
+    ReportTranlogDiscount,
+    ReportTranlogLine,
+    ReportTranlogPayment,
+    ReportTranlogTax,
+)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The data scope of §3.3: a store, optionally one terminal, one date or an inclusive range, a session."""
+
+    store_code: str
+    terminal_no: int | None = None
+    business_date: str | None = None
+    business_date_from: str | None = None
+    business_date_to: str | None = None
+    open_counter: int | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.business_date_from is not None and self.business_date_to is not None
+
+    def log_filter(self, prefix: str = "") -> Q:
+        """Store / terminal / date / session filter (fields of a log, or of its tranlog through ``prefix``)."""
+        q = Q(**{f"{prefix}store_code": self.store_code})
+        if self.terminal_no is not None:
+            q &= Q(**{f"{prefix}terminal_no": self.terminal_no})
+        if self.is_range:
+            q &= Q(**{f"{prefix}business_date__gte": self.business_date_from}) & Q(
+                **{f"{prefix}business_date__lte": self.business_date_to}
+            )
+        else:
+            q &= Q(**{f"{prefix}business_date": self.business_date})
+        if self.open_counter is not None:
+            q &= Q(**{f"{prefix}open_counter": self.open_counter})
+        return q
+
+    def tranlog_filter(self, prefix: str = "") -> Q:
+        """Included tranlogs: the log filter and never a cancelled sale."""
+        return self.log_filter(prefix) & Q(**{f"{prefix}is_cancelled": False})
+
+
+class First(Aggregate):
+    """The value of ``expression`` in the group's row with the smallest ``order_by`` ("first seen")."""
+
+    function = "ARRAY_AGG"
+    name = "First"
+    output_field = CharField()
+
+    def __init__(self, expression, order_by, **extra):
+        super().__init__(expression, order_by, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value_sql, value_params = compiler.compile(self.source_expressions[0])
+        order_sql, order_params = compiler.compile(self.source_expressions[1])
+        return f"(ARRAY_AGG({value_sql} ORDER BY {order_sql}))[1]", (*value_params, *order_params)
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return ZERO if value is None else value
+
+
+def _int(value: int | None) -> int:
+    return 0 if value is None else int(value)
+
+
+# --- sales ----------------------------------------------------------------------------------------------------
+def tranlogs_in_scope(scope: ReportScope) -> QuerySet[ReportTranlog]:
+    return ReportTranlog.objects.filter(scope.tranlog_filter())
+
+
+def tax_groups(scope: ReportScope) -> list[TaxGroup]:
+    rows = (
+        ReportTranlogTax.objects.filter(scope.tranlog_filter("tranlog__"))
+        .values(transaction_type=F("tranlog__transaction_type"), code=F("tax_code"))
+        .annotate(
+            name=First("tax_name", "id"),
+            first_seen=Min("id"),
+            tax=Sum("tax_amount"),
+            target=Sum("target_amount"),
+            target_qty=Sum("target_quantity"),
+        )
+        .order_by()
+    )
+    return [
+        TaxGroup(
+            transaction_type=row["transaction_type"],
+            tax_code=row["code"],
+            tax_name=row["name"],
+            first_seen=row["first_seen"],
+            tax_amount=_money(row["tax"]),
+            target_amount=_money(row["target"]),
+            target_quantity=_int(row["target_qty"]),
+        )
+        for row in rows
+    ]
+
+
+def sales_type_totals(scope: ReportScope, taxes: Iterable[TaxGroup]) -> list[TypeTotals]:
+    """The per-type symbols of §3.4 (N, WT, D, Q, T, LDA/LDC/LDQ, SDA/SDC/SDQ) in three grouped queries."""
+    headers = (
+        tranlogs_in_scope(scope)
+        .values("transaction_type")
+        .annotate(
+            count=Count("id"),
+            amount_with_tax=Sum("total_amount_with_tax"),
+            discount_amount=Sum("total_discount_amount"),
+            quantity=Sum("total_quantity"),
+        )
+        .order_by()
+    )
+    live_lines = Q(is_cancelled=False)
+    lines = (
+        ReportTranlogLine.objects.filter(scope.tranlog_filter("tranlog__") & live_lines)
+        .values(transaction_type=F("tranlog__transaction_type"))
+        .annotate(
+            line_discount_amount=Sum("discount_amount"),
+            line_discount_count=Sum("discount_count"),
+            line_discount_quantity=Sum("quantity", filter=Q(discount_count__gt=0)),
+            subtotal_discount_quantity=Sum("quantity", filter=Q(allocated_count__gt=0)),
+        )
+        .order_by()
+    )
+    subtotal = (
+        ReportTranlogDiscount.objects.filter(
+            scope.tranlog_filter("tranlog__") & Q(kind=ReportTranlogDiscount.Kind.SUBTOTAL)
+        )
+        .values(transaction_type=F("tranlog__transaction_type"))
+        .annotate(subtotal_discount_amount=Sum("discount_amount"), subtotal_discount_count=Count("id"))
+        .order_by()
+    )
+    tax_parts = [{"transaction_type": t, "tax_amount": amount} for t, amount in tax_amount_by_type(taxes).items()]
+    return merge_type_totals([*headers, *lines, *subtotal, *tax_parts])
+
+
+def payment_groups(scope: ReportScope) -> list[PaymentGroup]:
+    rows = (
+        ReportTranlogPayment.objects.filter(scope.tranlog_filter("tranlog__"))
+        .values(transaction_type=F("tranlog__transaction_type"), code=F("payment_code"))
+        .annotate(
+            name=First("description", "id"),
+            first_seen=Min("id"),
+            total=Sum("amount"),
+            lines=Count("id"),
+            transactions=Count("tranlog", distinct=True),
+        )
+        .order_by()
+    )
+    return [
+        PaymentGroup(
+            transaction_type=row["transaction_type"],
+            payment_code=row["code"],
+            description=row["name"],
+            first_seen=row["first_seen"],
+            amount=_money(row["total"]),
+            line_count=row["lines"],
+            transaction_count=row["transactions"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CashTotals:
+    cash_in_amount: Decimal
+    cash_in_count: int
+    cash_out_amount: Decimal
+    cash_out_count: int
+    physical_amount: Decimal
+
+
+def cash_totals(scope: ReportScope) -> CashTotals:
+    """Cash in/out sums of the cash logs and Σ physical amount of the close logs in scope (null -> 0)."""
+    cash = ReportCashLog.objects.filter(scope.log_filter()).aggregate(
+        in_amount=Sum("amount", filter=Q(amount__gt=0)),
+        in_count=Count("id", filter=Q(amount__gt=0)),
+        out_amount=Sum("amount", filter=Q(amount__lt=0)),
+        out_count=Count("id", filter=Q(amount__lt=0)),
+    )
+    physical = ReportOpenCloseLog.objects.filter(scope.log_filter() & Q(operation="close")).aggregate(
+        total=Sum("physical_amount")
+    )
+    return CashTotals(
+        cash_in_amount=_money(cash["in_amount"]),
+        cash_in_count=cash["in_count"],
+        cash_out_amount=_money(cash["out_amount"]),
+        cash_out_count=cash["out_count"],
+        physical_amount=_money(physical["total"]),
+    )
+
+
+def transaction_types(scope: ReportScope) -> list[int]:
+    """Distinct types among the included tranlogs (the payment report refuses unknown ones)."""
+    return list(tranlogs_in_scope(scope).values_list("transaction_type", flat=True).distinct().order_by())
+
+
+# --- category / item / promotion ----------------------------------------------------------------------------
+def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
+    """Live line items grouped by (type, category[, item]); the discount of a line = its line discounts plus
+    its allocated subtotal discounts."""
+    keys = {"transaction_type": F("tranlog__transaction_type"), "category": F("category_code")}
+    if by_item:
+        keys["item"] = F("item_code")
+    discounted = Q(discount_amount__gt=0) | Q(allocated_amount__gt=0)
+    rows = (
+        ReportTranlogLine.objects.filter(scope.tranlog_filter("tranlog__") & Q(is_cancelled=False))
+        .values(**keys)
+        .annotate(
+            gross=Sum("amount"),
+            discount=Sum(F("discount_amount") + F("allocated_amount")),
+            qty=Sum("quantity"),
+            discount_qty=Sum("quantity", filter=discounted),
+            lines=Count("id"),
+        )
+        .order_by()
+    )
+    return [
+        LineGroup(
+            transaction_type=row["transaction_type"],
+            category_code=row["category"],
+            item_code=row.get("item"),
+            gross_amount=_money(row["gross"]),
+            discount_amount=_money(row["discount"]),
+            quantity=_int(row["qty"]),
+            discount_quantity=_int(row["discount_qty"]),
+            line_count=row["lines"],
+        )
+        for row in rows
+    ]
+
+
+def item_descriptions_seen(scope: ReportScope) -> dict[str, str]:
+    """Item descriptions as carried by the tranlogs (first one seen per code)."""
+    rows = (
+        ReportTranlogLine.objects.filter(
+            scope.tranlog_filter("tranlog__") & Q(is_cancelled=False, item_code__isnull=False)
+        )
+        .exclude(description__isnull=True)
+        .exclude(description="")
+        .values("item_code")
+        .annotate(name=First("description", "id"))
+        .order_by()
+    )
+    return {row["item_code"]: row["name"] for row in rows}
+
+
+def promotion_groups(scope: ReportScope) -> list[PromotionGroup]:
+    rows = (
+        ReportTranlogDiscount.objects.filter(
+            scope.tranlog_filter("tranlog__")
+            & Q(kind=ReportTranlogDiscount.Kind.LINE, promotion_code__isnull=False, line__is_cancelled=False)
+        )
+        .values(
+            transaction_type=F("tranlog__transaction_type"),
+            code=F("promotion_code"),
+            ptype=F("promotion_type"),
+        )
+        .annotate(
+            gross=Sum("line__amount"),
+            discount=Sum("discount_amount"),
+            qty=Sum("line__quantity"),
+            transactions=Count("tranlog", distinct=True),
+        )
+        .order_by()
+    )
+    return [
+        PromotionGroup(
+            transaction_type=row["transaction_type"],
+            promotion_code=row["code"],
+            promotion_type=row["ptype"],
+            gross_amount=_money(row["gross"]),
+            discount_amount=_money(row["discount"]),
+            quantity=_int(row["qty"]),
+            transaction_count=row["transactions"],
+        )
+        for row in rows
+    ]
+
+
+# --- daily verification (§3.10) -----------------------------------------------------------------------------
+def opened_sessions(
+    *, store_code: str, business_date: str, terminal_no: int | None, open_counter: int | None
+) -> list[tuple[int, int | None]]:
+    """``(terminal_no, open_counter)`` of every session opened that day (a terminal never opened passes)."""
+    logs = ReportOpenCloseLog.objects.filter(store_code=store_code, business_date=business_date, operation="open")
+    if terminal_no is not None:
+        logs = logs.filter(terminal_no=terminal_no)
+    if open_counter is not None:
+        logs = logs.filter(open_counter=open_counter)
+    return list(logs.values_list("terminal_no", "open_counter").distinct().order_by("terminal_no", "open_counter"))
+
+
+def verified_sessions(*, store_code: str, business_date: str, terminal_nos: Iterable[int]) -> set[tuple[int, int]]:
+    """Sessions whose latest daily-info row says verified."""
+    latest = (
+        DailyInfo.objects.filter(store_code=store_code, business_date=business_date, terminal_no__in=terminal_nos)
+        .order_by("terminal_no", "open_counter", "-id")
+        .distinct("terminal_no", "open_counter")
+        .values_list("terminal_no", "open_counter", "verified")
+    )
+    return {(terminal, counter) for terminal, counter, verified in latest if verified}
+
+
+def session_logs(
+    *, store_code: str, business_date: str, sessions: Iterable[tuple[int, int | None]]
+) -> list[SessionLogs]:
+    """What arrived for each session: its close log, cash-log count and last time, tranlog count (cancelled
+    included) and the latest transaction number. Four queries for any number of sessions."""
+    sessions = list(sessions)
+    if not sessions:
+        return []
+    terminals = sorted({terminal for terminal, _ in sessions})
+    base = {"store_code": store_code, "business_date": business_date, "terminal_no__in": terminals}
+    closes = {}
+    for log in (
+        ReportOpenCloseLog.objects.filter(**base, operation="close")
+        .order_by("terminal_no", "open_counter", "-generate_date_time")
+        .distinct("terminal_no", "open_counter")
+    ):
+        closes[(log.terminal_no, log.open_counter)] = CloseSnapshot(
+            cart_transaction_count=log.cart_transaction_count,
+            cart_transaction_last_no=log.cart_transaction_last_no,
+            cash_in_out_count=log.cash_in_out_count,
+            cash_in_out_last_datetime=log.cash_in_out_last_datetime,
+        )
+    cash = {
+        (row["terminal_no"], row["open_counter"]): (row["count"], row["last"])
+        for row in ReportCashLog.objects.filter(**base)
+        .values("terminal_no", "open_counter")
+        .annotate(count=Count("id"), last=Max("generate_date_time"))
+        .order_by()
+    }
+    tran_counts = {
+        (row["terminal_no"], row["open_counter"]): row["count"]
+        for row in ReportTranlog.objects.filter(**base)
+        .values("terminal_no", "open_counter")
+        .annotate(count=Count("id"))
+        .order_by()
+    }
+    tran_last = dict(
+        (((terminal, counter), number))
+        for terminal, counter, number in ReportTranlog.objects.filter(**base)
+        .order_by("terminal_no", "open_counter", F("generate_date_time").desc(nulls_last=True), "-id")
+        .distinct("terminal_no", "open_counter")
+        .values_list("terminal_no", "open_counter", "transaction_no")
+    )
+    result = []
+    for key in sessions:
+        cash_count, cash_last = cash.get(key, (0, None))
+        result.append(
+            SessionLogs(
+                terminal_no=key[0],
+                open_counter=key[1],
+                close=closes.get(key),
+                cash_count=cash_count,
+                cash_last_datetime=cash_last,
+                tran_count=tran_counts.get(key, 0),
+                tran_last_no=tran_last.get(key),
+            )
+        )
+    return result
+
+
+# --- back office ----------------------------------------------------------------------------------------------
+def store_codes_seen() -> list[str]:
+    """Stores with any stored log, for the report page's store picker."""
+    codes = set(ReportTranlog.objects.values_list("store_code", flat=True).distinct().order_by())
+    codes |= set(ReportOpenCloseLog.objects.values_list("store_code", flat=True).distinct().order_by())
+    return sorted(codes)
