@@ -1,1 +1,174 @@
-"""Models of this app (tenant schema)."""
+"""Stock levels, their append-only history, snapshots and the snapshot schedule (spec/50 §3). Tenant schema.
+
+Quantities are double precision on purpose: Kugelpos does IEEE double arithmetic and its numbers are the
+contract (spec/50 §1). Rows change only through ``apps.stock.services``.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class UpdateType(models.TextChoices):
+    """``updateType`` values (spec/50 §4). For manual updates a label only: the sign is what the caller sent."""
+
+    SALE = "sale"
+    RETURN = "return"
+    VOID = "void"
+    VOID_RETURN = "void_return"
+    PURCHASE = "purchase"
+    ADJUSTMENT = "adjustment"
+    INITIAL = "initial"
+    DAMAGE = "damage"
+    TRANSFER_IN = "transfer_in"
+    TRANSFER_OUT = "transfer_out"
+
+
+class StockQuerySet(models.QuerySet):
+    def of_store(self, store_code: str) -> StockQuerySet:
+        return self.filter(store_code=store_code)
+
+    def below_minimum(self) -> StockQuerySet:
+        """Low-stock list condition (spec/50 §5.3): strictly below the minimum, with no ``minimum > 0`` guard."""
+        return self.filter(current_quantity__lt=models.F("minimum_quantity"))
+
+    def at_or_below_reorder_point(self) -> StockQuerySet:
+        """Reorder list condition (spec/50 §5.3): a reorder point is set and stock is at or below it."""
+        return self.filter(reorder_point__gt=0, current_quantity__lte=models.F("reorder_point"))
+
+
+class Stock(models.Model):
+    """One item's stock in one store (spec/50 §3.1). Created on first write to any store/item pair."""
+
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    item_code = models.CharField(max_length=100)
+    current_quantity = models.FloatField(default=0.0)
+    minimum_quantity = models.FloatField(default=0.0, validators=[MinValueValidator(0.0)])
+    reorder_point = models.FloatField(default=0.0, validators=[MinValueValidator(0.0)])
+    reorder_quantity = models.FloatField(default=0.0, validators=[MinValueValidator(0.0)])
+    last_transaction_id = models.CharField(max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = StockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "stock level"
+        ordering = ("store_code", "item_code")
+        constraints = [
+            models.UniqueConstraint(fields=["store_code", "item_code"], name="stock_stock_store_item_unique"),
+            models.CheckConstraint(
+                condition=Q(minimum_quantity__gte=0) & Q(reorder_point__gte=0) & Q(reorder_quantity__gte=0),
+                name="stock_stock_thresholds_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}/{self.item_code}: {self.current_quantity:g}"
+
+
+class StockUpdate(models.Model):
+    """One quantity change (spec/50 §3.2). Append-only: services insert, nothing updates or deletes."""
+
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    item_code = models.CharField(max_length=100)
+    update_type = models.CharField(max_length=20, choices=UpdateType.choices)
+    quantity_change = models.FloatField()
+    before_quantity = models.FloatField()
+    after_quantity = models.FloatField()
+    reference_id = models.CharField(max_length=200, null=True, blank=True)
+    timestamp = models.DateTimeField()
+    operator_id = models.CharField(max_length=200, null=True, blank=True)
+    note = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "stock history entry"
+        verbose_name_plural = "stock history"
+        indexes = [
+            models.Index(fields=["store_code", "item_code", "-timestamp"], name="stock_update_item_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}/{self.item_code} {self.update_type} {self.quantity_change:+g}"
+
+
+class Snapshot(models.Model):
+    """Point-in-time copy of one store's stock (spec/50 §3.3). Never modified; removed only by retention."""
+
+    tenant_id = models.CharField(max_length=50)
+    store_code = models.CharField(max_length=100)
+    total_items = models.IntegerField()
+    total_quantity = models.FloatField()
+    # [{"item_code", "quantity", "minimum_quantity", "reorder_point", "reorder_quantity"}], by item_code
+    stocks = models.JSONField(default=list)
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # App-time-zone ISO string; list filters compare it byte-wise as strings (spec/50 §6.9), hence "C".
+    generate_date_time = models.CharField(max_length=40, null=True, blank=True, db_collation="C")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["store_code", "-generate_date_time"], name="stock_snapshot_store_gen_idx"),
+            models.Index(fields=["created_at"], name="stock_snapshot_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code} @ {self.generate_date_time}"
+
+
+class ScheduleInterval(models.TextChoices):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class SnapshotSchedule(models.Model):
+    """The tenant's snapshot schedule (spec/50 §3.4): at most one row (primary key fixed to 1)."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID)
+    tenant_id = models.CharField(max_length=50)
+    enabled = models.BooleanField(default=True)
+    schedule_interval = models.CharField(max_length=10, choices=ScheduleInterval.choices)
+    schedule_hour = models.PositiveSmallIntegerField(validators=[MaxValueValidator(23)])
+    schedule_minute = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(59)])
+    schedule_day_of_week = models.PositiveSmallIntegerField(null=True, blank=True)  # 0 = Monday
+    schedule_day_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    retention_days = models.PositiveSmallIntegerField(default=30)
+    target_stores = models.JSONField(default=list)
+    last_executed_at = models.DateTimeField(null=True, blank=True)
+    next_execution_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200, default="system")
+    updated_by = models.CharField(max_length=200, default="system")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="stock_snapshotschedule_singleton"),
+            models.CheckConstraint(
+                condition=Q(retention_days__gte=1) & Q(retention_days__lte=365),
+                name="stock_snapshotschedule_retention_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_interval} {self.schedule_hour:02d}:{self.schedule_minute:02d}"
+
+
+class SnapshotRun(models.Model):
+    """One scheduled run per fire time: the unique key that stops two workers running the same slot twice."""
+
+    fire_time = models.DateTimeField(unique=True)
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.fire_time.isoformat()

@@ -1,0 +1,208 @@
+"""Pure stock rules over plain data: alert conditions (spec/50 §7.4), tranlog line changes (§5.4.2),
+snapshot schedule fire times (§5.6). No database, no I/O: tested table-driven with the spec's numbers.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+REORDER_POINT = "reorder_point"
+MINIMUM_STOCK = "minimum_stock"
+
+# transaction_type -> (update_type, sign) (spec/50 §5.4.2); any other type changes nothing.
+TRANLOG_TYPES: dict[int, tuple[str, int]] = {
+    101: ("sale", -1),
+    201: ("void", 1),
+    102: ("return", 1),
+    202: ("void_return", -1),
+}
+
+# A scheduled run may start up to this late; later it is skipped until the next fire time (spec/50 §5.6).
+MISFIRE_GRACE = timedelta(hours=1)
+
+
+# --- alerts -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StockLevel:
+    """A stock row as the alert rules see it."""
+
+    tenant_id: str
+    store_code: str
+    item_code: str
+    current_quantity: float
+    minimum_quantity: float
+    reorder_point: float
+    reorder_quantity: float
+
+    @classmethod
+    def of(cls, row: Any) -> StockLevel:
+        """From any object with the stock attributes (a ``Stock`` row)."""
+        return cls(
+            row.tenant_id,
+            row.store_code,
+            row.item_code,
+            row.current_quantity,
+            row.minimum_quantity,
+            row.reorder_point,
+            row.reorder_quantity,
+        )
+
+
+@dataclass(frozen=True)
+class StockAlert:
+    alert_type: str  # REORDER_POINT | MINIMUM_STOCK
+    level: StockLevel
+
+    @property
+    def cooldown_key(self) -> str:
+        """``reorder_{tenant}_{store}_{item}`` / ``minimum_{tenant}_{store}_{item}`` (spec/50 §7.5)."""
+        kind = "reorder" if self.alert_type == REORDER_POINT else "minimum"
+        level = self.level
+        return f"{kind}_{level.tenant_id}_{level.store_code}_{level.item_code}"
+
+    def message(self, *, sent_at: datetime) -> dict[str, Any]:
+        """The WebSocket frame (snake_case, spec/50 §7.4); ``timestamp`` is the UTC send time."""
+        level = self.level
+        body: dict[str, Any] = {
+            "type": "stock_alert",
+            "alert_type": self.alert_type,
+            "tenant_id": level.tenant_id,
+            "store_code": level.store_code,
+            "item_code": level.item_code,
+            "current_quantity": float(level.current_quantity),
+        }
+        if self.alert_type == REORDER_POINT:
+            body["reorder_point"] = float(level.reorder_point)
+        else:
+            body["minimum_quantity"] = float(level.minimum_quantity)
+        body["reorder_quantity"] = float(level.reorder_quantity)
+        body["timestamp"] = sent_at.astimezone(UTC).isoformat()
+        return body
+
+
+def is_at_reorder_point(level: StockLevel) -> bool:
+    return level.reorder_point > 0 and level.current_quantity <= level.reorder_point
+
+
+def is_below_minimum(level: StockLevel) -> bool:
+    return level.minimum_quantity > 0 and level.current_quantity < level.minimum_quantity
+
+
+def alerts_for(level: StockLevel) -> list[StockAlert]:
+    """Alerts a change (or a new reorder setting) raises on this row: reorder first, then minimum."""
+    alerts = []
+    if is_at_reorder_point(level):
+        alerts.append(StockAlert(REORDER_POINT, level))
+    if is_below_minimum(level):
+        alerts.append(StockAlert(MINIMUM_STOCK, level))
+    return alerts
+
+
+def initial_alerts(reorder_rows: Iterable[StockLevel], low_rows: Iterable[StockLevel]) -> list[StockAlert]:
+    """The list a new socket gets (spec/50 §7.3): one alert per row of each list, as the lists define them
+    (so a row with minimum 0 and negative stock gives a ``minimum_stock`` alert here, and only here)."""
+    return [StockAlert(REORDER_POINT, row) for row in reorder_rows] + [
+        StockAlert(MINIMUM_STOCK, row) for row in low_rows
+    ]
+
+
+# --- tranlog ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LineChange:
+    item_code: str
+    quantity_change: float
+    update_type: str
+
+
+def _number(value: Any) -> float:
+    """A line quantity as a number; missing or not a number counts as 0 (so the line is skipped)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    return float(value)
+
+
+def _transaction_type(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def tranlog_reference_id(payload: Mapping[str, Any]) -> str | None:
+    number = payload.get("transaction_no")
+    return None if number is None else str(number)
+
+
+def tranlog_line_changes(payload: Mapping[str, Any]) -> list[LineChange]:
+    """The stock changes a tranlog asks for, in line order (spec/50 §5.4.2). Empty when the log is ignored."""
+    sales = payload.get("sales")
+    if isinstance(sales, Mapping) and sales.get("is_cancelled") is True:
+        return []
+    rule = TRANLOG_TYPES.get(_transaction_type(payload.get("transaction_type")) or 0)
+    if rule is None:
+        return []
+    update_type, sign = rule
+    changes = []
+    lines = payload.get("line_items")
+    for line in lines if isinstance(lines, Sequence) and not isinstance(lines, str) else ():
+        if not isinstance(line, Mapping) or line.get("is_cancelled") is True:
+            continue
+        quantity = _number(line.get("quantity"))
+        item_code = line.get("item_code")
+        if quantity <= 0 or not isinstance(item_code, str) or not item_code:
+            continue
+        changes.append(LineChange(item_code=item_code, quantity_change=quantity * sign, update_type=update_type))
+    return changes
+
+
+# --- snapshot schedule --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScheduleTimes:
+    interval: str  # daily | weekly | monthly
+    hour: int
+    minute: int
+    day_of_week: int | None = None  # 0 = Monday ... 6 = Sunday
+    day_of_month: int | None = None  # 1..31
+
+
+def next_fire_time(times: ScheduleTimes, *, after: datetime) -> datetime:
+    """The first fire time strictly after ``after``, evaluated in UTC (spec/50 §5.6).
+
+    Weekly counts 0 = Monday (Python's ``weekday()``); monthly skips months that lack the day.
+    """
+    after = after.astimezone(UTC)
+    at_time = {"hour": times.hour, "minute": times.minute, "second": 0, "microsecond": 0}
+    if times.interval == "daily":
+        candidate = after.replace(**at_time)
+        return candidate if candidate > after else candidate + timedelta(days=1)
+    if times.interval == "weekly":
+        weekday = times.day_of_week if times.day_of_week is not None else 0
+        candidate = after.replace(**at_time) + timedelta(days=(weekday - after.weekday()) % 7)
+        return candidate if candidate > after else candidate + timedelta(days=7)
+    if times.interval == "monthly":
+        day = times.day_of_month or 1
+        year, month = after.year, after.month
+        for _ in range(48):
+            if day <= calendar.monthrange(year, month)[1]:
+                candidate = datetime(year, month, day, times.hour, times.minute, tzinfo=UTC)
+                if candidate > after:
+                    return candidate
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise ValueError(f"no fire time for {times!r}")
+
+
+def is_misfired(fire_time: datetime, *, now: datetime) -> bool:
+    return now - fire_time > MISFIRE_GRACE
+
+
+def resolve_target_stores(target_stores: Sequence[str], known_stores: Iterable[str]) -> list[str]:
+    """``["all"]`` (any list holding ``"all"``) = every known store, else the listed codes as given."""
+    if "all" in target_stores:
+        return sorted(set(known_stores))
+    return list(dict.fromkeys(target_stores))
