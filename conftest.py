@@ -27,7 +27,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests():
+    from apps.core.tenancy import tenant_cache_clear
+
     yield
+    tenant_cache_clear()  # tenants created inside a rolled-back test must not outlive it in the cache
     if connection.connection is not None or connection.tenant is not None:
         connection.set_schema_to_public()
 

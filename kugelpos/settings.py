@@ -55,6 +55,9 @@ PUBLIC_SCHEMA_NAME = "public"
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Issue `SET search_path` once per tenant switch, not before every query. Safe: django-tenants forgets the cached
+# path on rollback and savepoint rollback (a rolled-back SET is undone by PostgreSQL too).
+TENANT_LIMIT_SET_CALLS = True
 
 AUTH_USER_MODEL = "account.User"
 

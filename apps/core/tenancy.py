@@ -7,6 +7,7 @@ request (Celery tasks, management commands, consumers) enters a tenant with ``te
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,12 +31,33 @@ def is_valid_tenant_id(tenant_id: object) -> bool:
     return isinstance(tenant_id, str) and bool(TENANT_ID_PATTERN.match(tenant_id))
 
 
+_CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[float, Tenant]] = {}
+
+
 def tenant_get(tenant_id: str) -> Tenant | None:
-    """The registered tenant with exactly this id, or None."""
+    """The registered tenant with exactly this id, or None.
+
+    Found tenants are cached in the process for a few seconds: every request resolves its tenant, and the
+    registry row never changes (tenants are not renamed; a deleted tenant stops resolving within the TTL).
+    """
     if not is_valid_tenant_id(tenant_id):
         return None
+    now = time.monotonic()
+    hit = _cache.get(tenant_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     with schema_context(get_public_schema_name()):
-        return Tenant.objects.filter(tenant_id=tenant_id).first()
+        tenant = Tenant.objects.filter(tenant_id=tenant_id).first()
+    if tenant is not None:
+        _cache[tenant_id] = (now + _CACHE_SECONDS, tenant)
+    else:
+        _cache.pop(tenant_id, None)
+    return tenant
+
+
+def tenant_cache_clear() -> None:
+    _cache.clear()
 
 
 def tenant_id_taken(tenant_id: str) -> bool:
