@@ -72,7 +72,9 @@ def _index(nodes: list[dict], matches: Callable[[dict], bool], missing: str) -> 
 
 def _category_index(tree: Tree, category_number: int) -> int:
     return _index(
-        tree, lambda c: c["category_number"] == category_number, f"Category not found. category_number: {category_number}"
+        tree,
+        lambda c: c["category_number"] == category_number,
+        f"Category not found. category_number: {category_number}",
     )
 
 

@@ -228,6 +228,22 @@ def promotions_active(*, store_code: str, at: datetime | None = None) -> list[Pr
     return [promotion_info(row) for row in promotions_active_rows(store_code=store_code, at=at)]
 
 
+def best_category_promotions(promotions: Iterable[PromotionInfo]) -> dict[str, PromotionInfo]:
+    """Category code -> the ``category_discount`` promotion with the highest rate for it (first one wins ties).
+
+    Pure helper for the cart's category-promotion plugin (spec/20 §6.8, spec/30 §7.3); input in result order.
+    """
+    best: dict[str, PromotionInfo] = {}
+    for promotion in promotions:
+        if promotion.promotion_type != CATEGORY_DISCOUNT or promotion.detail is None:
+            continue
+        for category_code in promotion.detail.target_category_codes:
+            current = best.get(category_code)
+            if current is None or promotion.detail.discount_rate > current.detail.discount_rate:
+                best[category_code] = promotion
+    return best
+
+
 def _tax_info(entry: Mapping) -> TaxInfo:
     return TaxInfo(
         tax_code=str(entry["tax_code"]),
@@ -341,7 +357,9 @@ def promotions_active_rows(
             queryset = queryset.filter(target_category_codes__contains=[category_code])
     elif category_code is not None:
         queryset = queryset.filter(
-            promotion_type=CATEGORY_DISCOUNT, discount_rate__isnull=False, target_category_codes__contains=[category_code]
+            promotion_type=CATEGORY_DISCOUNT,
+            discount_rate__isnull=False,
+            target_category_codes__contains=[category_code],
         )
     if promotion_type is not None:
         queryset = queryset.filter(promotion_type=promotion_type)

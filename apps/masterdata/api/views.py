@@ -192,7 +192,10 @@ class ItemBookViewSet(MasterDataViewSet):
         "add_button": bodies.ButtonSerializer,
         "update_button": bodies.ButtonSerializer,
     }
-    query_params = {"retrieve": {"store_code": Query(str)}, "retrieve_priced": {"store_code": Query(str, required=True)}}
+    query_params = {
+        "retrieve": {"store_code": Query(str)},  # accepted, unused
+        "retrieve_priced": {"store_code": Query(str, required=True)},
+    }
 
     def _book(self, book, message: str, operation: str, status: int = 200):
         return self.respond(
@@ -286,7 +289,11 @@ class ItemBookViewSet(MasterDataViewSet):
         numbers = self.path_ints()
         services.item_book_tab_delete(item_book_id=item_book_id, **numbers)
         return self.respond(
-            {"itemBookId": item_book_id, "categoryNumber": numbers["category_number"], "tabNumber": numbers["tab_number"]},
+            {
+                "itemBookId": item_book_id,
+                "categoryNumber": numbers["category_number"],
+                "tabNumber": numbers["tab_number"],
+            },
             message=f"Tab deleted from Category in Item Book successfully. item_book_id: {item_book_id}",
             operation="delete_tab_from_category_in_item_book",
         )
@@ -500,7 +507,9 @@ class StaffViewSet(MasterDataViewSet):
         if staff is None:
             raise NotFoundError(f"Staff not found. staff_id: {staff_id}")
         return self.respond(
-            presenters.staff_data(staff), message=f"Staff found. staff_id: {staff_id}", operation="get_staff_master_async"
+            presenters.staff_data(staff),
+            message=f"Staff found. staff_id: {staff_id}",
+            operation="get_staff_master_async",
         )
 
     def update(self, request: Request, tenant_id: str, staff_id: str):

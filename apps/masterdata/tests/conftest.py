@@ -22,3 +22,18 @@ def client_a(api: APIClient, token_a: str) -> APIClient:
 def in_tenant_a(tenant_a):
     """A context-manager factory: ``with in_tenant_a(): ...`` reads and writes tenant A's schema."""
     return lambda: tenant_context(TENANT_A)
+
+
+@pytest.fixture
+def warm_tenant_a(tenant_a, settings):
+    """Tenant A's schema entered for the whole test, so query-count assertions count only the code under test.
+
+    django-tenants re-issues ``SET search_path`` before every cursor unless ``TENANT_LIMIT_SET_CALLS`` is on; with
+    it on (and the path set once here) the counts are the queries themselves.
+    """
+    from django.db import connection
+
+    settings.TENANT_LIMIT_SET_CALLS = True
+    with tenant_context(TENANT_A):
+        connection.cursor().close()
+        yield
