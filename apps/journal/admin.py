@@ -1,0 +1,82 @@
+"""Back office: the electronic journal, read-only (entries come only from the logs and the journal API)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import JournalEntry
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = (
+        "store_code",
+        "terminal_no",
+        "transaction_type",
+        "business_date",
+        "receipt_no",
+        "transaction_no",
+        "generate_date_time",
+    )
+    list_filter = ("transaction_type", "store_code", "terminal_no")
+    # Receipt number, terminal and type match exactly; the business date matches any part (``202501``).
+    search_fields = ("receipt_no__exact", "terminal_no__exact", "transaction_type__exact", "business_date")
+    search_help_text = "Receipt no., terminal no., transaction type (e.g. 101, -101, 401) or business date (YYYYMMDD)"
+    ordering = ("-generate_date_time", "-id")
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("store_code", "terminal_no"),
+                    ("transaction_type", "transaction_no", "receipt_no"),
+                    ("business_date", "open_counter", "business_counter"),
+                    "generate_date_time",
+                    ("amount", "quantity"),
+                    ("staff_id", "user_id"),
+                )
+            },
+        ),
+        ("Journal", {"fields": ("printed_journal",)}),
+        ("Receipt data", {"classes": ("collapse",), "fields": ("receipt_text",)}),
+        ("Record", {"classes": ("collapse",), "fields": ("tenant_id", "created_at")}),
+    )
+    readonly_fields = (
+        "tenant_id",
+        "store_code",
+        "terminal_no",
+        "transaction_type",
+        "transaction_no",
+        "receipt_no",
+        "business_date",
+        "open_counter",
+        "business_counter",
+        "generate_date_time",
+        "amount",
+        "quantity",
+        "staff_id",
+        "user_id",
+        "printed_journal",
+        "receipt_text",
+        "created_at",
+    )
+
+    @admin.display(description="Journal (as printed)")
+    def printed_journal(self, obj: JournalEntry) -> str:
+        # The 32-column journal text in a monospaced block, exactly as the terminal rendered it.
+        return format_html(
+            '<pre style="font-family: monospace; line-height: 1.3; white-space: pre; margin: 0;">{}</pre>',
+            obj.journal_text,
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
