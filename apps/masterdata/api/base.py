@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from rest_framework.request import Request
 
 from apps.core.api.authentication import EitherAuthentication
 from apps.core.api.views import KugelposViewSet
 from apps.core.errors import RequestValidationError
 from apps.core.paging import Paging
+
+from ..models import CODE_LENGTH
 
 TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
 FALSE_WORDS = {"0", "false", "f", "no", "n", "off"}
@@ -46,9 +50,21 @@ class Query:
 
 
 PATH_INTS = ("category_number", "tab_number", "pos_x", "pos_y")
+PATH_STORED = ("store_code",)  # path values that are written into a row (bounded like the column)
+
+
+class MasterDataSchema(AutoSchema):
+    """OpenAPI: the action's input serializer as the request body; the envelope (an object) as the response."""
+
+    def get_request_serializer(self):
+        return self.view.input_serializers.get(getattr(self.view, "action", None) or "")
+
+    def get_response_serializers(self):
+        return OpenApiTypes.OBJECT
 
 
 class MasterDataViewSet(KugelposViewSet):
+    schema = MasterDataSchema()
     authentication_classes = [EitherAuthentication]
     # action -> {query name (as on the wire): Query}
     query_params: dict[str, dict[str, Query]] = {}
@@ -77,8 +93,14 @@ class MasterDataViewSet(KugelposViewSet):
         return self._query
 
     def path_ints(self) -> dict[str, int]:
-        """Integer path segments of item-book sub-resources (422 when not an integer)."""
+        """Integer path segments of item-book sub-resources (422 when not an integer).
+
+        Also bounds path values that end up stored (a store code longer than its column is 422, not a DB error).
+        """
         values, errors = {}, []
+        for name in PATH_STORED:
+            if len(self.kwargs.get(name) or "") > CODE_LENGTH:
+                errors.append((("path", name), f"String should have at most {CODE_LENGTH} characters"))
         for name in PATH_INTS:
             if name in self.kwargs:
                 try:

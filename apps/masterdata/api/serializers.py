@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import CamelCaseSerializer, MoneyField, StrictCharField
@@ -30,7 +32,14 @@ def strings_field(**kwargs) -> serializers.ListField:
 
 
 class IntegerField(serializers.IntegerField):
+    """A JSON integer (not a boolean), within PostgreSQL's ``integer`` range."""
+
     default_error_messages = {"invalid": "Input should be a valid integer"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -(2**31))
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
@@ -38,6 +47,7 @@ class IntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class UtcDateTimeField(serializers.Field):
     """ISO 8601 (``Z``/offset optional, date-only allowed) -> aware UTC datetime; a naive value is taken as UTC."""
 

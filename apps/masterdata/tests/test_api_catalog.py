@@ -6,12 +6,22 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from apps.core.testing import TENANT_B, bearer
 from apps.masterdata.models import Category, Item, ItemStorePrice
+from apps.masterdata.services import setting_create
 
 from .conftest import BASE
-from .factories import CategoryFactory, ItemFactory, StorePriceFactory
+from .factories import (
+    CategoryFactory,
+    ItemBookFactory,
+    ItemFactory,
+    PaymentMethodFactory,
+    PromotionFactory,
+    StaffFactory,
+    StorePriceFactory,
+)
 from .helpers import assert_error, ok_data
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +301,55 @@ def test_is_terminal_service_query_is_ignored(client_a, in_tenant_a):
     with in_tenant_a():
         ItemFactory(item_code="A1")
     assert ok_data(client_a.get(f"{BASE}/items/A1?is_terminal_service=true&terminal_id=x"))["itemCode"] == "A1"
+
+
+# --- every update endpoint refuses bad bodies and changes nothing ---------------------------------------------
+@pytest.fixture
+def one_of_each(in_tenant_a):
+    with in_tenant_a():
+        CategoryFactory(category_code="001")
+        item = ItemFactory(item_code="A1")
+        StorePriceFactory(store_code="5678", item=item)
+        ItemBookFactory(item_book_id="20250301-0001")
+        PaymentMethodFactory(payment_code="01")
+        StaffFactory(staff_id="S1")
+        PromotionFactory(promotion_code="P1")
+        setting_create(name="S", default_value="d", values=[])
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("categories/001", {"description": "x", "descriptionShort": "x"}),
+        ("items/A1", {"description": "x", "unitPrice": 1, "unitCost": 1, "itemDetails": [], "imageUrls": [],
+                      "categoryCode": "1"}),
+        ("items/A1", {"description": "x", "unitPrice": "1,5", "unitCost": 1, "itemDetails": [], "imageUrls": [],
+                      "categoryCode": "1", "taxCode": "1"}),
+        ("stores/5678/items/A1", {"storePrice": None}),
+        ("item_books/20250301-0001", {"title": None}),
+        ("item_books/20250301-0001", {"title": "x", "categories": [{"categoryNumber": 1}]}),
+        ("payments/01", {"description": "x", "limitAmount": 1, "canRefund": True, "canDepositOver": True,
+                         "canChange": "sometimes", "isActive": True}),
+        ("settings/S", {"defaultValue": "x", "values": [{"storeCode": "1", "terminalNo": 2**40, "value": "v"}]}),
+        ("staff/S1", {"name": "x", "pin": "1", "roles": [None]}),
+        ("promotions/P1", {"startDatetime": "yesterday"}),
+    ],
+)
+def test_updates_reject_bad_bodies_and_change_nothing(client_a, one_of_each, in_tenant_a, path, body):
+    assert_error(client_a.put(f"{BASE}/{path}", body, format="json"), 422, "300001")
+    with in_tenant_a():
+        for model in apps.get_app_config("masterdata").get_models():
+            if hasattr(model, "updated_at"):
+                assert not model.objects.filter(updated_at__isnull=False).exists(), model
+
+
+def test_bad_query_and_path_values_are_422(client_a, one_of_each, in_tenant_a):
+    assert_error(client_a.delete(f"{BASE}/items/A1?is_logical=zz"), 422, "300001")
+    long_store = "S" * 101
+    assert_error(client_a.post(f"{BASE}/stores/{long_store}/items", {"itemCode": "A1", "storePrice": 1},
+                               format="json"), 422, "300001")
+    assert_error(client_a.delete(f"{BASE}/item_books/20250301-0001/categories/x"), 422, "300001")
+    assert_error(client_a.get(f"{BASE}/staff?page=0"), 422, "300001")
+    assert_error(client_a.get(f"{BASE}/payments?limit=-1"), 422, "300001")
+    with in_tenant_a():
+        assert Item.objects.get().is_deleted is False and ItemStorePrice.objects.count() == 1
