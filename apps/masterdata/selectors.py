@@ -44,6 +44,11 @@ class ItemDetails:
     tax_code: str
     is_discount_restricted: bool
 
+    @property
+    def selling_price(self) -> Decimal:
+        """The cart's default price (spec/20 §7): the store price when it is set and non-zero, else the unit price."""
+        return self.store_price if self.store_price else self.unit_price
+
 
 @dataclass(frozen=True)
 class PaymentMethodInfo:

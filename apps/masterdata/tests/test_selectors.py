@@ -43,8 +43,10 @@ def test_item_details_get(catalog, in_tenant_a, warm_tenant_a, django_assert_max
         item_code="49-01", category_code="001", description="Item1", unit_price=Decimal("120"),
         store_price=Decimal("100"), tax_code="01", is_discount_restricted=False,
     )
+    assert details.selling_price == Decimal("100")
     with in_tenant_a():
         assert selectors.item_details_get(store_code="9999", item_code="49-01").store_price is None
+        assert selectors.item_details_get(store_code="9999", item_code="49-01").selling_price == Decimal("120")
         assert selectors.item_details_get(store_code="5678", item_code="49-03") is None
         assert selectors.item_details_get(store_code="5678", item_code="nope") is None
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -135,6 +137,11 @@ def test_tax_table_and_the_cart_math_of_scenario_9():
     assert external("1234", taxes["11"]) == 98
     assert internal("1234", taxes["12"]) == 91
     assert selectors.tax_get(tax_code="99") is None
+
+
+def test_a_zero_store_price_counts_as_not_set():
+    details = selectors.ItemDetails("A", "001", "a", Decimal("120"), Decimal("0"), "01", False)
+    assert details.selling_price == Decimal("120")
 
 
 def test_best_category_promotions_prefers_the_higher_rate_then_the_first():
