@@ -52,24 +52,26 @@ class ReportScope:
     def is_range(self) -> bool:
         return self.business_date_from is not None and self.business_date_to is not None
 
-    def log_filter(self, prefix: str = "") -> Q:
-        """Store / terminal / date / session filter (fields of a log, or of its tranlog through ``prefix``)."""
-        q = Q(**{f"{prefix}store_code": self.store_code})
+    def log_filter(self) -> Q:
+        """Store / terminal / date / session filter over the scope keys (every log table and tranlog row has them)."""
+        q = Q(store_code=self.store_code)
         if self.terminal_no is not None:
-            q &= Q(**{f"{prefix}terminal_no": self.terminal_no})
+            q &= Q(terminal_no=self.terminal_no)
         if self.is_range:
-            q &= Q(**{f"{prefix}business_date__gte": self.business_date_from}) & Q(
-                **{f"{prefix}business_date__lte": self.business_date_to}
-            )
+            q &= Q(business_date__gte=self.business_date_from, business_date__lte=self.business_date_to)
         else:
-            q &= Q(**{f"{prefix}business_date": self.business_date})
+            q &= Q(business_date=self.business_date)
         if self.open_counter is not None:
-            q &= Q(**{f"{prefix}open_counter": self.open_counter})
+            q &= Q(open_counter=self.open_counter)
         return q
 
-    def tranlog_filter(self, prefix: str = "") -> Q:
-        """Included tranlogs: the log filter and never a cancelled sale."""
-        return self.log_filter(prefix) & Q(**{f"{prefix}is_cancelled": False})
+    def tranlog_filter(self) -> Q:
+        """Included tranlogs (never a cancelled sale), on the header table."""
+        return self.log_filter() & Q(is_cancelled=False)
+
+    def row_filter(self) -> Q:
+        """Rows of included tranlogs (lines, payments, taxes, discounts), through their own copy of the keys."""
+        return self.log_filter() & Q(tranlog_cancelled=False)
 
 
 class First(Aggregate):
@@ -103,8 +105,8 @@ def tranlogs_in_scope(scope: ReportScope) -> QuerySet[ReportTranlog]:
 
 def tax_groups(scope: ReportScope) -> list[TaxGroup]:
     rows = (
-        ReportTranlogTax.objects.filter(scope.tranlog_filter("tranlog__"))
-        .values(transaction_type=F("tranlog__transaction_type"), code=F("tax_code"))
+        ReportTranlogTax.objects.filter(scope.row_filter())
+        .values("transaction_type", code=F("tax_code"))
         .annotate(
             name=First("tax_name", "id"),
             first_seen=Min("id"),
@@ -143,8 +145,8 @@ def sales_type_totals(scope: ReportScope, taxes: Iterable[TaxGroup]) -> list[Typ
     )
     live_lines = Q(is_cancelled=False)
     lines = (
-        ReportTranlogLine.objects.filter(scope.tranlog_filter("tranlog__") & live_lines)
-        .values(transaction_type=F("tranlog__transaction_type"))
+        ReportTranlogLine.objects.filter(scope.row_filter() & live_lines)
+        .values("transaction_type")
         .annotate(
             line_discount_amount=Sum("discount_amount"),
             line_discount_count=Sum("discount_count"),
@@ -154,10 +156,8 @@ def sales_type_totals(scope: ReportScope, taxes: Iterable[TaxGroup]) -> list[Typ
         .order_by()
     )
     subtotal = (
-        ReportTranlogDiscount.objects.filter(
-            scope.tranlog_filter("tranlog__") & Q(kind=ReportTranlogDiscount.Kind.SUBTOTAL)
-        )
-        .values(transaction_type=F("tranlog__transaction_type"))
+        ReportTranlogDiscount.objects.filter(scope.row_filter() & Q(kind=ReportTranlogDiscount.Kind.SUBTOTAL))
+        .values("transaction_type")
         .annotate(subtotal_discount_amount=Sum("discount_amount"), subtotal_discount_count=Count("id"))
         .order_by()
     )
@@ -167,8 +167,8 @@ def sales_type_totals(scope: ReportScope, taxes: Iterable[TaxGroup]) -> list[Typ
 
 def payment_groups(scope: ReportScope) -> list[PaymentGroup]:
     rows = (
-        ReportTranlogPayment.objects.filter(scope.tranlog_filter("tranlog__"))
-        .values(transaction_type=F("tranlog__transaction_type"), code=F("payment_code"))
+        ReportTranlogPayment.objects.filter(scope.row_filter())
+        .values("transaction_type", code=F("payment_code"))
         .annotate(
             name=First("description", "id"),
             first_seen=Min("id"),
@@ -230,13 +230,13 @@ def transaction_types(scope: ReportScope) -> list[int]:
 def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
     """Live line items grouped by (type, category[, item]); the discount of a line = its line discounts plus
     its allocated subtotal discounts."""
-    keys = {"transaction_type": F("tranlog__transaction_type"), "category": F("category_code")}
+    keys = {"category": F("category_code")}
     if by_item:
         keys["item"] = F("item_code")
     discounted = Q(discount_amount__gt=0) | Q(allocated_amount__gt=0)
     rows = (
-        ReportTranlogLine.objects.filter(scope.tranlog_filter("tranlog__") & Q(is_cancelled=False))
-        .values(**keys)
+        ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False))
+        .values("transaction_type", **keys)
         .annotate(
             gross=Sum("amount"),
             discount=Sum(F("discount_amount") + F("allocated_amount")),
@@ -264,9 +264,7 @@ def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
 def item_descriptions_seen(scope: ReportScope) -> dict[str, str]:
     """Item descriptions as carried by the tranlogs (first one seen per code)."""
     rows = (
-        ReportTranlogLine.objects.filter(
-            scope.tranlog_filter("tranlog__") & Q(is_cancelled=False, item_code__isnull=False)
-        )
+        ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False, item_code__isnull=False))
         .exclude(description__isnull=True)
         .exclude(description="")
         .values("item_code")
@@ -279,18 +277,14 @@ def item_descriptions_seen(scope: ReportScope) -> dict[str, str]:
 def promotion_groups(scope: ReportScope) -> list[PromotionGroup]:
     rows = (
         ReportTranlogDiscount.objects.filter(
-            scope.tranlog_filter("tranlog__")
-            & Q(kind=ReportTranlogDiscount.Kind.LINE, promotion_code__isnull=False, line__is_cancelled=False)
+            scope.row_filter()
+            & Q(kind=ReportTranlogDiscount.Kind.LINE, promotion_code__isnull=False, line_cancelled=False)
         )
-        .values(
-            transaction_type=F("tranlog__transaction_type"),
-            code=F("promotion_code"),
-            ptype=F("promotion_type"),
-        )
+        .values("transaction_type", code=F("promotion_code"), ptype=F("promotion_type"))
         .annotate(
-            gross=Sum("line__amount"),
+            gross=Sum("line_amount"),
             discount=Sum("discount_amount"),
-            qty=Sum("line__quantity"),
+            qty=Sum("line_quantity"),
             transactions=Count("tranlog", distinct=True),
         )
         .order_by()

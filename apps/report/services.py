@@ -92,9 +92,18 @@ def tranlog_store(*, tranlog: Tranlog) -> bool:
     )
     if header_id is None:
         return False
+    keys = {
+        "tranlog_id": header_id,
+        "store_code": tranlog.store_code,
+        "terminal_no": tranlog.terminal_no,
+        "business_date": tranlog.business_date,
+        "open_counter": tranlog.open_counter,
+        "transaction_type": tranlog.transaction_type,
+        "tranlog_cancelled": tranlog.is_cancelled,
+    }
     lines = ReportTranlogLine.objects.bulk_create(
         ReportTranlogLine(
-            tranlog_id=header_id,
+            **keys,
             line_no=line.line_no,
             item_code=line.item_code,
             category_code=line.category_code,
@@ -110,22 +119,28 @@ def tranlog_store(*, tranlog: Tranlog) -> bool:
         for line in tranlog.lines
     )
     discounts = [
-        ReportTranlogDiscount(tranlog_id=header_id, line=row, kind=ReportTranlogDiscount.Kind.LINE, **vars(d))
+        ReportTranlogDiscount(
+            **keys,
+            **vars(d),
+            kind=ReportTranlogDiscount.Kind.LINE,
+            line=row,
+            line_amount=line.amount,
+            line_quantity=line.quantity,
+            line_cancelled=line.is_cancelled,
+        )
         for row, line in zip(lines, tranlog.lines, strict=True)
         for d in line.discounts
     ]
     discounts += [
-        ReportTranlogDiscount(tranlog_id=header_id, kind=ReportTranlogDiscount.Kind.SUBTOTAL, **vars(d))
+        ReportTranlogDiscount(**keys, **vars(d), kind=ReportTranlogDiscount.Kind.SUBTOTAL)
         for d in tranlog.subtotal_discounts
     ]
     if discounts:
         ReportTranlogDiscount.objects.bulk_create(discounts)
     if tranlog.payments:
-        ReportTranlogPayment.objects.bulk_create(
-            ReportTranlogPayment(tranlog_id=header_id, **vars(payment)) for payment in tranlog.payments
-        )
+        ReportTranlogPayment.objects.bulk_create(ReportTranlogPayment(**keys, **vars(p)) for p in tranlog.payments)
     if tranlog.taxes:
-        ReportTranlogTax.objects.bulk_create(ReportTranlogTax(tranlog_id=header_id, **vars(tax)) for tax in tranlog.taxes)
+        ReportTranlogTax.objects.bulk_create(ReportTranlogTax(**keys, **vars(tax)) for tax in tranlog.taxes)
     return True
 
 
