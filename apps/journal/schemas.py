@@ -10,8 +10,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.exceptions import flatten_validation
 from apps.core.api.serializers import CamelCaseSerializer, StrictCharField
 
 INT64_MAX = 2**63 - 1
@@ -33,6 +36,7 @@ class CountField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.DOUBLE)
 class AmountField(serializers.Field):
     """An amount: any JSON number in (Kugelpos floats), ``Decimal`` inside (4 places), a JSON number out."""
 
@@ -153,6 +157,4 @@ class JournalEntrySerializer(CamelCaseSerializer):
 
 def validation_text(errors: Any, prefix: tuple[str, ...] = ()) -> str:
     """DRF error detail -> ``"terminalNo: A valid integer is required.; sales -> isCancelled: ..."``."""
-    from apps.core.api.exceptions import flatten_validation
-
     return "; ".join(f"{' -> '.join(loc) or 'payload'}: {msg}" for loc, msg in flatten_validation(errors, prefix))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,7 +37,7 @@ class JournalViewSet(KugelposViewSet):
     authentication_classes = [EitherAuthentication]
     input_serializers = {"create": JournalEntrySerializer}
 
-    @extend_schema(request=JournalEntrySerializer, responses={201: dict})
+    @extend_schema(request=JournalEntrySerializer, responses={201: OpenApiTypes.OBJECT})
     def create(self, request: Request, tenant_id: str, store_code: str, terminal_no: str) -> Response:
         entry = services.journal_receive_entry(
             tenant_id=self.credential.tenant_id, entry=entry_from_body(self.validated_body())
@@ -59,7 +60,23 @@ class JournalViewSet(KugelposViewSet):
             status=201,
         )
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("terminals", int, many=True, description="terminal_no IN (repeat, or commas)"),
+            OpenApiParameter("transaction_types", int, many=True, description="e.g. 101, -101, 401, 501"),
+            OpenApiParameter("business_date_from", str, description="YYYYMMDD; applied only with _to"),
+            OpenApiParameter("business_date_to", str),
+            OpenApiParameter("generate_date_time_from", str, description="ISO text compared as a string; with _to"),
+            OpenApiParameter("generate_date_time_to", str),
+            OpenApiParameter("receipt_no_from", int, description="inclusive; both ends non-zero"),
+            OpenApiParameter("receipt_no_to", int),
+            OpenApiParameter("keywords", str, many=True, description="regular expressions on journal_text, any"),
+            OpenApiParameter("limit", int, description="default 100; 0 = all"),
+            OpenApiParameter("page", int, description="default 1"),
+            OpenApiParameter("sort", str, description="default terminal_no:1,business_date:1,receipt_no:1"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def list(self, request: Request, tenant_id: str, store_code: str) -> EnvelopeResponse:
         params = request.query_params
         query = journal_query_from_params(params, store_code=store_code)
@@ -79,7 +96,7 @@ class TransactionReceiveViewSet(KugelposViewSet):
     authentication_classes = [EitherAuthentication]
     input_serializers = {"create": TranlogSerializer}
 
-    @extend_schema(request=TranlogSerializer, responses={201: dict})
+    @extend_schema(request=TranlogSerializer, responses={201: OpenApiTypes.OBJECT})
     def create(self, request: Request, tenant_id: str, store_code: str, terminal_no: str) -> EnvelopeResponse:
         entry = services.journal_receive_tranlog(tenant_id=self.credential.tenant_id, tranlog=self.validated_body())
         return self.respond(
@@ -116,7 +133,7 @@ class LogReceiveViewSet(KugelposViewSet):
     authentication_classes = [UserJWTAuthentication]
     event_type = ""
 
-    @extend_schema(request=dict, responses={200: list})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.ANY})
     def create(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
         data = body.get("data") if isinstance(body.get("data"), dict) else {}

@@ -55,3 +55,23 @@ def other_consumers():
 @pytest.fixture
 def service_token_a(tenant_a) -> str:
     return service_token(service="cart-service", tenant_id=TENANT_A)
+
+
+@pytest.fixture
+def refusing_storage(tenant_a):
+    """Make PostgreSQL itself refuse every journal insert in tenant A (a real storage fault, no mock); call the
+    returned function to lift it. DDL is transactional, so the test's rollback undoes it in any case."""
+
+    def run(*statements: str) -> None:
+        with tenant_context(TENANT_A), connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        connection.set_schema_to_public()
+
+    run(
+        "CREATE FUNCTION journal_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'journal storage unavailable'; END $$",
+        "CREATE TRIGGER journal_refuse BEFORE INSERT ON journal_journalentry "
+        "FOR EACH ROW EXECUTE FUNCTION journal_refuse()",
+    )
+    return lambda: run("DROP TRIGGER journal_refuse ON journal_journalentry")

@@ -295,3 +295,14 @@ def test_post_checks_auth_then_body_then_path_tenant(api, token_a, stored):
     mismatch = api.post(path_b, SNAKE_BODY, format="json", **bearer(token_a))
     assert mismatch.status_code == 400 and mismatch.json()["user_error"]["code"] == "100000"
     assert stored() == []
+
+
+def test_a_storage_fault_is_a_500_with_the_journal_code(api, token_a, stored, refusing_storage):
+    response = api.post(RECEIVE, SNAKE_BODY, format="json", **bearer(token_a))
+    assert response.status_code == 500
+    body = response.json()
+    assert body["user_error"] == {"code": "410003", "message": "ジャーナルの作成に失敗しました"}
+    assert body["message"].startswith("Failed to create journal: tenant_id->T1001 store_code->5678 terminal_no->5555")
+    assert body["operation"] == "app_exception_handler" and body["data"] is None
+    refusing_storage()
+    assert stored() == []

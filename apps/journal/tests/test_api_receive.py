@@ -168,3 +168,13 @@ def test_direct_receive_refuses_a_log_of_another_tenant(api, token_a, stored):
     path_b = f"/journal/api/v1/tenants/{TENANT_B}/stores/5678/terminals/5555/transactions"
     mismatch = api.post(path_b, TranlogPayloadFactory(), format="json", **bearer(token_a))
     assert mismatch.status_code == 400 and mismatch.json()["user_error"]["code"] == "100000"
+
+
+def test_direct_receive_storage_fault_is_a_500_410003(api, token_a, stored, refusing_storage):
+    response = api.post(TRANSACTIONS, TranlogPayloadFactory(), format="json", **bearer(token_a))
+    assert response.status_code == 500 and response.json()["user_error"]["code"] == "410003"
+    retry = push(api, token_a, "tranlog", TranlogPayloadFactory())
+    assert retry.status_code == 200 and retry.json()[0]["status"] == "RETRY"
+    assert retry.json()[0]["message"].startswith("Failed to create journal:")
+    refusing_storage()
+    assert stored() == []

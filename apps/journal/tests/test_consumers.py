@@ -8,14 +8,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A, TENANT_B, bearer
-from apps.journal import services
+from apps.journal.errors import JournalValidationError
 from apps.journal.tests.factories import (
     CashlogPayloadFactory,
     OpenCloseLogPayloadFactory,
@@ -141,29 +139,16 @@ def test_a_payload_that_fails_parsing_fails_only_the_journal_and_redelivery_comp
 
 
 def test_a_database_refusal_fails_the_delivery_and_the_next_run_completes_it(
-    tenant_a, stored, other_consumers
+    tenant_a, stored, other_consumers, refusing_storage
 ):
     calls, _ = other_consumers
     record = publish("tranlog", TranlogPayloadFactory())
-    with tenant_context(TENANT_A), connection.cursor() as cursor:
-        # A real storage fault, raised by PostgreSQL itself (undone with the test transaction).
-        cursor.execute(
-            "CREATE FUNCTION journal_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION 'journal storage unavailable'; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER journal_refuse BEFORE INSERT ON journal_journalentry "
-            "FOR EACH ROW EXECUTE FUNCTION journal_refuse()"
-        )
-    connection.set_schema_to_public()
     events.event_deliver(event_id=record.event_id)
     status, message = journal_status(record.event_id)
     assert status == "failed" and message.startswith("Failed to create journal: tenant_id->T1001 store_code->5678")
     assert overall(record.event_id)[0] == "partially_delivered"
 
-    with tenant_context(TENANT_A), connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER journal_refuse ON journal_journalentry")
-    connection.set_schema_to_public()
+    refusing_storage()  # the database is back
     counts = events.event_redeliver_undelivered(now=timezone.now() + timedelta(minutes=6))
     assert counts["redelivered"] == 1
     assert overall(record.event_id) == ("delivered", {"journal": "received", "report": "received",
@@ -181,7 +166,7 @@ def test_entries_land_in_the_payload_tenant_only(tenant_a, tenant_b, stored):
 
 def test_a_consumer_run_writes_nothing_when_the_entry_fails(tenant_a, stored):
     payload = {**TranlogPayloadFactory(), "sales": {"total_amount_with_tax": "NaN", "total_quantity": 3}}
-    with pytest.raises(services.JournalValidationError):
+    with pytest.raises(JournalValidationError):
         events.event_consume(service="journal", event_type="tranlog", payload=payload)
     assert stored() == []
     assert not ConsumedEvent.objects.filter(event_id=payload["event_id"]).exists()
