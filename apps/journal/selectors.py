@@ -97,13 +97,18 @@ def journal_queryset(*, query: JournalQuery) -> QuerySet[JournalEntry]:
     return entries
 
 
+def _order(name: str, direction: int) -> OrderBy:
+    # Mongo puts nulls first ascending and last descending (PostgreSQL's default is the opposite). Say so only
+    # for nullable columns, so the planner can still walk an index on the NOT NULL ones.
+    nullable = JournalEntry._meta.get_field(name).null
+    if direction == 1:
+        return F(name).asc(nulls_first=True) if nullable else F(name).asc()
+    return F(name).desc(nulls_last=True) if nullable else F(name).desc()
+
+
 def journal_ordering(sort: tuple[tuple[str, int], ...]) -> list[OrderBy]:
-    """Mongo order: nulls first ascending, last descending; insertion order breaks ties."""
-    ordering = [
-        F(name).asc(nulls_first=True) if direction == 1 else F(name).desc(nulls_last=True)
-        for name, direction in sort
-        if name in SORTABLE_FIELDS
-    ]
+    """Mongo order for the requested fields; insertion order breaks ties."""
+    ordering = [_order(name, direction) for name, direction in sort if name in SORTABLE_FIELDS]
     ordering.append(F("id").asc())
     return ordering
 
