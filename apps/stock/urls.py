@@ -54,5 +54,7 @@ urlpatterns = [
     api_path(f"{T}/stock/{{item_code}}/update", StockViewSet.as_view({"put": "update_stock"}), name="stock-update"),
     api_path(f"{T}/stock/{{item_code}}/history", StockViewSet.as_view({"get": "history"}), name="stock-history"),
     api_path(f"{T}/stock/{{item_code}}/minimum", StockViewSet.as_view({"put": "set_minimum"}), name="stock-minimum"),
-    api_path(f"{T}/stock/{{item_code}}/reorder", StockViewSet.as_view({"put": "set_reorder"}), name="stock-reorder-set"),
+    api_path(
+        f"{T}/stock/{{item_code}}/reorder", StockViewSet.as_view({"put": "set_reorder"}), name="stock-reorder-set"
+    ),
 ]

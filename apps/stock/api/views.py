@@ -55,7 +55,8 @@ class StockApiViewSet(KugelposViewSet):
 
     def stock_paging(self) -> Paging:
         """``page`` ≥ 1, ``limit`` 1–1000 (default 100); stock takes no ``sort`` parameter."""
-        params = {name: self.request.query_params[name] for name in ("limit", "page") if name in self.request.query_params}
+        query = self.request.query_params
+        params = {name: query[name] for name in ("limit", "page") if name in query}
         return parse_paging(params, default_limit=100, min_limit=1, max_limit=MAX_LIMIT)
 
     def terminal_id(self) -> str | None:
