@@ -248,10 +248,10 @@ class DailyInfo(models.Model):
         return f"{self.store_code}/{self.terminal_no} {self.business_date}#{self.open_counter}: {state}"
 
 
-class SalesReportPage(ReportTranlog):
-    """Proxy carrying the read-only report page of the back office (see ``admin.py``)."""
+class ReportPage(ReportTranlog):
+    """Proxy carrying the read-only report page of the back office (see ``admin.py``); it has no rows of its own."""
 
     class Meta:
         proxy = True
-        verbose_name = "sales report"
-        verbose_name_plural = "sales reports"
+        verbose_name = "report"
+        verbose_name_plural = "reports"

@@ -7,7 +7,7 @@ import pytest
 
 from apps.core.auth import encode_jwt
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer, register_api_key
+from apps.core.testing import TENANT_A, bearer
 from apps.report.models import DailyInfo
 
 from .factories import DAY, STORE, TERMINAL, at, close_log, d1_logs, open_log, tranlog

@@ -15,7 +15,6 @@ from .factories import (
     LineItemFactory,
     PaymentFactory,
     TaxFactory,
-    at,
     d1_logs,
     tranlog,
 )
@@ -166,7 +165,7 @@ def test_mixed_internal_and_external_tax(consume, report_data):
     assert [t["taxName"] for t in data["taxes"]] == ["外税10%", "内税10%"]
 
 
-# --- 7. voids ---------------------------------------------------------------------------------------------------------
+# --- 7. voids -----------------------------------------------------------------------------------------------------
 def test_voids(consume, report_data):
     consume("tranlog", [
         tranlog(1, 101, with_tax=1100.0, tax=100.0, quantity=1),
@@ -185,7 +184,7 @@ def test_voids(consume, report_data):
                               "targetQuantity": 2}]
 
 
-# --- 8. return exceeds sales ------------------------------------------------------------------------------------------
+# --- 8. return exceeds sales --------------------------------------------------------------------------------------
 def test_return_exceeds_sales(consume, report_data):
     consume("tranlog", [tranlog(1, 101, with_tax=1100.0, tax=100.0), tranlog(2, 102, with_tax=1650.0, tax=150.0)])
     data = report_data(report_scope="flash", report_type="sales", business_date=DAY)
@@ -195,7 +194,7 @@ def test_return_exceeds_sales(consume, report_data):
     assert data["payments"] == [{"paymentName": "Cash", "amount": -550.0, "count": 0}]
 
 
-# --- 9. two taxes x two payments ------------------------------------------------------------------------------------
+# --- 9. two taxes x two payments ----------------------------------------------------------------------------------
 def two_by_two(no, base, terminal_no=TERMINAL):
     ten, eight = base // 2, base // 2
     with_tax = base + ten // 10 + eight * 8 // 100
@@ -221,7 +220,7 @@ def test_two_taxes_and_two_payments_are_not_multiplied(consume, report_data):
     assert (store["salesNet"]["amount"], store["salesNet"]["count"]) == (6000.0, 3)
 
 
-# --- 10. payment report ------------------------------------------------------------------------------------------------
+# --- 10. payment report -------------------------------------------------------------------------------------------
 def cash(amount_):
     return [PaymentFactory(amount=amount_)]
 
@@ -256,7 +255,7 @@ def test_split_lines_of_one_code_count_once_in_payment_report_and_per_line_in_sa
     assert sales["payments"] == [{"paymentName": "Credit", "amount": 3300.0, "count": 3}]
 
 
-# --- 11. 100 % discount ------------------------------------------------------------------------------------------------
+# --- 11. 100 % discount -------------------------------------------------------------------------------------------
 def test_full_discount(consume, report_data):
     consume("tranlog", [tranlog(1, with_tax=0.0, tax=0.0, quantity=1, discount=1000.0,
                                 line_items=discounted_line(1000.0, 1000.0), payments=cash(0.0),
@@ -268,7 +267,7 @@ def test_full_discount(consume, report_data):
     assert data["payments"] == [{"paymentName": "Cash", "amount": 0.0, "count": 1}]
 
 
-# --- cancelled sales, cancelled lines, subtotal discounts, promotions ------------------------------------------------
+# --- cancelled sales, cancelled lines, subtotal discounts, promotions ---------------------------------------------
 def test_cancelled_sales_never_count(consume, report_data):
     consume("tranlog", [tranlog(1), tranlog(2, is_cancelled=True)])
     data = report_data(report_scope="flash", report_type="sales", business_date=DAY)
@@ -345,7 +344,7 @@ def test_category_sort_and_paging_totals_are_over_the_page(d1, report_data):
     assert (data["totalGrossAmount"], data["totalTransactionCount"]) == (400.0, 5)
 
 
-# --- range mode ---------------------------------------------------------------------------------------------------------
+# --- range mode ---------------------------------------------------------------------------------------------------
 def test_sales_over_a_date_range_aggregates_the_range(consume, report_data):
     consume("tranlog", [tranlog(1, business_date="20250109"), tranlog(2, business_date="20250110"),
                         tranlog(3, business_date="20250111")])
@@ -360,7 +359,7 @@ def test_sales_over_a_date_range_aggregates_the_range(consume, report_data):
     assert payment["business_date"] == "20250101"
 
 
-# --- 12. parameter errors ---------------------------------------------------------------------------------------------
+# --- 12. parameter errors -----------------------------------------------------------------------------------------
 def test_flash_with_a_range_is_refused(get_report):
     response = get_report(report_scope="flash", report_type="sales", business_date_from="20240101",
                           business_date_to="20240107")
