@@ -3,9 +3,6 @@
 ``GET T/stock/snapshot`` (no id) reads the item coded ``snapshot`` (404 stock-not-found), as in Kugelpos.
 """
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
-
 from apps.core.urls import api_path
 
 from .api.views import (
@@ -18,18 +15,6 @@ from .api.views import (
 )
 
 T = "api/v1/tenants/{tenant_id}/stores/{store_code}"
-
-_create_snapshot = SnapshotViewSet.as_view({"post": "create_snapshot"})
-_get_item = StockViewSet.as_view({"get": "get_stock"})
-
-
-@csrf_exempt
-def snapshot_or_item(request: HttpRequest, **kwargs: str) -> HttpResponse:
-    """``POST T/stock/snapshot`` creates a snapshot; any other method is the item route for code ``snapshot``."""
-    if request.method == "POST":
-        return _create_snapshot(request, **kwargs)
-    return _get_item(request, item_code="snapshot", **kwargs)
-
 
 urlpatterns = [
     api_path("api/v1/tenants", StockTenantInitViewSet.as_view({"post": "create"}), name="stock-tenants"),
@@ -49,7 +34,11 @@ urlpatterns = [
         SnapshotViewSet.as_view({"get": "get_snapshot"}),
         name="stock-snapshot-detail",
     ),
-    api_path(f"{T}/stock/snapshot", snapshot_or_item, name="stock-snapshot"),
+    api_path(
+        f"{T}/stock/snapshot",
+        SnapshotViewSet.as_view({"post": "create_snapshot", "get": "get_item_called_snapshot"}),
+        name="stock-snapshot",
+    ),
     api_path(f"{T}/stock/{{item_code}}", StockViewSet.as_view({"get": "get_stock"}), name="stock-item"),
     api_path(f"{T}/stock/{{item_code}}/update", StockViewSet.as_view({"put": "update_stock"}), name="stock-update"),
     api_path(f"{T}/stock/{{item_code}}/history", StockViewSet.as_view({"get": "history"}), name="stock-history"),

@@ -7,9 +7,9 @@ Paginated stock lists use Shape B (spec/00 §2.2): ``data = {"data": [...], "met
 from __future__ import annotations
 
 import logging
-from typing import Any
-
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from apps.core import tenancy
 from apps.core.api.authentication import EitherAuthentication, NotifyAuthentication
-from apps.core.api.views import KugelposViewSet, TenantInitViewSet
+from apps.core.api.views import KugelposViewSet, TenantInitSerializer, TenantInitViewSet
 from apps.core.auth import Credential
 from apps.core.errors import HttpError
 from apps.core.paging import Paging, page_metadata, paginate, parse_paging
@@ -39,6 +39,11 @@ from .serializers import (
 logger = logging.getLogger(__name__)
 
 MAX_LIMIT = 1000
+OBJECT = OpenApiTypes.OBJECT
+PAGING = [OpenApiParameter("page", int, description="1-based page (default 1)"),
+          OpenApiParameter("limit", int, description="page size, 1-1000 (default 100)")]
+DATE_RANGE = [OpenApiParameter("start_date", str, description="inclusive lower bound, compared as a string"),
+              OpenApiParameter("end_date", str, description="inclusive upper bound, compared as a string")]
 
 
 def _nested(rows: list, metadata: dict) -> dict:
@@ -48,6 +53,11 @@ def _nested(rows: list, metadata: dict) -> dict:
 def _all_rows_metadata(count: int) -> dict:
     """Unpaged lists (low stock, reorder alerts): ``{total: n, page: 1, limit: n}`` (spec/50 §5.3)."""
     return {"total": count, "page": 1, "limit": count, "sort": None, "filter": None}
+
+
+def _stock_item_response(view: KugelposViewSet, *, store_code: str, item_code: str):
+    stock = selectors.stock_get(store_code=store_code, item_code=item_code)
+    return view.respond(StockOutput(stock).data, message="Stock retrieved successfully", operation="get_stock")
 
 
 class StockApiViewSet(KugelposViewSet):
@@ -68,6 +78,7 @@ class StockViewSet(StockApiViewSet):
 
     input_serializers = {"update_stock": StockUpdateInput, "set_minimum": MinimumInput, "set_reorder": ReorderInput}
 
+    @extend_schema(parameters=PAGING, responses={200: OBJECT}, operation_id="stock_list")
     def list_stock(self, request: Request, tenant_id: str, store_code: str):
         paging = self.stock_paging()
         rows, total = paginate(selectors.stock_list(store_code=store_code), paging)
@@ -77,6 +88,7 @@ class StockViewSet(StockApiViewSet):
             operation="get_store_stocks",
         )
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_low_list")
     def low_stock(self, request: Request, tenant_id: str, store_code: str):
         rows = selectors.stock_low_list(store_code=store_code)
         return self.respond(
@@ -85,6 +97,7 @@ class StockViewSet(StockApiViewSet):
             operation="get_low_stocks",
         )
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_reorder_alert_list")
     def reorder_alerts(self, request: Request, tenant_id: str, store_code: str):
         rows = selectors.stock_reorder_list(store_code=store_code)
         return self.respond(
@@ -93,10 +106,11 @@ class StockViewSet(StockApiViewSet):
             operation="get_reorder_alerts",
         )
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_get")
     def get_stock(self, request: Request, tenant_id: str, store_code: str, item_code: str):
-        stock = selectors.stock_get(store_code=store_code, item_code=item_code)
-        return self.respond(StockOutput(stock).data, message="Stock retrieved successfully", operation="get_stock")
+        return _stock_item_response(self, store_code=store_code, item_code=item_code)
 
+    @extend_schema(request=StockUpdateInput, responses={200: OBJECT}, operation_id="stock_update")
     def update_stock(self, request: Request, tenant_id: str, store_code: str, item_code: str):
         body = self.validated_body()
         update = services.stock_apply_change(
@@ -113,6 +127,7 @@ class StockViewSet(StockApiViewSet):
             StockUpdateOutput(update).data, message="Stock updated successfully", operation="update_stock"
         )
 
+    @extend_schema(parameters=PAGING, responses={200: OBJECT}, operation_id="stock_history")
     def history(self, request: Request, tenant_id: str, store_code: str, item_code: str):
         paging = self.stock_paging()
         rows, total = paginate(selectors.stock_history(store_code=store_code, item_code=item_code), paging)
@@ -122,6 +137,7 @@ class StockViewSet(StockApiViewSet):
             operation="get_stock_history",
         )
 
+    @extend_schema(request=MinimumInput, responses={200: OBJECT}, operation_id="stock_set_minimum")
     def set_minimum(self, request: Request, tenant_id: str, store_code: str, item_code: str):
         body = self.validated_body()
         services.stock_set_minimum(
@@ -129,6 +145,7 @@ class StockViewSet(StockApiViewSet):
         )
         return self.respond(None, message="Minimum quantity set successfully", operation="set_minimum_quantity")
 
+    @extend_schema(request=ReorderInput, responses={200: OBJECT}, operation_id="stock_set_reorder")
     def set_reorder(self, request: Request, tenant_id: str, store_code: str, item_code: str):
         body = self.validated_body()
         services.stock_set_reorder(
@@ -142,11 +159,13 @@ class StockViewSet(StockApiViewSet):
 
 
 class SnapshotViewSet(StockApiViewSet):
-    """``T/stock/snapshot`` (POST), ``T/stock/snapshots``, ``T/stock/snapshot/{snapshot_id}``."""
+    """``T/stock/snapshot`` (POST; GET there is the item route for an item coded ``snapshot``),
+    ``T/stock/snapshots``, ``T/stock/snapshot/{snapshot_id}``."""
 
     input_serializers = {"create_snapshot": SnapshotInput}
 
-    def create_snapshot(self, request: Request, tenant_id: str, store_code: str, **kwargs: Any):
+    @extend_schema(request=SnapshotInput, responses={201: OBJECT}, operation_id="stock_snapshot_create")
+    def create_snapshot(self, request: Request, tenant_id: str, store_code: str):
         created_by = self.validated_body().get("created_by") or "system"
         if created_by == "system" and self.terminal_id():
             created_by = self.terminal_id()
@@ -156,6 +175,12 @@ class SnapshotViewSet(StockApiViewSet):
             status=201,
         )
 
+    @extend_schema(exclude=True)
+    def get_item_called_snapshot(self, request: Request, tenant_id: str, store_code: str):
+        """``GET T/stock/snapshot`` is the item route #7 for item code ``snapshot`` (spec/50 §6 precedence)."""
+        return _stock_item_response(self, store_code=store_code, item_code="snapshot")
+
+    @extend_schema(parameters=[*PAGING, *DATE_RANGE], responses={200: OBJECT}, operation_id="stock_snapshot_list")
     def list_snapshots(self, request: Request, tenant_id: str, store_code: str):
         paging = self.stock_paging()
         params = request.query_params
@@ -173,6 +198,7 @@ class SnapshotViewSet(StockApiViewSet):
             operation="get_snapshots_by_date_range",
         )
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_snapshot_get")
     def get_snapshot(self, request: Request, tenant_id: str, store_code: str, snapshot_id: str):
         snapshot = selectors.snapshot_get(snapshot_id=snapshot_id)
         return self.respond(
@@ -185,6 +211,7 @@ class SnapshotScheduleViewSet(StockApiViewSet):
 
     input_serializers = {"update": ScheduleInput}
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_snapshot_schedule_get")
     def retrieve(self, request: Request, tenant_id: str):
         return self.respond(
             schedule_data(selectors.snapshot_schedule_view(tenant_id=tenant_id)),
@@ -192,6 +219,7 @@ class SnapshotScheduleViewSet(StockApiViewSet):
             operation=None,
         )
 
+    @extend_schema(request=ScheduleInput, responses={200: OBJECT}, operation_id="stock_snapshot_schedule_put")
     def update(self, request: Request, tenant_id: str):
         credential: Credential = self.credential
         updated_by = credential.claims.get("sub", "system") if credential.kind == "user" else "system"
@@ -202,6 +230,7 @@ class SnapshotScheduleViewSet(StockApiViewSet):
             operation=None,
         )
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_snapshot_schedule_delete")
     def destroy(self, request: Request, tenant_id: str):
         services.snapshot_schedule_delete()
         return self.respond({"deleted": True}, message="Snapshot schedule deleted successfully", operation=None)
@@ -210,6 +239,7 @@ class SnapshotScheduleViewSet(StockApiViewSet):
 class StockTenantInitViewSet(TenantInitViewSet):
     """``POST /stock/api/v1/tenants`` (spec/50 §6.12): as core's, but a setup failure names its cause."""
 
+    @extend_schema(request=TenantInitSerializer, responses={201: OBJECT}, operation_id="stock_tenant_create")
     def create(self, request: Request):
         tenant_id = self.validated_body()["tenant_id"]
         credential_tenant = self.credential.tenant_id
@@ -250,6 +280,7 @@ class TranlogReceiverView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = [ReceiverAuthentication]
 
+    @extend_schema(request=OBJECT, responses={200: OBJECT, 400: OBJECT, 500: OBJECT}, operation_id="stock_tranlog_receive")
     def post(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
         data = body.get("data")
@@ -274,5 +305,6 @@ class DaprSubscribeView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(responses={200: OBJECT}, operation_id="stock_dapr_subscribe")
     def get(self, request: Request) -> Response:
         return Response([{"pubsubname": "pubsub-tranlog-report", "topic": "topic-tranlog", "route": "/api/v1/tranlog"}])
