@@ -6,6 +6,7 @@ Ctrl-C stops all three. Expects ``DATABASE_URL``/``REDIS_URL`` (``kugelpos.embed
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,7 +36,12 @@ def main() -> int:
                  "--schedule", os.path.join("var", "celerybeat-schedule")],
     }
     os.makedirs("var", exist_ok=True)
-    children = {name: subprocess.Popen(command) for name, command in commands.items()}
+    # Every process (web workers, Celery) writes its metrics here, so one /metrics scrape sees them all.
+    metrics_dir = os.path.abspath(os.path.join("var", "prometheus"))
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir)
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
+    children = {name: subprocess.Popen(command, env=env) for name, command in commands.items()}
     base = f"http://{host}:{port}"
     print(
         "\n".join(
@@ -43,7 +49,7 @@ def main() -> int:
                 "",
                 "Kugelpos is running:",
                 f"  API (per service) {base}/account  /terminal  /master-data  /cart  /report  /journal  /stock",
-                f"  health            {base}/health",
+                f"  health            {base}/health        metrics {base}/metrics (from this machine)",
                 f"  API docs          {base}/api/docs/",
                 f"  back office       {base}/t/DEMO/admin/   (entry page: {base}/admin/)",
                 "Press Ctrl-C to stop.",

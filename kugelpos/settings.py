@@ -62,6 +62,7 @@ TENANT_LIMIT_SET_CALLS = True
 AUTH_USER_MODEL = "account.User"
 
 MIDDLEWARE = [
+    "apps.core.observability.RequestObservabilityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.middleware.TenantContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -173,6 +174,7 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
     "schedule": UNDELIVERED_CHECK_INTERVAL_IN_MINUTES * 60,
 }
 
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 
 # --- REST framework ---------------------------------------------------------------------------------------
@@ -202,11 +204,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+# One JSON line per log record, carrying the request id of its request or task (apps.core.observability).
+from apps.core.logconfig import logging_config  # noqa: E402  (imports only structlog)
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_LEVEL, json_logs=env.bool("LOG_JSON", default=True))
+
+# /metrics: reachable with `Authorization: Bearer $METRICS_TOKEN`, or from these networks (the scraper's).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])

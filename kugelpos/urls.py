@@ -14,6 +14,7 @@ from apps.report.urls import urlpatterns as report_urlpatterns
 from apps.stock.urls import urlpatterns as stock_urlpatterns
 from apps.terminal.urls import urlpatterns as terminal_urlpatterns
 from apps.core.api.views import ServiceHealthView
+from apps.core.metrics import metrics_view
 from apps.core.urls import service_urlpatterns
 from apps.core.views import back_office_entry
 
@@ -26,6 +27,7 @@ urlpatterns = [
     *service_urlpatterns("journal", journal_urlpatterns),
     *service_urlpatterns("stock", stock_urlpatterns),
     re_path(r"^health/?$", ServiceHealthView.as_view(service="all"), name="health"),
+    re_path(r"^metrics/?$", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^admin/?$", back_office_entry, name="back-office-entry"),

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from . import celery_signals  # noqa: F401 - connects the Celery signal handlers

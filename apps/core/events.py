@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import tenancy
+from . import metrics, tenancy
 from .models import ConsumedEvent, EventDelivery, EventRecord
 
 logger = logging.getLogger(__name__)
@@ -184,13 +184,15 @@ def event_deliver(*, event_id: str, services: Iterable[str] | None = None) -> di
             event_consume(service=delivery.service_name, event_type=record.event_type, payload=record.payload)
         except Exception as exc:  # noqa: BLE001 - a failing consumer is recorded and retried, others go on
             logger.exception("consumer %s failed on event %s", delivery.service_name, event_id)
-            outcome[delivery.service_name] = EventDelivery.Status.FAILED
+            outcome[delivery.service_name] = "failed"
             delivery_status_update(
                 event_id=event_id, service=delivery.service_name, status="failed", message=str(exc)[:1000]
             )
         else:
-            outcome[delivery.service_name] = EventDelivery.Status.RECEIVED
+            outcome[delivery.service_name] = "received"
             delivery_status_update(event_id=event_id, service=delivery.service_name, status="received")
+            lag = (timezone.now() - record.published_at).total_seconds()
+            metrics.DELIVERY_LAG.labels(delivery.service_name, record.event_type).observe(max(lag, 0.0))
     return outcome
 
 

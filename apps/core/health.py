@@ -44,7 +44,8 @@ def _timed(component: str, probe: Callable[[], dict | None]) -> CheckResult:
         details = probe()
     except Exception as exc:  # noqa: BLE001 - a failing dependency is reported, never raised
         elapsed = int((time.monotonic() - started) * 1000)
-        return CheckResult("unhealthy", elapsed, None, f"{type(exc).__name__}: {exc}", component)
+        return CheckResult("unhealthy", elapsed, getattr(exc, "details", None), f"{type(exc).__name__}: {exc}",
+                           component)
     return CheckResult("healthy", int((time.monotonic() - started) * 1000), details, None, component)
 
 
@@ -70,9 +71,100 @@ def check_redis() -> CheckResult:
     return _timed("redis", probe)
 
 
+HEARTBEAT_KEY = "kugelpos:beat:heartbeat"
+HEARTBEAT_STALE_SECONDS = 90
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+
+
+def record_heartbeat() -> None:
+    client = _redis()
+    try:
+        client.set(HEARTBEAT_KEY, str(time.time()), ex=HEARTBEAT_STALE_SECONDS * 4)
+    finally:
+        client.close()
+
+
+def check_background_jobs() -> CheckResult:
+    """Beat schedules the periodic jobs (redelivery, purges) and a worker runs them: both alive?"""
+
+    def probe() -> dict:
+        schedule = sorted(getattr(settings, "CELERY_BEAT_SCHEDULE", {}))
+        client = _redis()
+        try:
+            beat = client.get(HEARTBEAT_KEY)
+        finally:
+            client.close()
+        age = time.time() - float(beat) if beat else None
+        running = age is not None and age < HEARTBEAT_STALE_SECONDS
+        details = {"scheduler_running": running, "job_count": len(schedule), "job_names": schedule}
+        if not running:
+            raise RuntimeError(
+                "no scheduler heartbeat" if age is None else f"scheduler heartbeat {int(age)} s old"
+            )
+        return details
+
+    return _timed("celery-beat", probe)
+
+
+def check_workers() -> CheckResult:
+    """At least one Celery worker answers a ping (short timeout)."""
+
+    def probe() -> dict:
+        from kugelpos.celery import app
+
+        replies = app.control.ping(timeout=0.5)
+        if not replies:
+            raise RuntimeError("no Celery worker answered")
+        return {"workers": sorted(name for reply in replies for name in reply)}
+
+    return _timed("celery-worker", probe)
+
+
+def check_broker_circuit() -> CheckResult:
+    def probe() -> dict:
+        from .events import broker_breaker
+
+        state = broker_breaker.current_state
+        if state != "closed":
+            raise RuntimeError(f"broker circuit breaker is {state}")
+        return {"state": state, "fail_counter": broker_breaker.fail_counter}
+
+    return _timed("circuit-breaker", probe)
+
+
+def check_outbox() -> CheckResult:
+    """Undelivered events and the age of the oldest; unhealthy once one waits past the failure period."""
+
+    def probe() -> dict:
+        from django.utils import timezone
+
+        from .models import EventRecord
+
+        undelivered = EventRecord.objects.exclude(status=EventRecord.Status.DELIVERED)
+        count = undelivered.count()
+        oldest = undelivered.order_by("published_at").values_list("published_at", flat=True).first()
+        age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+        details = {"undelivered": count, "oldest_age_seconds": round(age, 1)}
+        if age > settings.UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES * 60:
+            raise RuntimeError(f"{count} undelivered events, oldest {int(age)} s old")
+        return details
+
+    return _timed("outbox", probe)
+
+
 _CHECKS: dict[str, dict[str, Check]] = {service: {"database": check_database} for service in SERVICES}
 for _service in EVENT_SERVICES:
     _CHECKS[_service]["redis"] = check_redis
+for _service in ("cart", "terminal"):
+    _CHECKS[_service]["background_jobs"] = check_background_jobs
+    _CHECKS[_service]["broker_circuit"] = check_broker_circuit
+    _CHECKS[_service]["outbox"] = check_outbox
+SYSTEM_CHECKS: dict[str, Check] = {"celery_workers": check_workers}
 
 
 def register_check(service: str, name: str, check: Check) -> None:
@@ -85,6 +177,7 @@ def health_report(service: str) -> dict[str, Any]:
         checks: dict[str, Check] = {}
         for service_checks in _CHECKS.values():
             checks.update(service_checks)
+        checks.update(SYSTEM_CHECKS)
     else:
         checks = _CHECKS[service]
     results = {name: check().as_dict() for name, check in checks.items()}

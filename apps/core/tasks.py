@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import structlog
 from celery import shared_task
 from django.db import connection
 
 from . import events
+
+
+logger = structlog.get_logger(__name__)
 
 
 @shared_task(name="core.deliver_event", bind=True, max_retries=3, default_retry_delay=1, acks_late=True)
@@ -14,7 +18,9 @@ def deliver_event(self, event_id: str) -> dict[str, str]:
     try:
         outcome = events.event_deliver(event_id=event_id)
     except events.EventNotFound:
+        logger.warning("event not found", event_id=event_id)
         return {}
+    logger.info("event delivered", event_id=event_id, outcome=outcome)
     if "failed" in outcome.values() and self.request.retries < self.max_retries and not self.request.is_eager:
         raise self.retry()
     return outcome
@@ -34,3 +40,11 @@ def redeliver_undelivered() -> dict[str, int] | None:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REDELIVERY_LOCK_ID])
+
+
+@shared_task(name="core.beat_heartbeat", ignore_result=True)
+def beat_heartbeat() -> None:
+    """Scheduled by beat, run by a worker: its timestamp proves both alive (``/health`` background_jobs)."""
+    from .health import record_heartbeat
+
+    record_heartbeat()

@@ -78,6 +78,8 @@ def ensure_template_schema() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE SCHEMA "{base}"')
         call_command("migrate_schemas", schema_name=base, tenant=True, interactive=False, verbosity=0)
+    global _template_checked
+    _template_checked = True
 
 
 _template_checked = False

@@ -177,3 +177,21 @@ def test_http_receipt_of_an_outbox_event_is_stored_once_and_acknowledged(tenant_
     assert events.event_receive(service="journal", event_type="tranlog", payload=record.payload) is False
     assert len(calls["journal"]) == 1
     assert statuses(record.event_id)[0] == "delivered"
+
+
+def test_redeliver_command_runs_the_job_and_single_events(tenant_a, consumers):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    calls, _ = consumers
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    out = StringIO()
+    call_command("redeliver_events", event_id=record.event_id, stdout=out)
+    assert "received" in out.getvalue() and len(calls["stock"]) == 1
+    out = StringIO()
+    call_command("redeliver_events", stdout=out)
+    assert "checked" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("redeliver_events", event_id="missing")
