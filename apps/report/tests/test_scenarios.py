@@ -442,3 +442,16 @@ def test_unknown_tranlog_type_fails_sales_and_payment_but_not_category(consume, 
         response = get_report(report_scope="flash", report_type=report_type, business_date=DAY)
         assert response.status_code == 500 and response.json()["user_error"]["code"] == "412003"
     assert report_data(report_scope="flash", report_type="category", business_date=DAY)["totalGrossAmount"] == -500.0
+
+
+def test_auth_then_validation_then_tenant(get_report, token_b):
+    from apps.core.testing import bearer
+
+    response = get_report(headers={}, report_scope="flash", report_type="sales", business_date=DAY)
+    assert response.status_code == 401 and response.json()["user_error"]["code"] == "200001"
+    # a bad parameter is reported before the tenant mismatch
+    response = get_report(headers=bearer(token_b), report_type="sales", business_date=DAY)
+    assert response.status_code == 422
+    response = get_report(headers=bearer(token_b), report_scope="flash", report_type="sales", business_date=DAY)
+    assert response.status_code == 400 and response.json()["user_error"]["code"] == "100000"
+    assert response.json()["message"].startswith("Tenant ID in URL does not match")
