@@ -190,17 +190,31 @@ def setting_value_get(*, name: str, store_code: str | None = None, terminal_no: 
 
     None when no such setting exists (callers then use their app default). One query.
     """
-    rows = list(
-        Setting.objects.filter(name=name)
-        .order_by("values__position", "values__id")
-        .values_list("default_value", "values__id", "values__store_code", "values__terminal_no", "values__value")
+    return setting_values_get(names=[name], store_code=store_code, terminal_no=terminal_no).get(name)
+
+
+def setting_values_get(
+    *, names: Collection[str], store_code: str | None = None, terminal_no: int | None = None
+) -> dict[str, str]:
+    """Resolved values of several settings at once; names that do not exist are absent. One query."""
+    rows = (
+        Setting.objects.filter(name__in=list(names))
+        .order_by("name", "values__position", "values__id")
+        .values_list(
+            "name", "default_value", "values__id", "values__store_code", "values__terminal_no", "values__value"
+        )
     )
-    if not rows:
-        return None
-    values = [ScopedValue(store, terminal, value) for _, value_id, store, terminal, value in rows if value_id]
-    return resolve_setting_value(
-        default_value=rows[0][0], values=values, store_code=store_code, terminal_no=terminal_no
-    )
+    grouped: dict[str, tuple[str, list[ScopedValue]]] = {}
+    for name, default_value, value_id, store, terminal, value in rows:
+        _, values = grouped.setdefault(name, (default_value, []))
+        if value_id:
+            values.append(ScopedValue(store, terminal, value))
+    return {
+        name: resolve_setting_value(
+            default_value=default_value, values=values, store_code=store_code, terminal_no=terminal_no
+        )
+        for name, (default_value, values) in grouped.items()
+    }
 
 
 def staff_get(*, staff_id: str) -> StaffInfo | None:

@@ -83,11 +83,9 @@ def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_i
     if store is None:
         raise NotFoundError(f"Store not found: store_code->{context.store_code}")
     now = timezone.now()
-    snapshot = {}
-    for name in SNAPSHOT_SETTINGS:
-        value = masterdata.setting_value_get(name=name, store_code=context.store_code, terminal_no=context.terminal_no)
-        if value is not None:
-            snapshot[name] = value
+    snapshot = masterdata.setting_values_get(
+        names=SNAPSHOT_SETTINGS, store_code=context.store_code, terminal_no=context.terminal_no
+    )
     document = CartDocument(
         cart_id=str(uuid.uuid4()),
         tenant_id=context.tenant_id,

@@ -35,27 +35,35 @@ def _num(value: Any) -> float:
 
 
 # --- settings (spec/30 §12.1) -------------------------------------------------------------------------------
+TRANLOG_SETTINGS = (
+    "RECEIPT_NO_START_VALUE",
+    "RECEIPT_NO_END_VALUE",
+    "INVOICE_REGISTRATION_NUMBER",
+    "RECEIPT_HEADERS",
+    "RECEIPT_FOOTERS",
+)
 APP_DEFAULTS = {
     "RECEIPT_NO_START_VALUE": lambda: settings.RECEIPT_NO_START_VALUE,
     "RECEIPT_NO_END_VALUE": lambda: settings.RECEIPT_NO_END_VALUE,
 }
 
 
-def setting_value(name: str, *, snapshot: dict[str, Any] | None, store_code: str, terminal_no: int) -> Any:
-    """Snapshot value, else the current resolved value, else the app default."""
-    if snapshot and name in snapshot:
-        return snapshot[name]
-    value = masterdata.setting_value_get(name=name, store_code=store_code, terminal_no=terminal_no)
-    if value is not None:
-        return value
-    default = APP_DEFAULTS.get(name)
-    return default() if default else None
+def tranlog_settings(*, snapshot: dict[str, Any] | None, store_code: str, terminal_no: int) -> dict[str, Any]:
+    """The settings a tranlog needs: the cart's snapshot, else the current resolved value (one query for all
+    missing names), else the app default."""
+    values = dict(snapshot or {})
+    missing = [name for name in TRANLOG_SETTINGS if name not in values]
+    if missing:
+        values.update(masterdata.setting_values_get(names=missing, store_code=store_code, terminal_no=terminal_no))
+    for name, default in APP_DEFAULTS.items():
+        if values.get(name) is None:
+            values[name] = default()
+    return values
 
 
-def _int_setting(name: str, **where: Any) -> int:
-    value = setting_value(name, **where)
+def _int_setting(values: dict[str, Any], name: str) -> int:
     try:
-        return int(str(value).strip().strip('"'))
+        return int(str(values.get(name)).strip().strip('"'))
     except (TypeError, ValueError):
         return int(APP_DEFAULTS[name]())
 
@@ -85,14 +93,14 @@ def _text_entries(raw: Any) -> list[dict[str, str]]:
     return entries
 
 
-def additional_info(*, snapshot: dict[str, Any] | None, store_code: str, terminal_no: int) -> dict[str, Any]:
-    where = {"snapshot": snapshot, "store_code": store_code, "terminal_no": terminal_no}
+def additional_info(values: dict[str, Any]) -> dict[str, Any]:
+    """``additional_info`` of a tranlog (spec/30 §9.3) from its resolved settings."""
     info: dict[str, Any] = {}
-    number = setting_value("INVOICE_REGISTRATION_NUMBER", **where)
+    number = values.get("INVOICE_REGISTRATION_NUMBER")
     if isinstance(number, str):
         info["invoice_registration_number"] = number.strip('"')
     for name, key in (("RECEIPT_HEADERS", "receipt_headers"), ("RECEIPT_FOOTERS", "receipt_footers")):
-        entries = _text_entries(setting_value(name, **where))
+        entries = _text_entries(values.get(name))
         if entries:
             info[key] = entries
     return info
@@ -182,11 +190,12 @@ def _base_fields() -> dict[str, Any]:
 
 def tranlog_create_from_cart(*, document: CartDocument, context: TerminalContext) -> Transaction:
     """Bill or cancel: number, stamp-duty, render and store the tranlog; copy its results onto the cart."""
-    where = {"snapshot": document.settings, "store_code": document.store_code, "terminal_no": document.terminal_no}
+    values = tranlog_settings(snapshot=document.settings, store_code=document.store_code,
+                              terminal_no=document.terminal_no)
     numbers = _numbers(
         context.terminal_id,
-        receipt_start=_int_setting("RECEIPT_NO_START_VALUE", **where),
-        receipt_end=_int_setting("RECEIPT_NO_END_VALUE", **where),
+        receipt_start=_int_setting(values, "RECEIPT_NO_START_VALUE"),
+        receipt_end=_int_setting(values, "RECEIPT_NO_END_VALUE"),
     )
     if not document.sales.is_cancelled:
         duty = calc.stamp_duty(
@@ -213,7 +222,7 @@ def tranlog_create_from_cart(*, document: CartDocument, context: TerminalContext
         **_cart_payload(document),
         "origin": None,
         "staff": context.staff,
-        "additional_info": additional_info(**where),
+        "additional_info": additional_info(values),
         "is_voided": False,
         "is_refunded": False,
     }

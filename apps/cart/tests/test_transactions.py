@@ -181,3 +181,25 @@ def test_cache_endpoints(pos):
     response = pos.client.delete("/cart/api/v1/cache/terminal", **bearer(pos.token))
     assert response.status_code == 200 and response.json()["data"]["items_cleared"] == 0
     assert pos.client.get("/cart/api/v1/cache/terminal/status").status_code == 401
+
+
+def test_receipt_headers_footers_and_invoice_number_from_settings(pos):
+    md = f"/master-data/api/v1/tenants/{TENANT_A}/settings"
+    for name, value in (
+        ("RECEIPT_HEADERS", '[{"text": "Kugel Store", "align": "center"}, {"text": ""}, {"text": 5}]'),
+        ("RECEIPT_FOOTERS", "[{'text': 'Thank you', 'align': 'middle'}]"),
+        ("INVOICE_REGISTRATION_NUMBER", "T1234567890123"),
+    ):
+        response = pos.client.post(md, {"name": name, "defaultValue": value, "values": []}, format="json",
+                                   **bearer(pos.token))
+        assert response.status_code == 201, response.content
+    sale = pos.sell(("49-01", 1))
+    lines = sale["journalText"].split("\n")
+    assert lines[0] == " " * 10 + "Kugel Store" + " " * 11 and lines[1] == " " * 32
+    assert "事業者登録番号 T1234567890123" in sale["journalText"]
+    assert lines[-2] == "Thank you" + " " * 23
+    with tenant_context(TENANT_A):
+        info = Transaction.objects.get(transaction_no=sale["transactionNo"]).document["additional_info"]
+    assert info == {"invoice_registration_number": "T1234567890123",
+                    "receipt_headers": [{"text": "Kugel Store", "align": "center"}, {"text": "", "align": "left"}],
+                    "receipt_footers": [{"text": "Thank you", "align": "left"}]}
