@@ -362,12 +362,17 @@ def _code_key(code: str | None) -> tuple[bool, str]:
     return (code is not None, code or "")
 
 
+def _name(names: Mapping[str, str], code: str | None) -> str | None:
+    """The master name of a code, else the code itself."""
+    return (names.get(code) or code) if code else code
+
+
 def category_lines(groups: Iterable[LineGroup], names: Mapping[str, str]) -> list[SalesLine]:
     """One signed row per category code, ordered by code; name = master description, else the code."""
     acc: dict[str | None, SalesLine] = {}
     for group in groups:
         code = group.category_code
-        line = acc.get(code) or SalesLine(code=code, name=names.get(code) or code if code else code)
+        line = acc.get(code) or SalesLine(code=code, name=_name(names, code))
         acc[code] = line.add(group)
     return [acc[code] for code in sorted(acc, key=_code_key)]
 
@@ -386,9 +391,7 @@ def item_lines(
     for group in groups:
         key = (group.category_code, group.item_code)
         code = group.item_code
-        line = items.get(key) or SalesLine(
-            code=code, name=item_names.get(code) or code if code else code, category_code=group.category_code
-        )
+        line = items.get(key) or SalesLine(code=code, name=_name(item_names, code), category_code=group.category_code)
         items[key] = line.add(group)
     by_category: dict[str | None, list[SalesLine]] = {}
     for (category_code, _), line in items.items():
@@ -396,8 +399,7 @@ def item_lines(
     result = []
     for category_code in sorted(by_category, key=_code_key):
         lines = sorted(by_category[category_code], key=lambda line: _code_key(line.code))
-        total = SalesLine(code=category_code, name=category_names.get(category_code) or category_code
-                          if category_code else category_code)
+        total = SalesLine(code=category_code, name=_name(category_names, category_code))
         for line in lines:
             total = total.plus(line)
         result.append(CategoryItems(category=total, items=lines))
