@@ -112,13 +112,20 @@ class StoreAdmin(ServiceBackedAdmin):
         return () if obj is None else ("store_code", "created_at", "updated_at")
 
     def _create(self, obj, form):
-        services.store_create(tenant_id=_tenant_id(), store_code=obj.store_code, store_name=obj.store_name,
-                              tags=obj.tags)
+        services.store_create(
+            tenant_id=_tenant_id(), store_code=obj.store_code, store_name=obj.store_name, tags=obj.tags
+        )
         return Store.objects.get(store_code=obj.store_code)
 
     def _update(self, obj, form):
-        services.store_update(tenant_id=_tenant_id(), store_code=obj.store_code, store_name=obj.store_name,
-                              status=obj.status, business_date=obj.business_date, tags=obj.tags)
+        services.store_update(
+            tenant_id=_tenant_id(),
+            store_code=obj.store_code,
+            store_name=obj.store_name,
+            status=obj.status,
+            business_date=obj.business_date,
+            tags=obj.tags,
+        )
 
     def _delete(self, obj):
         services.store_delete(tenant_id=_tenant_id(), store_code=obj.store_code)
@@ -142,8 +149,11 @@ class TerminalAdminForm(forms.ModelForm):
                     raise ValidationError(f"Terminal already exists: {terminal_id}")
         elif "function_mode" in self.changed_data:
             try:
-                states.function_mode_check(status=self.instance.status, function_mode=data.get("function_mode", ""),
-                                           terminal_id=self.instance.terminal_id)
+                states.function_mode_check(
+                    status=self.instance.status,
+                    function_mode=data.get("function_mode", ""),
+                    terminal_id=self.instance.terminal_id,
+                )
             except KugelposError as exc:
                 self.add_error("function_mode", exc.message)
         return data
@@ -153,15 +163,30 @@ class TerminalAdminForm(forms.ModelForm):
 class TerminalAdmin(ServiceBackedAdmin):
     form = TerminalAdminForm
     list_display = (
-        "terminal_id", "store_code", "terminal_no", "description", "status", "function_mode", "business_date",
-        "open_counter", "business_counter", "staff_id", "staff_name",
+        "terminal_id",
+        "store_code",
+        "terminal_no",
+        "description",
+        "status",
+        "function_mode",
+        "business_date",
+        "open_counter",
+        "business_counter",
+        "staff_id",
+        "staff_name",
     )
     list_filter = ("status", "store_code", "function_mode")
     search_fields = ("terminal_id", "store_code", "description", "staff_id", "staff_name")
     ordering = ("terminal_id",)
     state_fields = (
-        "status", "business_date", "open_counter", "business_counter", "initial_amount", "physical_amount",
-        "staff_id", "staff_name",
+        "status",
+        "business_date",
+        "open_counter",
+        "business_counter",
+        "initial_amount",
+        "physical_amount",
+        "staff_id",
+        "staff_name",
     )
 
     @admin.display(description="API key")
@@ -181,12 +206,21 @@ class TerminalAdmin(ServiceBackedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("terminal_id", "tenant_id", "store_code", "terminal_no", *self.state_fields, "api_key",
-                "created_at", "updated_at")
+        return (
+            "terminal_id",
+            "tenant_id",
+            "store_code",
+            "terminal_no",
+            *self.state_fields,
+            "api_key",
+            "created_at",
+            "updated_at",
+        )
 
     def _create(self, obj, form):
-        return services.terminal_create(tenant_id=_tenant_id(), store_code=obj.store_code,
-                                        terminal_no=obj.terminal_no, description=obj.description)
+        return services.terminal_create(
+            tenant_id=_tenant_id(), store_code=obj.store_code, terminal_no=obj.terminal_no, description=obj.description
+        )
 
     def _update(self, obj, form):
         if "description" in form.changed_data:
@@ -215,8 +249,16 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 
 @admin.register(CashLog)
 class CashLogAdmin(ReadOnlyLogAdmin):
-    list_display = ("generate_date_time", "store_code", "terminal_no", "business_date", "open_counter", "amount",
-                    "description", "staff_id")
+    list_display = (
+        "generate_date_time",
+        "store_code",
+        "terminal_no",
+        "business_date",
+        "open_counter",
+        "amount",
+        "description",
+        "staff_id",
+    )
     list_filter = ("store_code", "terminal_no")
     search_fields = ("business_date", "description", "staff_id", "event_id")
     ordering = ("-generate_date_time",)
@@ -225,8 +267,18 @@ class CashLogAdmin(ReadOnlyLogAdmin):
 
 @admin.register(OpenCloseLog)
 class OpenCloseLogAdmin(ReadOnlyLogAdmin):
-    list_display = ("generate_date_time", "store_code", "terminal_no", "operation", "business_date", "open_counter",
-                    "business_counter", "cash_in_out_count", "cart_transaction_count", "staff_id")
+    list_display = (
+        "generate_date_time",
+        "store_code",
+        "terminal_no",
+        "operation",
+        "business_date",
+        "open_counter",
+        "business_counter",
+        "cash_in_out_count",
+        "cart_transaction_count",
+        "staff_id",
+    )
     list_filter = ("operation", "store_code", "terminal_no")
     search_fields = ("business_date", "staff_id", "event_id")
     ordering = ("-generate_date_time",)

@@ -15,12 +15,15 @@ def seed(tenant_id: str) -> list[str]:
         services.tenant_info_create(tenant_id=tenant_id, tenant_name="Demo Tenant", tags=["demo"])
     if selectors.store_get(store_code=DEMO_STORE_CODE) is None:
         services.store_create(tenant_id=tenant_id, store_code=DEMO_STORE_CODE, store_name=DEMO_STORE_NAME, tags=None)
-    terminal_id = services.terminal_id_for(tenant_id=tenant_id, store_code=DEMO_STORE_CODE,
-                                           terminal_no=DEMO_TERMINAL_NO)
+    terminal_id = services.terminal_id_for(
+        tenant_id=tenant_id, store_code=DEMO_STORE_CODE, terminal_no=DEMO_TERMINAL_NO
+    )
     terminal = selectors.terminal_find(terminal_id=terminal_id)
     if terminal is None:
         terminal = services.terminal_create(
-            tenant_id=tenant_id, store_code=DEMO_STORE_CODE, terminal_no=DEMO_TERMINAL_NO,
+            tenant_id=tenant_id,
+            store_code=DEMO_STORE_CODE,
+            terminal_no=DEMO_TERMINAL_NO,
             description="Demo terminal",
         )
     return [

@@ -116,8 +116,9 @@ class CashStats:
     last_generate_date_time: datetime | None
 
 
-def cash_log_stats(*, tenant_id: str, store_code: str, terminal_no: int, business_date: str | None,
-                   open_counter: int | None) -> CashStats:
+def cash_log_stats(
+    *, tenant_id: str, store_code: str, terminal_no: int, business_date: str | None, open_counter: int | None
+) -> CashStats:
     """Cash logs of one session (the opening "Initial amount" log included): count and latest time."""
     stats = CashLog.objects.filter(
         tenant_id=tenant_id,

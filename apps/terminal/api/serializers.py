@@ -18,9 +18,21 @@ from ..services import SessionResult, terminal_api_key
 
 TERMINAL_SORT_FIELDS = frozenset(
     {
-        "terminal_id", "tenant_id", "store_code", "terminal_no", "description", "function_mode", "status",
-        "business_date", "open_counter", "business_counter", "initial_amount", "physical_amount", "staff_id",
-        "created_at", "updated_at",
+        "terminal_id",
+        "tenant_id",
+        "store_code",
+        "terminal_no",
+        "description",
+        "function_mode",
+        "status",
+        "business_date",
+        "open_counter",
+        "business_counter",
+        "initial_amount",
+        "physical_amount",
+        "staff_id",
+        "created_at",
+        "updated_at",
     }
 )
 STORE_SORT_FIELDS = frozenset(

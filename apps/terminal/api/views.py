@@ -100,21 +100,28 @@ class TenantViewSet(TerminalServiceViewSet):
 
     def retrieve(self, request: Request, tenant_id: str) -> EnvelopeResponse:
         tenant_info = services.tenant_info_get(tenant_id=tenant_id)
-        return self.respond(tenant_data(tenant_info), message=f"Tenant info for tenant {tenant_id}",
-                            operation="get_tenant")
+        return self.respond(
+            tenant_data(tenant_info), message=f"Tenant info for tenant {tenant_id}", operation="get_tenant"
+        )
 
     def update(self, request: Request, tenant_id: str) -> EnvelopeResponse:
         body = self.validated_body()
         tenant_info = services.tenant_info_update(
             tenant_id=tenant_id, tenant_name=body["tenant_name"], tags=body["tags"]
         )
-        return self.respond(tenant_data(tenant_info), message=f"Tenant updated successfully for tenant {tenant_id}",
-                            operation="update_tenant")
+        return self.respond(
+            tenant_data(tenant_info),
+            message=f"Tenant updated successfully for tenant {tenant_id}",
+            operation="update_tenant",
+        )
 
     def destroy(self, request: Request, tenant_id: str) -> EnvelopeResponse:
         services.tenant_info_delete(tenant_id=tenant_id)
-        return self.respond({"tenantId": tenant_id}, message=f"Tenant deleted successfully for tenant {tenant_id}",
-                            operation="delete_tenant")
+        return self.respond(
+            {"tenantId": tenant_id},
+            message=f"Tenant deleted successfully for tenant {tenant_id}",
+            operation="delete_tenant",
+        )
 
 
 class StoreViewSet(TerminalServiceViewSet):
@@ -127,8 +134,12 @@ class StoreViewSet(TerminalServiceViewSet):
         tenant_info = services.store_create(
             tenant_id=tenant_id, store_code=body["store_code"], store_name=body["store_name"], tags=body.get("tags")
         )
-        return self.respond(tenant_data(tenant_info), message=f"Store created successfully for tenant {tenant_id}",
-                            operation="add_store", status=201)
+        return self.respond(
+            tenant_data(tenant_info),
+            message=f"Store created successfully for tenant {tenant_id}",
+            operation="add_store",
+            status=201,
+        )
 
     def list(self, request: Request, tenant_id: str) -> EnvelopeResponse:
         self.paging()  # limit/page are validated, then ignored: T6 returns every store
@@ -136,8 +147,11 @@ class StoreViewSet(TerminalServiceViewSet):
         stores = services.store_list(tenant_id=tenant_id)
         for field, direction in reversed(sort):
             stores.sort(key=lambda store: _null_first(store_sort_value(store, field)), reverse=direction == -1)
-        return self.respond([store_data(store) for store in stores], message=f"Stores info for tenant {tenant_id}",
-                            operation="get_stores")
+        return self.respond(
+            [store_data(store) for store in stores],
+            message=f"Stores info for tenant {tenant_id}",
+            operation="get_stores",
+        )
 
     def retrieve(self, request: Request, tenant_id: str, store_code: str) -> EnvelopeResponse:
         store = services.store_get(tenant_id=tenant_id, store_code=store_code)
@@ -153,13 +167,17 @@ class StoreViewSet(TerminalServiceViewSet):
             business_date=body.get("business_date"),
             tags=body.get("tags"),
         )
-        return self.respond(store_data(store), message=f"Store updated successfully for tenant {tenant_id}",
-                            operation="update_store")
+        return self.respond(
+            store_data(store), message=f"Store updated successfully for tenant {tenant_id}", operation="update_store"
+        )
 
     def destroy(self, request: Request, tenant_id: str, store_code: str) -> EnvelopeResponse:
         services.store_delete(tenant_id=tenant_id, store_code=store_code)
-        return self.respond({"storeCode": store_code}, message=f"Store deleted successfully for tenant {tenant_id}",
-                            operation="delete_store")
+        return self.respond(
+            {"storeCode": store_code},
+            message=f"Store deleted successfully for tenant {tenant_id}",
+            operation="delete_store",
+        )
 
 
 def _null_first(value):
@@ -185,8 +203,12 @@ class TerminalViewSet(TerminalServiceViewSet):
             terminal_no=body["terminal_no"],
             description=body["description"],
         )
-        return self.respond(terminal_data(terminal), message=f"Terminal Created. terminal_id: {terminal.terminal_id}",
-                            operation="create_terminal", status=201)
+        return self.respond(
+            terminal_data(terminal),
+            message=f"Terminal Created. terminal_id: {terminal.terminal_id}",
+            operation="create_terminal",
+            status=201,
+        )
 
     def list(self, request: Request) -> EnvelopeResponse:
         paging = self.paging(default_sort="terminal_id:1", sort_fields=TERMINAL_SORT_FIELDS)
@@ -203,29 +225,37 @@ class TerminalViewSet(TerminalServiceViewSet):
 
     def retrieve(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         terminal = services.terminal_required(terminal_id=terminal_id)
-        return self.respond(terminal_data(terminal), message=f"Terminal Retrieved. terminal_id: {terminal_id}",
-                            operation="get_terminal")
+        return self.respond(
+            terminal_data(terminal), message=f"Terminal Retrieved. terminal_id: {terminal_id}", operation="get_terminal"
+        )
 
     def destroy(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         services.terminal_delete(terminal_id=terminal_id)
-        return self.respond({"terminalId": terminal_id}, message=f"Terminal Deleted. terminal_id: {terminal_id}",
-                            operation="delete_terminal")
+        return self.respond(
+            {"terminalId": terminal_id},
+            message=f"Terminal Deleted. terminal_id: {terminal_id}",
+            operation="delete_terminal",
+        )
 
     def update_description(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         terminal = services.terminal_update_description(
             terminal_id=terminal_id, description=self.validated_body()["description"]
         )
-        return self.respond(terminal_data(terminal),
-                            message=f"Terminal Description Updated. terminal_id: {terminal_id}",
-                            operation="update_terminal_description")
+        return self.respond(
+            terminal_data(terminal),
+            message=f"Terminal Description Updated. terminal_id: {terminal_id}",
+            operation="update_terminal_description",
+        )
 
     def update_function_mode(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         terminal = services.terminal_update_function_mode(
             terminal_id=terminal_id, function_mode=self.validated_body()["function_mode"]
         )
-        return self.respond(terminal_data(terminal),
-                            message=f"Terminal Function Mode Updated. terminal_id: {terminal_id}",
-                            operation="update_terminal_function_mode")
+        return self.respond(
+            terminal_data(terminal),
+            message=f"Terminal Function Mode Updated. terminal_id: {terminal_id}",
+            operation="update_terminal_function_mode",
+        )
 
 
 # --- lifecycle (L1-L6) --------------------------------------------------------------------------------------
@@ -248,33 +278,49 @@ class TerminalLifecycleViewSet(TerminalServiceViewSet):
     def sign_in(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         staff_id = self.validated_body()["staff_id"]
         terminal = services.terminal_sign_in(terminal_id=terminal_id, staff_id=staff_id)
-        return self.respond(terminal_data(terminal),
-                            message=f"Terminal Signed In. terminal_id: {terminal_id} staff_id: {staff_id}",
-                            operation="terminal_signin", headers=self._new_token(terminal))
+        return self.respond(
+            terminal_data(terminal),
+            message=f"Terminal Signed In. terminal_id: {terminal_id} staff_id: {staff_id}",
+            operation="terminal_signin",
+            headers=self._new_token(terminal),
+        )
 
     def sign_out(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         terminal = services.terminal_sign_out(terminal_id=terminal_id)
-        return self.respond(terminal_data(terminal), message=f"Terminal Signed Out. terminal_id: {terminal_id}",
-                            operation="terminal_signout", headers=self._new_token(terminal))
+        return self.respond(
+            terminal_data(terminal),
+            message=f"Terminal Signed Out. terminal_id: {terminal_id}",
+            operation="terminal_signout",
+            headers=self._new_token(terminal),
+        )
 
     def open(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         result = services.terminal_open(
             terminal_id=terminal_id, initial_amount=self.validated_body().get("initial_amount")
         )
-        return self.respond(open_result_data(result), message=f"Terminal Opened. terminal_id: {terminal_id}",
-                            operation="terminal_open", headers=self._new_token(result.terminal))
+        return self.respond(
+            open_result_data(result),
+            message=f"Terminal Opened. terminal_id: {terminal_id}",
+            operation="terminal_open",
+            headers=self._new_token(result.terminal),
+        )
 
     def close(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         result = services.terminal_close(
             terminal_id=terminal_id, physical_amount=self.validated_body().get("physical_amount")
         )
-        return self.respond(close_result_data(result), message=f"Terminal Closed. terminal_id: {terminal_id}",
-                            operation="terminal_close", headers=self._new_token(result.terminal))
+        return self.respond(
+            close_result_data(result),
+            message=f"Terminal Closed. terminal_id: {terminal_id}",
+            operation="terminal_close",
+            headers=self._new_token(result.terminal),
+        )
 
     def cash_in(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         body = self.validated_body()
-        log = services.terminal_cash_in(terminal_id=terminal_id, amount=body["amount"],
-                                        description=body.get("description"))
+        log = services.terminal_cash_in(
+            terminal_id=terminal_id, amount=body["amount"], description=body.get("description")
+        )
         return self.respond(
             cash_result_data(terminal_id, log),
             message=f"Terminal Cashed In. terminal_id: {terminal_id}, amount: {float(log.amount)}, "
@@ -284,8 +330,9 @@ class TerminalLifecycleViewSet(TerminalServiceViewSet):
 
     def cash_out(self, request: Request, terminal_id: str) -> EnvelopeResponse:
         body = self.validated_body()
-        log = services.terminal_cash_out(terminal_id=terminal_id, amount=body["amount"],
-                                         description=body.get("description"))
+        log = services.terminal_cash_out(
+            terminal_id=terminal_id, amount=body["amount"], description=body.get("description")
+        )
         return self.respond(
             cash_result_data(terminal_id, log),
             message=f"Terminal Cashed Out. terminal_id: {terminal_id}, amount: {float(log.amount)}, "

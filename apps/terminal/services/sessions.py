@@ -192,8 +192,11 @@ def terminal_open(*, terminal_id: str, initial_amount: Decimal | None) -> Sessio
             terminal.save()
             if initial_amount is not None:
                 _write_cash_log(
-                    terminal, store_name=store_name, amount=initial_amount,
-                    description=INITIAL_AMOUNT_DESCRIPTION, now=now,
+                    terminal,
+                    store_name=store_name,
+                    amount=initial_amount,
+                    description=INITIAL_AMOUNT_DESCRIPTION,
+                    now=now,
                 )
             log = _write_open_close_log(terminal, store_name=store_name, operation=OpenCloseLog.Operation.OPEN, now=now)
         except DatabaseError as exc:

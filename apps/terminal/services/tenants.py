@@ -98,7 +98,9 @@ def store_create(*, tenant_id: str, store_code: str, store_name: str, tags: list
                     created_at=now,
                 )
         except IntegrityError:
-            raise TenantUpdateError(f"Failed to update tenant: {tenant_id}, store already exists: {store_code}") from None
+            raise TenantUpdateError(
+                f"Failed to update tenant: {tenant_id}, store already exists: {store_code}"
+            ) from None
         TenantInfo.objects.filter(pk=tenant_info.pk).update(updated_at=now)
     return selectors.tenant_info_find(tenant_id=tenant_id)
 
@@ -128,13 +130,15 @@ def store_update(
 ) -> Store:
     """T8: apply only truthy values (``""`` and ``[]`` leave a field as it is)."""
     tenant_info = _tenant_info_required(tenant_id, for_update=True)
-    store = Store.objects.select_for_update(of=("self",)).filter(
-        tenant_info=tenant_info, store_code=store_code
-    ).first()
+    store = Store.objects.select_for_update(of=("self",)).filter(tenant_info=tenant_info, store_code=store_code).first()
     if store is None:
         raise TenantUpdateError(f"Failed to update tenant: {tenant_id}, store not found: {store_code}")
-    for field, value in (("store_name", store_name), ("status", status), ("business_date", business_date),
-                         ("tags", tags)):
+    for field, value in (
+        ("store_name", store_name),
+        ("status", status),
+        ("business_date", business_date),
+        ("tags", tags),
+    ):
         if value:
             setattr(store, field, list(value) if field == "tags" else value)
     store.updated_at = clock.now()

@@ -85,6 +85,8 @@ def term_a(tenant_a, token_a, clock, staff_master):
         terminal = TerminalFactory(terminal_no=1)
         api_key = services.terminal_api_key(terminal)
     return SimpleNamespace(
-        T=token_a, K=api_key, terminal_id=terminal.terminal_id,
+        T=token_a,
+        K=api_key,
+        terminal_id=terminal.terminal_id,
         url=f"/terminal/api/v1/terminals/{terminal.terminal_id}",
     )

@@ -56,8 +56,9 @@ def test_terminal_change_page_shows_key_and_state(manager, opened_terminal):
 
 
 def test_adding_a_terminal_in_admin_creates_its_key_and_index_entry(manager, tenant_a):
-    response = manager.post(f"{ADMIN}/terminal/add/",
-                            {"store_code": "5678", "terminal_no": "3", "description": "Back office"})
+    response = manager.post(
+        f"{ADMIN}/terminal/add/", {"store_code": "5678", "terminal_no": "3", "description": "Back office"}
+    )
     assert response.status_code == 302
     with tenant_context(TENANT_A):
         terminal = Terminal.objects.get(terminal_id=f"{TENANT_A}-5678-3")
@@ -96,8 +97,10 @@ def test_stores_and_tenant_info_in_admin(manager, tenant_a):
     refused = manager.post(f"{ADMIN}/store/add/", {"store_code": "S9", "store_name": "Nine"})
     assert refused.status_code == 200 and b"Create the tenant info first" in refused.content
     assert manager.post(f"{ADMIN}/tenantinfo/add/", {"tenant_name": "Chain", "tags": '["a"]'}).status_code == 302
-    assert manager.post(f"{ADMIN}/store/add/", {"store_code": "S9", "store_name": "Nine", "tags": "null"}
-                        ).status_code == 302
+    assert (
+        manager.post(f"{ADMIN}/store/add/", {"store_code": "S9", "store_name": "Nine", "tags": "null"}).status_code
+        == 302
+    )
     with tenant_context(TENANT_A):
         info = TenantInfo.objects.get()
         store = Store.objects.get(store_code="S9")
@@ -105,8 +108,10 @@ def test_stores_and_tenant_info_in_admin(manager, tenant_a):
     assert (store.store_name, store.status, store.business_date) == ("Nine", "Idle", None)
     duplicate = manager.post(f"{ADMIN}/store/add/", {"store_code": "S9", "store_name": "Again", "tags": "null"})
     assert duplicate.status_code == 200 and b"already exists" in duplicate.content
-    changed = manager.post(f"{ADMIN}/store/{store.pk}/change/",
-                           {"store_name": "Nine B", "status": "Opened", "business_date": "", "tags": '["x"]'})
+    changed = manager.post(
+        f"{ADMIN}/store/{store.pk}/change/",
+        {"store_name": "Nine B", "status": "Opened", "business_date": "", "tags": '["x"]'},
+    )
     assert changed.status_code == 302
     with tenant_context(TENANT_A):
         store.refresh_from_db()

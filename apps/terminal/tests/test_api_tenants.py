@@ -34,8 +34,9 @@ def with_info(api, T, clock):
 def test_t1_creates_the_tenant_schema_when_it_does_not_exist(api):
     assert tenant_get("N5555") is None
     token = user_token(username="admin", tenant_id="N5555", is_superuser=True)
-    response = api.post(TENANTS, {"tenant_id": "N5555", "tenant_name": "New", "tags": ["x"]}, format="json",
-                        **bearer(token))
+    response = api.post(
+        TENANTS, {"tenant_id": "N5555", "tenant_name": "New", "tags": ["x"]}, format="json", **bearer(token)
+    )
     assert response.status_code == 201
     assert tenant_get("N5555") is not None
     with tenant_context("N5555"):
@@ -46,14 +47,17 @@ def test_t1_validation_comes_before_the_tenant_check(api, T):
     response = api.post(TENANTS, {"tenant_id": "Z9999", "tenant_name": "x"}, format="json", **T)
     assert code_of(response) == (422, "300001")
     assert response.json()["message"] == "Invalid input data: body -> tags: Field required"
-    assert code_of(api.post(TENANTS, {"tenant_id": "Z", "tenant_name": "x", "tags": "no"}, format="json",
-                            **T)) == (422, "300001")
+    assert code_of(api.post(TENANTS, {"tenant_id": "Z", "tenant_name": "x", "tags": "no"}, format="json", **T)) == (
+        422,
+        "300001",
+    )
 
 
 def test_t1_refuses_a_terminal_jwt(api, term_a):
     token = api.post("/terminal/api/v1/auth/token", HTTP_X_API_KEY=term_a.K).json()["data"]["access_token"]
-    response = api.post(TENANTS, {"tenant_id": TENANT_A, "tenant_name": "x", "tags": []}, format="json",
-                        **bearer(token))
+    response = api.post(
+        TENANTS, {"tenant_id": TENANT_A, "tenant_name": "x", "tags": []}, format="json", **bearer(token)
+    )
     assert code_of(response) == (401, "200001")
 
 
@@ -99,7 +103,9 @@ def test_t4_deletes_tenant_info_and_stores_but_not_terminals(api, T, term_a):
 
 def test_t5_to_t9_without_tenant_info_are_407001(api, T):
     assert code_of(api.post(f"{A}/stores", {"store_code": "1", "store_name": "x"}, format="json", **T)) == (
-        404, "407001")
+        404,
+        "407001",
+    )
     assert code_of(api.get(f"{A}/stores", **T)) == (404, "407001")
     assert code_of(api.get(f"{A}/stores/1", **T)) == (404, "407001")
     assert code_of(api.put(f"{A}/stores/1", {"store_name": "x"}, format="json", **T)) == (404, "407001")
@@ -107,14 +113,27 @@ def test_t5_to_t9_without_tenant_info_are_407001(api, T):
 
 
 def test_t5_new_store_ignores_status_and_business_date(api, T, with_info):
-    response = api.post(f"{A}/stores", {"storeCode": "S1", "storeName": "One", "status": "Opened",
-                                        "businessDate": "20250101"}, format="json", **T)
+    response = api.post(
+        f"{A}/stores",
+        {"storeCode": "S1", "storeName": "One", "status": "Opened", "businessDate": "20250101"},
+        format="json",
+        **T,
+    )
     assert response.status_code == 201 and response.json()["operation"] == "add_store"
     store = response.json()["data"]["stores"][0]
-    assert store == {"storeCode": "S1", "storeName": "One", "status": "Idle", "businessDate": None, "tags": None,
-                     "entryDatetime": "2025-01-15 00:00:00", "lastUpdateDatetime": None}
+    assert store == {
+        "storeCode": "S1",
+        "storeName": "One",
+        "status": "Idle",
+        "businessDate": None,
+        "tags": None,
+        "entryDatetime": "2025-01-15 00:00:00",
+        "lastUpdateDatetime": None,
+    }
     assert code_of(api.post(f"{A}/stores", {"storeCode": "S-2", "storeName": "x"}, format="json", **T)) == (
-        422, "300001")
+        422,
+        "300001",
+    )
 
 
 def test_t6_returns_every_store_sorted_and_ignores_paging(api, T, with_info, django_assert_max_num_queries):
@@ -136,11 +155,19 @@ def test_t7_and_t8_apply_only_truthy_values(api, T, with_info, clock):
     got = api.get(f"{A}/stores/S1", **T)
     assert got.json()["data"]["storeName"] == "One" and got.json()["operation"] == "get_store"
     clock.tick(hours=1)
-    response = api.put(f"{A}/stores/S1", {"store_name": "", "status": "Opened", "business_date": "20250115",
-                                          "tags": []}, format="json", **T)
+    response = api.put(
+        f"{A}/stores/S1",
+        {"store_name": "", "status": "Opened", "business_date": "20250115", "tags": []},
+        format="json",
+        **T,
+    )
     data = response.json()["data"]
     assert (data["storeName"], data["status"], data["businessDate"], data["tags"]) == (
-        "One", "Opened", "20250115", ["t"])
+        "One",
+        "Opened",
+        "20250115",
+        ["t"],
+    )
     assert data["lastUpdateDatetime"] == "2025-01-15 01:00:00"
     assert code_of(api.put(f"{A}/stores/S9", {"store_name": "x"}, format="json", **T)) == (400, "407003")
     assert code_of(api.put(f"{A}/stores/S1", {"status": "x"}, format="json", **T)) == (422, "300001")
@@ -156,11 +183,13 @@ def test_user_only_endpoints_refuse_api_keys_and_terminal_jwts(api, term_a):
     key = {"HTTP_X_API_KEY": term_a.K}
     token = api.post("/terminal/api/v1/auth/token", **key).json()["data"]["access_token"]
     for call in (
-        lambda h: api.put(f"{A}?terminal_id={term_a.terminal_id}", {"tenant_name": "x", "tags": []}, format="json",
-                          **h),
+        lambda h: api.put(
+            f"{A}?terminal_id={term_a.terminal_id}", {"tenant_name": "x", "tags": []}, format="json", **h
+        ),
         lambda h: api.delete(f"{A}?terminal_id={term_a.terminal_id}", **h),
-        lambda h: api.post(f"{A}/stores?terminal_id={term_a.terminal_id}", {"store_code": "1", "store_name": "x"},
-                           format="json", **h),
+        lambda h: api.post(
+            f"{A}/stores?terminal_id={term_a.terminal_id}", {"store_code": "1", "store_name": "x"}, format="json", **h
+        ),
         lambda h: api.delete(f"{A}/stores/5678?terminal_id={term_a.terminal_id}", **h),
     ):
         assert code_of(call(key)) == (401, "200001")
@@ -168,3 +197,12 @@ def test_user_only_endpoints_refuse_api_keys_and_terminal_jwts(api, term_a):
         assert code_of(call(bearer(token))) == (401, "200001")
     with tenant_context(TENANT_A):
         assert Store.objects.filter(store_code="5678").exists()
+
+
+def test_t1_with_an_unusable_tenant_id_is_407006(api):
+    token = user_token(username="admin", tenant_id="BAD-ID", is_superuser=True)
+    response = api.post(
+        TENANTS, {"tenant_id": "BAD-ID", "tenant_name": "x", "tags": []}, format="json", **bearer(token)
+    )
+    assert code_of(response) == (400, "407006")
+    assert tenant_get("BAD-ID") is None

@@ -34,21 +34,38 @@ def terminal_jwt(api, api_key: str) -> str:
 
 # --- R1 / API key -------------------------------------------------------------------------------------------
 def test_r1_stores_the_key_encrypted_and_indexes_its_hash(api, token_a):
-    response = api.post(TERMINALS, {"storeCode": "5678", "terminalNo": 9, "description": "Till"}, format="json",
-                        **bearer(token_a))
+    response = api.post(
+        TERMINALS, {"storeCode": "5678", "terminalNo": 9, "description": "Till"}, format="json", **bearer(token_a)
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["message"] == f"Terminal Created. terminal_id: {TENANT_A}-5678-9"
     assert body["operation"] == "create_terminal"
     data = body["data"]
-    assert list(data) == ["terminalId", "tenantId", "storeCode", "terminalNo", "description", "functionMode",
-                          "status", "businessDate", "openCounter", "businessCounter", "initialAmount",
-                          "physicalAmount", "staff", "apiKey", "entryDatetime", "lastUpdateDatetime"]
+    assert list(data) == [
+        "terminalId",
+        "tenantId",
+        "storeCode",
+        "terminalNo",
+        "description",
+        "functionMode",
+        "status",
+        "businessDate",
+        "openCounter",
+        "businessCounter",
+        "initialAmount",
+        "physicalAmount",
+        "staff",
+        "apiKey",
+        "entryDatetime",
+        "lastUpdateDatetime",
+    ]
     api_key = data["apiKey"]
     with tenant_context(TENANT_A):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT api_key_encrypted FROM terminal_terminal WHERE terminal_id = %s",
-                           [data["terminalId"]])
+            cursor.execute(
+                "SELECT api_key_encrypted FROM terminal_terminal WHERE terminal_id = %s", [data["terminalId"]]
+            )
             stored = cursor.fetchone()[0]
     assert api_key not in stored and crypto.api_key_decrypt(stored) == api_key
     entry = ApiKeyIndex.objects.get(terminal_id=data["terminalId"])
@@ -58,11 +75,13 @@ def test_r1_stores_the_key_encrypted_and_indexes_its_hash(api, token_a):
 
 def test_r1_validation(api, token_a):
     T = bearer(token_a)
-    for body in ({"store_code": "5678", "description": "x"},
-                 {"store_code": "5678", "terminal_no": "nine", "description": "x"},
-                 {"store_code": 5678, "terminal_no": 1, "description": "x"},
-                 {"store_code": "56-78", "terminal_no": 1, "description": "x"},
-                 {"store_code": "5678", "terminal_no": 1}):
+    for body in (
+        {"store_code": "5678", "description": "x"},
+        {"store_code": "5678", "terminal_no": "nine", "description": "x"},
+        {"store_code": 5678, "terminal_no": 1, "description": "x"},
+        {"store_code": "56-78", "terminal_no": 1, "description": "x"},
+        {"store_code": "5678", "terminal_no": 1},
+    ):
         assert code_of(api.post(TERMINALS, body, format="json", **T)) == (422, "300001"), body
     assert not ApiKeyIndex.objects.exists()
 
@@ -84,14 +103,24 @@ def test_r2_pages_sorts_filters_and_echoes_metadata(api, token_a, tenant_a, djan
         response = api.get(f"{TERMINALS}?limit=2&page=2", **T)
     body = response.json()
     assert [t["terminalId"] for t in body["data"]] == [f"{TENANT_A}-S1-3", f"{TENANT_A}-S2-2"]
-    assert body["metadata"] == {"total": 4, "page": 2, "limit": 2, "sort": "terminal_id:1",
-                                "filter": {"tenant_id": TENANT_A}}
+    assert body["metadata"] == {
+        "total": 4,
+        "page": 2,
+        "limit": 2,
+        "sort": "terminal_id:1",
+        "filter": {"tenant_id": TENANT_A},
+    }
     assert body["message"] == "Terminals Retrieved. count: 2" and body["operation"] == "get_terminals"
 
     body = api.get(f"{TERMINALS}?store_code=S1&sort=terminal_no:-1&limit=0", **T).json()
     assert [t["terminalNo"] for t in body["data"]] == [3, 2, 1]
-    assert body["metadata"] == {"total": 3, "page": 1, "limit": 0, "sort": "terminal_no:-1",
-                                "filter": {"tenant_id": TENANT_A, "store_code": "S1"}}
+    assert body["metadata"] == {
+        "total": 3,
+        "page": 1,
+        "limit": 0,
+        "sort": "terminal_no:-1",
+        "filter": {"tenant_id": TENANT_A, "store_code": "S1"},
+    }
     assert code_of(api.get(f"{TERMINALS}?sort=secret:1", **T)) == (422, "300001")
     assert code_of(api.get(f"{TERMINALS}?page=0", **T)) == (422, "300001")
 
@@ -126,26 +155,31 @@ def test_r4_refuses_the_terminal_itself(api, term_a):
 
 
 def test_r5_description_and_no_new_token(api, term_a, clock):
-    response = api.patch(f"{term_a.url}/description", {"description": "Front till"}, format="json",
-                         HTTP_X_API_KEY=term_a.K)
+    response = api.patch(
+        f"{term_a.url}/description", {"description": "Front till"}, format="json", HTTP_X_API_KEY=term_a.K
+    )
     assert response.status_code == 200 and response.json()["data"]["description"] == "Front till"
     assert response.json()["message"] == f"Terminal Description Updated. terminal_id: {term_a.terminal_id}"
     assert response.json()["data"]["lastUpdateDatetime"] == "2025-01-15 00:00:00"
     assert "X-New-Token" not in response
-    assert code_of(api.patch(f"{term_a.url}/description", {"description": 5}, format="json",
-                             HTTP_X_API_KEY=term_a.K)) == (422, "300001")
-    unknown = api.patch(f"{TERMINALS}/{TENANT_A}-5678-77/description", {"description": "x"}, format="json",
-                        **bearer(term_a.T))
+    assert code_of(
+        api.patch(f"{term_a.url}/description", {"description": 5}, format="json", HTTP_X_API_KEY=term_a.K)
+    ) == (422, "300001")
+    unknown = api.patch(
+        f"{TERMINALS}/{TENANT_A}-5678-77/description", {"description": "x"}, format="json", **bearer(term_a.T)
+    )
     assert code_of(unknown) == (404, "100001")
 
 
 def test_r6_unknown_modes_are_stored_verbatim(api, term_a):
-    response = api.patch(f"{term_a.url}/function_mode", {"functionMode": "Whatever"}, format="json",
-                         HTTP_X_API_KEY=term_a.K)
+    response = api.patch(
+        f"{term_a.url}/function_mode", {"functionMode": "Whatever"}, format="json", HTTP_X_API_KEY=term_a.K
+    )
     assert response.status_code == 200 and response.json()["data"]["functionMode"] == "Whatever"
     assert "X-New-Token" not in response
-    unknown = api.patch(f"{TERMINALS}/{TENANT_A}-5678-77/function_mode", {"function_mode": "Sales"},
-                        format="json", **bearer(term_a.T))
+    unknown = api.patch(
+        f"{TERMINALS}/{TENANT_A}-5678-77/function_mode", {"function_mode": "Sales"}, format="json", **bearer(term_a.T)
+    )
     assert code_of(unknown) == (404, "100001")
 
 
@@ -155,8 +189,12 @@ def test_token_with_terminal_id_query_and_scan_form(api, term_a):
     assert direct.status_code == 200
     claims = jwt.decode(direct.json()["data"]["access_token"], settings.SECRET_KEY, algorithms=["HS256"])
     assert {k: claims[k] for k in ("tenant_id", "store_code", "terminal_no", "terminal_id", "business_counter")} == {
-        "tenant_id": TENANT_A, "store_code": "5678", "terminal_no": 1, "terminal_id": term_a.terminal_id,
-        "business_counter": 0}
+        "tenant_id": TENANT_A,
+        "store_code": "5678",
+        "terminal_no": 1,
+        "terminal_id": term_a.terminal_id,
+        "business_counter": 0,
+    }
     assert abs(claims["iat"] - time.time()) < 60
 
     wrong_terminal = api.post(f"{TOKEN}?terminal_id={TENANT_A}-5678-2", HTTP_X_API_KEY=term_a.K)
@@ -211,8 +249,11 @@ def user_endpoints(url: str) -> list[tuple[str, str, dict | None]]:
 
 
 def call(api, method, path, body, **headers):
-    return getattr(api, method)(path, body, format="json", **headers) if body is not None else getattr(
-        api, method)(path, **headers)
+    return (
+        getattr(api, method)(path, body, format="json", **headers)
+        if body is not None
+        else getattr(api, method)(path, **headers)
+    )
 
 
 def test_no_credential_is_401_before_any_body_validation(api, term_a):
@@ -274,8 +315,13 @@ def test_delivery_status_refuses_everything_but_the_notify_credentials(api, term
     event_id = EventRecord.objects.get(tenant_id=TENANT_A).event_id
     url = f"{term_a.url}/delivery-status"
     body = {"event_id": event_id, "service": "journal", "status": "failed", "message": "disk full"}
-    for headers in ({}, {"HTTP_X_API_KEY": term_a.K}, bearer(term_a.T), bearer(terminal_jwt(api, term_a.K)),
-                    {"HTTP_X_API_KEY": "wrong"}):
+    for headers in (
+        {},
+        {"HTTP_X_API_KEY": term_a.K},
+        bearer(term_a.T),
+        bearer(terminal_jwt(api, term_a.K)),
+        {"HTTP_X_API_KEY": "wrong"},
+    ):
         response = api.post(url, body, format="json", **headers)
         assert code_of(response) == (401, "200001")
         assert response.json()["message"] == "Invalid authentication for pub/sub notification"
@@ -290,8 +336,12 @@ def test_delivery_status_refuses_everything_but_the_notify_credentials(api, term
 
 def test_delivery_status_body_is_snake_case_only(api, term_a):
     notify = {"HTTP_X_API_KEY": settings.PUBSUB_NOTIFY_API_KEY}
-    response = api.post(f"{term_a.url}/delivery-status", {"eventId": "E", "service": "report",
-                                                          "status": "received"}, format="json", **notify)
+    response = api.post(
+        f"{term_a.url}/delivery-status",
+        {"eventId": "E", "service": "report", "status": "received"},
+        format="json",
+        **notify,
+    )
     assert code_of(response) == (422, "300001")
     assert "event_id: Field required" in response.json()["message"]
 
@@ -304,3 +354,14 @@ def test_user_jwt_of_the_tenant_operates_any_of_its_terminals(api, term_a, clock
     assert user_token(username="x", tenant_id=TENANT_A, is_superuser=False)  # any user of the tenant, no DB check
     with tenant_context(TENANT_A):
         assert Terminal.objects.get().status == "Opened"
+
+
+def test_r1_duplicate_keeps_the_first_key_and_its_index_entry(api, term_a):
+    response = api.post(
+        TERMINALS, {"store_code": "5678", "terminal_no": 1, "description": "again"}, format="json", **bearer(term_a.T)
+    )
+    assert code_of(response) == (400, "406002")
+    assert response.json()["message"] == f"Terminal already exists: {term_a.terminal_id}"
+    entries = ApiKeyIndex.objects.filter(terminal_id=term_a.terminal_id)
+    assert [entry.key_hash for entry in entries] == [api_key_hash(term_a.K)]
+    assert api.get(term_a.url, HTTP_X_API_KEY=term_a.K).json()["data"]["description"] != "again"

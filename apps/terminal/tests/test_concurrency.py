@@ -16,14 +16,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from apps.core.errors import KugelposError
 from apps.core import tenancy
+from apps.core.errors import KugelposError
 from apps.core.models import ApiKeyIndex, EventRecord, Tenant
 from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A
 from apps.terminal import services
 from apps.terminal.models import CashLog, OpenCloseLog, Terminal
-
 
 
 @pytest.fixture
@@ -92,8 +91,10 @@ def run_in_threads(count: int, work) -> list:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("operation", ["sign_in", "sign_out", "open", "close", "cash_in", "cash_out",
-                                       "update_description", "update_function_mode"])
+@pytest.mark.parametrize(
+    "operation",
+    ["sign_in", "sign_out", "open", "close", "cash_in", "cash_out", "update_description", "update_function_mode"],
+)
 def test_every_terminal_command_locks_the_row_first(term_a, clock, operation):
     """The commands below start with ``SELECT ... FOR UPDATE OF`` on the terminal row, before any write."""
     from django.test.utils import CaptureQueriesContext
@@ -104,14 +105,21 @@ def test_every_terminal_command_locks_the_row_first(term_a, clock, operation):
             services.terminal_open(terminal_id=term_a.terminal_id, initial_amount=None)
             clock.tick()
         arguments = {
-            "sign_in": {"staff_id": "S001"}, "open": {"initial_amount": None}, "close": {"physical_amount": None},
-            "cash_in": {"amount": Decimal("1")}, "cash_out": {"amount": Decimal("1")},
-            "update_description": {"description": "d"}, "update_function_mode": {"function_mode": "Reports"},
+            "sign_in": {"staff_id": "S001"},
+            "open": {"initial_amount": None},
+            "close": {"physical_amount": None},
+            "cash_in": {"amount": Decimal("1")},
+            "cash_out": {"amount": Decimal("1")},
+            "update_description": {"description": "d"},
+            "update_function_mode": {"function_mode": "Reports"},
         }.get(operation, {})
         with CaptureQueriesContext(connection) as queries:
             getattr(services, f"terminal_{operation}")(terminal_id=term_a.terminal_id, **arguments)
-    statements = [query["sql"] for query in queries.captured_queries if not query["sql"].startswith(
-        ("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))]
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))
+    ]
     assert 'FOR UPDATE OF "terminal_terminal"' in statements[0], statements[0]
 
 
@@ -121,8 +129,9 @@ def test_concurrent_cash_ins_all_count(shared_terminal):
 
     def cash(index: int) -> list:
         return [
-            services.terminal_cash_in(terminal_id=shared_terminal, amount=Decimal(index * 10 + round_), description="c")
-            .event_id
+            services.terminal_cash_in(
+                terminal_id=shared_terminal, amount=Decimal(index * 10 + round_), description="c"
+            ).event_id
             for round_ in range(5)
         ]
 

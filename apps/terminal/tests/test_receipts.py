@@ -12,8 +12,15 @@ AT = datetime(2025, 1, 15, 9, 5, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
 def header(**overrides) -> ReceiptHeader:
-    values = {"store_code": "5678", "store_name": "テスト店舗", "terminal_no": 9, "staff_id": "S001",
-              "generate_date_time": AT, "business_date": "20250115", "open_counter": 1}
+    values = {
+        "store_code": "5678",
+        "store_name": "テスト店舗",
+        "terminal_no": 9,
+        "staff_id": "S001",
+        "generate_date_time": AT,
+        "business_date": "20250115",
+        "open_counter": 1,
+    }
     return ReceiptHeader(**{**values, **overrides})
 
 

@@ -44,10 +44,21 @@ def a1234(api, clock, staff_master):
     token = user_token(username="admin", tenant_id="A1234", is_superuser=True)
     body = {"tenant_id": "A1234", "tenant_name": "Test Tenant", "tags": ["Test"]}
     assert api.post(TENANTS, body, format="json", **bearer(token)).status_code == 201
-    assert api.post(f"{TENANTS}/A1234/stores", {"store_code": "5678", "store_name": "テスト店舗", "tags": ["Test"]},
-                    format="json", **bearer(token)).status_code == 201
-    response = api.post(TERMINALS, {"store_code": "5678", "terminal_no": 9, "description": "Test Terminal"},
-                        format="json", **bearer(token))
+    assert (
+        api.post(
+            f"{TENANTS}/A1234/stores",
+            {"store_code": "5678", "store_name": "テスト店舗", "tags": ["Test"]},
+            format="json",
+            **bearer(token),
+        ).status_code
+        == 201
+    )
+    response = api.post(
+        TERMINALS,
+        {"store_code": "5678", "terminal_no": 9, "description": "Test Terminal"},
+        format="json",
+        **bearer(token),
+    )
     assert response.status_code == 201
     staff_master.add("A1234", "S001", "Taro", pin="1111")
     return SimpleNamespace(T=token, K=response.json()["data"]["apiKey"])
@@ -63,7 +74,11 @@ def test_scenario_3_tenant_info(api):
     assert payload["operation"] == "create_tenant"
     data = payload["data"]
     assert {k: data[k] for k in ("tenantId", "tenantName", "tags", "stores")} == {
-        "tenantId": "A1234", "tenantName": "Test Tenant", "tags": ["Test"], "stores": []}
+        "tenantId": "A1234",
+        "tenantName": "Test Tenant",
+        "tags": ["Test"],
+        "stores": [],
+    }
     assert re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", data["entryDatetime"])
     assert data["lastUpdateDatetime"] is None
 
@@ -107,8 +122,9 @@ def test_scenario_5_terminal_create(api, a1234):
     assert data["initialAmount"] is None and data["physicalAmount"] is None
     assert len(data["apiKey"]) == 43 and data["apiKey"] == a1234.K
 
-    again = api.post(TERMINALS, {"store_code": "5678", "terminal_no": 9, "description": "Test Terminal"},
-                     format="json", **T)
+    again = api.post(
+        TERMINALS, {"store_code": "5678", "terminal_no": 9, "description": "Test Terminal"}, format="json", **T
+    )
     assert user_error(again) == (400, "406002")
     assert user_error(api.post(TERMINALS, {}, format="json", **T)) == (422, "300001")
 
@@ -182,17 +198,18 @@ def test_scenarios_9_to_12_open_cash_close_reopen(api, a1234, clock):
     assert published[0].payload["event_type"] == "cash_in_out"
     assert published[1].payload["operation"] == "open" and published[1].payload["event_type"] == "open"
 
-    assert user_error(api.patch(f"{TERMINAL}/function_mode", {"function_mode": "OpenTerminal"}, format="json",
-                                **K)) == (400, "406003")
-    assert api.patch(f"{TERMINAL}/function_mode", {"function_mode": "CashInOut"}, format="json",
-                     **K).status_code == 200
+    assert user_error(
+        api.patch(f"{TERMINAL}/function_mode", {"function_mode": "OpenTerminal"}, format="json", **K)
+    ) == (400, "406003")
+    assert api.patch(f"{TERMINAL}/function_mode", {"function_mode": "CashInOut"}, format="json", **K).status_code == 200
 
     # 10. cash in/out
     clock.set("2025-01-15 10:10:00")
     first = api.post(f"{TERMINAL}/cash-in", {"amount": 100000, "description": "Cash In Test"}, format="json", **K)
     assert first.status_code == 200 and first.json()["data"]["amount"] == 100000
     assert first.json()["message"] == (
-        f"Terminal Cashed In. terminal_id: {TID}, amount: 100000.0, description: Cash In Test")
+        f"Terminal Cashed In. terminal_id: {TID}, amount: 100000.0, description: Cash In Test"
+    )
     clock.set("2025-01-15 10:20:00")
     second = api.post(f"{TERMINAL}/cash-in", {"amount": 200000}, format="json", **K).json()["data"]
     assert second["description"] == "Cash In (Default)"
@@ -200,7 +217,8 @@ def test_scenarios_9_to_12_open_cash_close_reopen(api, a1234, clock):
     third = api.post(f"{TERMINAL}/cash-out", {"amount": 50000, "description": "Cash Out Test"}, format="json", **K)
     assert third.json()["data"]["amount"] == -50000
     assert third.json()["message"] == (
-        f"Terminal Cashed Out. terminal_id: {TID}, amount: -50000.0, description: Cash Out Test")
+        f"Terminal Cashed Out. terminal_id: {TID}, amount: -50000.0, description: Cash Out Test"
+    )
     assert third.json()["data"]["journalText"] == (
         "店舗名 テスト店舗               \n"
         "レジNo. 9             責# 00S001\n"
@@ -288,7 +306,8 @@ def test_scenario_14_delivery_status(api, a1234, clock):
     assert response.status_code == 200
     assert response.json()["data"] == {"event_id": E, "service": "report", "status": "received", "success": True}
     assert response.json()["message"] == (
-        f"Delivery Status Updated. terminal_id: {TID}, event_id: {E}, service: report, status: received")
+        f"Delivery Status Updated. terminal_id: {TID}, event_id: {E}, service: report, status: received"
+    )
     assert response.json()["operation"] == "update_delivery_status"
     assert delivery_record(event_id=E).status == "partially_delivered"
     api.post(url, {"event_id": E, "service": "journal", "status": "received"}, format="json", **notify)
@@ -296,14 +315,16 @@ def test_scenario_14_delivery_status(api, a1234, clock):
 
     unknown = api.post(url, {"event_id": "nope", "service": "report", "status": "received"}, format="json", **notify)
     assert user_error(unknown) == (500, "407301")
-    with_user = api.post(url, {"event_id": E, "service": "report", "status": "received"}, format="json",
-                         **bearer(a1234.T))
+    with_user = api.post(
+        url, {"event_id": E, "service": "report", "status": "received"}, format="json", **bearer(a1234.T)
+    )
     assert user_error(with_user) == (401, "200001")
 
 
 def test_scenario_15_auth_edges(api, a1234):
-    other = api.post(TERMINALS, {"store_code": "5678", "terminal_no": 10, "description": "Other"}, format="json",
-                     **bearer(a1234.T)).json()["data"]["apiKey"]
+    other = api.post(
+        TERMINALS, {"store_code": "5678", "terminal_no": 10, "description": "Other"}, format="json", **bearer(a1234.T)
+    ).json()["data"]["apiKey"]
     wrong = api.get(TERMINAL, **key(other))
     assert user_error(wrong) == (401, "200001") and wrong.json()["message"] == "Invalid API Key"
 

@@ -61,8 +61,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("status", "signed_in", "operation", "body", "http", "code", "message"), REFUSED)
-def test_a_refused_operation_writes_nothing(api, term_a, clock, status, signed_in, operation, body, http, code,
-                                            message):
+def test_a_refused_operation_writes_nothing(
+    api, term_a, clock, status, signed_in, operation, body, http, code, message
+):
     bring(term_a.terminal_id, status=status, signed_in=signed_in)
     clock.tick(minutes=1)
     before = footprint(term_a.terminal_id)
@@ -76,14 +77,19 @@ def test_a_refused_operation_writes_nothing(api, term_a, clock, status, signed_i
 
 @pytest.mark.parametrize(
     ("status", "mode"),
-    [("Opened", "OpenTerminal"), ("Idle", "Sales"), ("Closed", "Returns"), ("Idle", "Void"),
-     ("Closed", "CloseTerminal"), ("Idle", "CashInOut")],
+    [
+        ("Opened", "OpenTerminal"),
+        ("Idle", "Sales"),
+        ("Closed", "Returns"),
+        ("Idle", "Void"),
+        ("Closed", "CloseTerminal"),
+        ("Idle", "CashInOut"),
+    ],
 )
 def test_a_refused_function_mode_writes_nothing(api, term_a, status, mode):
     bring(term_a.terminal_id, status=status, signed_in=False)
     before = footprint(term_a.terminal_id)
-    response = api.patch(f"{term_a.url}/function_mode", {"function_mode": mode}, format="json",
-                         HTTP_X_API_KEY=term_a.K)
+    response = api.patch(f"{term_a.url}/function_mode", {"function_mode": mode}, format="json", HTTP_X_API_KEY=term_a.K)
     assert code_of(response) == (400, "406003")
     assert footprint(term_a.terminal_id) == before
 
@@ -102,8 +108,12 @@ def test_open_close_and_cash_need_the_store(api, term_a, clock, operation, missi
 
 @pytest.mark.parametrize("operation", ["sign-in", "sign-out", "open", "close", "cash-in", "cash-out"])
 def test_unknown_terminal_is_404_for_a_user_of_the_tenant(api, term_a, operation):
-    response = api.post(f"/terminal/api/v1/terminals/{TENANT_A}-5678-99/{operation}",
-                        {"amount": 1, "staff_id": "S001"}, format="json", HTTP_AUTHORIZATION=f"Bearer {term_a.T}")
+    response = api.post(
+        f"/terminal/api/v1/terminals/{TENANT_A}-5678-99/{operation}",
+        {"amount": 1, "staff_id": "S001"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {term_a.T}",
+    )
     assert code_of(response) == (404, "100001")
 
 
@@ -129,8 +139,7 @@ def _database_fails(event_type: str):
         ("Opened", "cash-out", {"amount": 1000}, "cashlog", "406101"),
     ],
 )
-def test_a_write_failure_rolls_everything_back(api, term_a, clock, monkeypatch, status, operation, body, failing,
-                                               code):
+def test_a_write_failure_rolls_everything_back(api, term_a, clock, monkeypatch, status, operation, body, failing, code):
     bring(term_a.terminal_id, status=status, signed_in=True)
     clock.tick(minutes=1)
     before = footprint(term_a.terminal_id)
@@ -148,20 +157,73 @@ def test_sign_out_without_staff_writes_nothing(api, term_a):
 
 
 CASHLOG_KEYS = {
-    "tenant_id", "store_code", "store_name", "terminal_no", "staff_id", "staff_name", "business_date",
-    "open_counter", "business_counter", "generate_date_time", "amount", "description", "receipt_text",
-    "journal_text", "event_id", "event_type", "shard_key", "created_at", "updated_at", "etag",
+    "tenant_id",
+    "store_code",
+    "store_name",
+    "terminal_no",
+    "staff_id",
+    "staff_name",
+    "business_date",
+    "open_counter",
+    "business_counter",
+    "generate_date_time",
+    "amount",
+    "description",
+    "receipt_text",
+    "journal_text",
+    "event_id",
+    "event_type",
+    "shard_key",
+    "created_at",
+    "updated_at",
+    "etag",
 }
 OPENCLOSELOG_KEYS = {
-    "tenant_id", "store_code", "store_name", "terminal_no", "staff_id", "staff_name", "business_date",
-    "open_counter", "business_counter", "operation", "generate_date_time", "terminal_info",
-    "cart_transaction_count", "cart_transaction_last_no", "cash_in_out_count", "cash_in_out_last_datetime",
-    "receipt_text", "journal_text", "event_id", "event_type", "shard_key", "created_at", "updated_at", "etag",
+    "tenant_id",
+    "store_code",
+    "store_name",
+    "terminal_no",
+    "staff_id",
+    "staff_name",
+    "business_date",
+    "open_counter",
+    "business_counter",
+    "operation",
+    "generate_date_time",
+    "terminal_info",
+    "cart_transaction_count",
+    "cart_transaction_last_no",
+    "cash_in_out_count",
+    "cash_in_out_last_datetime",
+    "receipt_text",
+    "journal_text",
+    "event_id",
+    "event_type",
+    "shard_key",
+    "created_at",
+    "updated_at",
+    "etag",
 }
 TERMINAL_INFO_KEYS = {
-    "tenant_id", "store_code", "terminal_no", "description", "terminal_id", "function_mode", "status",
-    "business_date", "open_counter", "business_counter", "staff", "initial_amount", "physical_amount", "api_key",
-    "tags", "created_at", "updated_at", "shard_key", "etag",
+    "tenant_id",
+    "store_code",
+    "terminal_no",
+    "description",
+    "terminal_id",
+    "function_mode",
+    "status",
+    "business_date",
+    "open_counter",
+    "business_counter",
+    "staff",
+    "initial_amount",
+    "physical_amount",
+    "api_key",
+    "tags",
+    "created_at",
+    "updated_at",
+    "shard_key",
+    "etag",
 }
 
 
@@ -177,7 +239,11 @@ def test_payloads_carry_the_spec_keys_and_match_the_stored_logs(api, term_a, clo
     assert info["staff"]["id"] == "S001" and info["staff"]["name"] == "Taro" and info["staff"]["is_deleted"] is False
     assert {d.service_name for d in cash_event.deliveries.all()} == {"report", "journal"}
     assert (cash_event.store_code, cash_event.terminal_no, cash_event.business_date, cash_event.open_counter) == (
-        "5678", 1, "20250115", 1)
+        "5678",
+        1,
+        "20250115",
+        1,
+    )
     payload = cash_event.payload
     assert payload["generate_date_time"] == "2025-01-15T08:59:59.123456+09:00"
     assert payload["amount"] == 300.0 and payload["description"] == "Initial amount"

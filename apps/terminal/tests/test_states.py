@@ -52,8 +52,10 @@ def test_refused_operations_raise_the_spec_error(status, operation, signed_in, e
         operation_apply(status=status, operation=operation, is_signed_in=signed_in, terminal_id=TID)
     assert raised.value.message == message
     assert (raised.value.status_code, raised.value.error_code) == {
-        TerminalStatusError: (400, "406003"), NotSignedInError: (401, "406013"),
-        AlreadySignedInError: (400, "406014")}[error]
+        TerminalStatusError: (400, "406003"),
+        NotSignedInError: (401, "406013"),
+        AlreadySignedInError: (400, "406014"),
+    }[error]
 
 
 def test_every_status_operation_pair_is_decided():
