@@ -1,0 +1,122 @@
+"""Concurrent stock changes on real connections and real commits (spec/50 §5.1: "concurrent changes on the
+same item must never lose an increment"), and two logs touching the same items in opposite order.
+
+These commit for real, in a tenant of their own that the fixture creates and drops again. They avoid
+``django_db(transaction=True)``, whose teardown flushes the public tenant registry.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+
+from apps.core import events, tenancy
+from apps.core.models import ConsumedEvent, Tenant
+from apps.core.tenancy import tenant_context
+from apps.stock import services
+from apps.stock.models import Stock, StockUpdate
+
+TENANT = "TSTKCONC"
+STORE = "C1"
+EVENT_IDS: list[str] = []
+
+
+@pytest.fixture
+def committed_tenant(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        tenant = tenancy.tenant_create(tenant_id=TENANT)
+        try:
+            yield TENANT
+        finally:
+            connection.set_schema_to_public()
+            ConsumedEvent.objects.filter(consumer="stock", event_id__in=EVENT_IDS).delete()
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+            Tenant.objects.filter(tenant_id=TENANT).delete()
+            tenancy_cache_clear = getattr(tenancy, "tenant_cache_clear", None)
+            if tenancy_cache_clear:
+                tenancy_cache_clear()
+
+
+def run_in_threads(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait()
+            with tenant_context(TENANT):
+                results[index] = work(index)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.django_db
+def test_a_change_is_one_upsert_and_a_log_locks_its_rows_in_item_order(tenant_a):
+    """The statements behind the two tests below: the increment happens inside one INSERT … ON CONFLICT … DO
+    UPDATE, and a log locks all its rows, sorted by item code, before it changes any."""
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.testing import TENANT_A
+
+    with tenant_context(TENANT_A), CaptureQueriesContext(connection) as queries:
+        services.stock_apply_tranlog(payload={
+            "tenant_id": TENANT_A, "store_code": STORE, "transaction_no": 1, "transaction_type": 101,
+            "line_items": [{"item_code": "Z", "quantity": 1}, {"item_code": "A", "quantity": 2}]})
+    statements = [q["sql"] for q in queries.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))]
+    lock = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    upserts = [i for i, sql in enumerate(statements) if "current_quantity + EXCLUDED.current_quantity" in sql]
+    assert len(upserts) == 2 and lock < upserts[0]
+    assert 'ORDER BY "stock_stock"."item_code" ASC' in statements[lock]
+
+
+def test_concurrent_changes_on_one_item_all_count(committed_tenant):
+    def work(index: int) -> int:
+        for _ in range(10):
+            services.stock_apply_change(tenant_id=TENANT, store_code=STORE, item_code="HOT",
+                                        quantity_change=-1.0, update_type="sale", reference_id=f"t{index}")
+        return index
+
+    results = run_in_threads(8, work)
+    assert results == list(range(8)), results
+    with tenant_context(TENANT):
+        assert Stock.objects.get(store_code=STORE, item_code="HOT").current_quantity == -80.0
+        afters = sorted(StockUpdate.objects.filter(item_code="HOT").values_list("after_quantity", flat=True))
+        assert afters == [float(-n) for n in range(80, 0, -1)]  # every intermediate value exactly once
+    connection.set_schema_to_public()
+
+
+def test_logs_touching_items_in_opposite_order_do_not_deadlock(committed_tenant):
+    def work(index: int) -> bool:
+        lines = [{"item_code": "X", "quantity": 1}, {"item_code": "Y", "quantity": 1}]
+        if index % 2:
+            lines.reverse()
+        ok = True
+        for round_no in range(5):
+            EVENT_IDS.append(event_id := str(uuid.uuid4()))
+            payload = {"event_id": event_id, "tenant_id": TENANT, "store_code": STORE,
+                       "transaction_no": round_no, "transaction_type": 101, "sales": {"is_cancelled": False},
+                       "line_items": lines}
+            ok = events.event_consume(service="stock", event_type="tranlog", payload=payload) and ok
+        return ok
+
+    results = run_in_threads(6, work)
+    assert results == [True] * 6, results
+    with tenant_context(TENANT):
+        quantities = dict(Stock.objects.filter(store_code=STORE).values_list("item_code", "current_quantity"))
+        assert quantities == {"X": -30.0, "Y": -30.0}
+    connection.set_schema_to_public()
