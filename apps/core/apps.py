@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import celery_signals  # noqa: F401 - connects the Celery signal handlers
+        from .api import schema  # noqa: F401 - registers the OpenAPI security schemes
