@@ -17,8 +17,13 @@ run: $(STAMP)
 	$(PY) -m kugelpos.embedded $(PY) -m kugelpos.run
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m kugelpos.embedded sh -c '$(PY) manage.py makemigrations --check --dry-run \
 		--settings=kugelpos.settings_test && $(PY) -m pytest $(PYTEST_ARGS)'
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var .pytest_cache
