@@ -128,7 +128,9 @@ CELERY_BEAT_SCHEDULE: dict = {}  # filled below, once the Kugelpos settings are 
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # redis-py 8 defaults to a 5 s socket timeout, the same 5 s channels_redis blocks on while a socket waits
+        # for a message: an idle WebSocket consumer would crash. Give the channel layer more.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
     }
 }
 
