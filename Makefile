@@ -1,11 +1,13 @@
 # make run  - start the whole system (embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set)
 # make test - run the whole test suite the same way
+# make bench - load benchmarks (bench/README.md); make bench-smoke - a short run of them that fails on errors
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
+BENCH_STAMP := $(VENV)/.bench-requirements-installed
 
-.PHONY: run test lint migrations-check clean
+.PHONY: run test lint migrations-check clean bench bench-smoke
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +26,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) -m kugelpos.embedded $(PY) -m bench $(BENCH_ARGS)
+
+bench-smoke: $(BENCH_STAMP)
+	$(PY) -m kugelpos.embedded $(PY) -m bench --smoke $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

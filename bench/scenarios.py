@@ -1,0 +1,377 @@
+"""The five scenarios of issue #9. Each returns a ``Recorder`` whose summary goes into ``latest.json``.
+
+Closed loop: every connection sends its next request as soon as the previous answer arrived (no think time).
+Open loop (``kugelpos_pattern_N``): every terminal follows a fixed timetable (one add every 3 s) whatever the
+server does; a request that starts late because the previous one was slow is timed from its *scheduled* start,
+so a slow server cannot hide its queueing (no coordinated omission).
+Requests count when they start inside the measuring window (after ``warmup`` seconds); errors always count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+
+from . import provision
+from .client import Connection, HttpError, Response
+from .provision import PROBE_ITEM, REPORT_STORE, STORE, Terminal, World
+from .stats import Recorder, latency_summary, ms, percentile
+
+now = time.perf_counter
+CART = "/cart/api/v1/carts"
+ITEMS_PER_CART = 20
+PATTERN_INTERVAL = 3.0
+
+
+@dataclass
+class Context:
+    host: str
+    port: int
+    world: World
+    seconds: float
+    warmup: float
+    timeout: float = 10.0
+
+    def connections(self, count: int) -> list[Connection]:
+        return [Connection(self.host, self.port, timeout=self.timeout) for _ in range(count)]
+
+
+async def connect_all(connections: list[Connection]) -> None:
+    for start in range(0, len(connections), 100):
+        await asyncio.gather(*(conn.connect() for conn in connections[start : start + 100]))
+
+
+def close_all(connections: list[Connection]) -> None:
+    for conn in connections:
+        conn.close()
+
+
+async def call(
+    conn: Connection, rec: Recorder, op: str, method: str, path: str, body=None, *, headers=None,
+    expect: int = 200, scheduled: float | None = None,
+) -> Response | None:
+    """One timed request; a transport error or an unexpected status is an error of ``op``."""
+    started = now()
+    origin = started if scheduled is None or scheduled > started else scheduled
+    try:
+        response = await conn.request(method, path, body, headers=headers)
+    except HttpError as exc:
+        rec.error(op, origin, str(exc))
+        return None
+    if response.status != expect:
+        rec.error(op, origin, f"HTTP {response.status} {response.snippet(200)}")
+        return None
+    rec.ok(op, origin, now() - origin)
+    return response
+
+
+def open_window(rec: Recorder, ctx: Context) -> float:
+    """Start the measuring window after the warm-up; returns the time at which users stop."""
+    rec.window_start = now() + ctx.warmup
+    rec.window_end = rec.window_start + ctx.seconds
+    return rec.window_end
+
+
+async def loop_lag_monitor(rec: Recorder, stop: asyncio.Event) -> None:
+    """How late the driver's own event loop wakes up (the driver must not be the bottleneck)."""
+    lags: list[float] = []
+    while not stop.is_set():
+        before = now()
+        await asyncio.sleep(0.01)
+        lags.append(now() - before - 0.01)
+    lags.sort()
+    rec.extra["driver_loop_lag_p99_ms"] = ms(percentile(lags, 0.99))
+
+
+async def run_users(rec: Recorder, users: list) -> None:
+    stop = asyncio.Event()
+    monitor = asyncio.create_task(loop_lag_monitor(rec, stop))
+    try:
+        await asyncio.gather(*users)
+    finally:
+        stop.set()
+        await monitor
+
+
+def cart_path(terminal: Terminal, suffix: str = "") -> str:
+    return terminal.q(CART + suffix)
+
+
+async def new_cart(conn: Connection, rec: Recorder, terminal: Terminal, *, scheduled=None) -> str | None:
+    response = await call(conn, rec, "create_cart", "POST", cart_path(terminal), {}, headers=terminal.auth,
+                          expect=201, scheduled=scheduled)
+    return None if response is None else response.data()["cartId"]
+
+
+def add_body(code: str) -> list[dict]:
+    return [{"itemCode": code, "quantity": 1}]
+
+
+# --- 1. floor -----------------------------------------------------------------------------------------------
+async def floor(ctx: Context, connections: int = 16) -> Recorder:
+    """One indexed read behind terminal API-key auth: GET master-data item by code."""
+    rec = Recorder("floor")
+    conns = ctx.connections(connections)
+    await connect_all(conns)
+    terminals = ctx.world.terminals[:connections]
+    items = ctx.world.items
+    base = f"/master-data/api/v1/tenants/{ctx.world.tenant_id}/items/"
+    end = open_window(rec, ctx)
+
+    async def user(index: int) -> None:
+        conn, terminal, k = conns[index], terminals[index], index
+        while now() < end:
+            k += 7
+            path = terminal.q(base + items[k % len(items)].code)
+            if await call(conn, rec, "get_item", "GET", path, headers=terminal.auth) is None:
+                await asyncio.sleep(0.05)
+
+    await run_users(rec, [user(i) for i in range(connections)])
+    close_all(conns)
+    return rec
+
+
+# --- 2. add-item saturation ---------------------------------------------------------------------------------
+async def add_item_saturation(ctx: Context, connections: int = 16) -> Recorder:
+    rec = Recorder("add_item_saturation")
+    conns = ctx.connections(connections)
+    await connect_all(conns)
+    terminals = ctx.world.terminals[:connections]
+    items = ctx.world.items
+    end = open_window(rec, ctx)
+
+    async def user(index: int) -> None:
+        conn, terminal = conns[index], terminals[index]
+        rng = random.Random(index)
+        while now() < end:
+            cart_id = await new_cart(conn, rec, terminal)
+            if cart_id is None:
+                await asyncio.sleep(0.05)
+                continue
+            path = cart_path(terminal, f"/{cart_id}/lineItems")
+            for _ in range(ITEMS_PER_CART):
+                if now() >= end:
+                    return
+                if await call(conn, rec, "add_item", "POST", path, add_body(rng.choice(items).code),
+                              headers=terminal.auth) is None:
+                    await asyncio.sleep(0.05)
+
+    await run_users(rec, [user(i) for i in range(connections)])
+    close_all(conns)
+    return rec
+
+
+# --- 3. Kugelpos' own pattern -------------------------------------------------------------------------------
+async def kugelpos_pattern(ctx: Context, terminal_count: int) -> Recorder:
+    """Open loop: each terminal adds one item every 3 s; after 20 items it cancels and starts a new cart."""
+    rec = Recorder(f"kugelpos_pattern_{terminal_count}")
+    terminals = ctx.world.terminals[:terminal_count]
+    if len(terminals) < terminal_count:
+        raise RuntimeError(f"only {len(terminals)} terminals provisioned, {terminal_count} needed")
+    conns = ctx.connections(terminal_count)
+    await connect_all(conns)
+    items = ctx.world.items
+    rng = random.Random(terminal_count)
+    offsets = [rng.uniform(0.0, PATTERN_INTERVAL) for _ in terminals]
+    begin = now()
+    end = open_window(rec, ctx)
+
+    async def sleep_until(moment: float) -> None:
+        delay = moment - now()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def terminal_loop(index: int) -> None:
+        conn, terminal = conns[index], terminals[index]
+        picker = random.Random(index)
+        slot = begin + offsets[index]
+        cart_id: str | None = None
+        added = 0
+        while slot < end:
+            if now() > end + ctx.timeout:
+                # Too far behind its timetable to catch up before the run ends: what it could not send is an
+                # error (the server did not keep up), and the scenario stays bounded in time.
+                while slot < end:
+                    rec.error("unsent", slot, "terminal behind schedule at the end of the window")
+                    slot += PATTERN_INTERVAL
+                break
+            await sleep_until(slot)
+            if cart_id is not None and added >= ITEMS_PER_CART:
+                await call(conn, rec, "cancel", "POST", cart_path(terminal, f"/{cart_id}/cancel"),
+                           headers=terminal.auth, scheduled=slot)
+                cart_id = None
+            if cart_id is None:
+                cart_id = await new_cart(conn, rec, terminal, scheduled=slot)
+                added = 0
+                if cart_id is None:
+                    slot += PATTERN_INTERVAL
+                    continue
+                scheduled = None  # the first add follows the create directly: timed from its own start
+            else:
+                scheduled = slot
+            await call(conn, rec, "add_item", "POST", cart_path(terminal, f"/{cart_id}/lineItems"),
+                       add_body(picker.choice(items).code), headers=terminal.auth, scheduled=scheduled)
+            added += 1
+            slot += PATTERN_INTERVAL
+
+    await run_users(rec, [terminal_loop(i) for i in range(terminal_count)])
+    close_all(conns)
+    rec.extra["terminals"] = terminal_count
+    return rec
+
+
+# --- 4. full sale saturation + fan-out lag ------------------------------------------------------------------
+async def full_sale(conn: Connection, rec: Recorder, terminal: Terminal, codes: list[str]) -> Response | None:
+    cart_id = await new_cart(conn, rec, terminal)
+    if cart_id is None:
+        return None
+    for code in codes:
+        if await call(conn, rec, "add_item", "POST", cart_path(terminal, f"/{cart_id}/lineItems"), add_body(code),
+                      headers=terminal.auth) is None:
+            return None
+    if await call(conn, rec, "subtotal", "POST", cart_path(terminal, f"/{cart_id}/subtotal"),
+                  headers=terminal.auth) is None:
+        return None
+    if await call(conn, rec, "pay_cash", "POST", cart_path(terminal, f"/{cart_id}/payments"),
+                  [{"paymentCode": "01", "amount": 100000, "detail": "bench"}], headers=terminal.auth) is None:
+        return None
+    return await call(conn, rec, "bill", "POST", cart_path(terminal, f"/{cart_id}/bill"), headers=terminal.auth)
+
+
+async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interval: float = 0.05,
+                               sample_pause: float = 1.0, sample_timeout: float = 30.0) -> Recorder:
+    rec = Recorder("full_sale_saturation")
+    world = ctx.world
+    conns = ctx.connections(connections)
+    await connect_all(conns)
+    terminals = world.terminals[:connections]
+    items = world.items
+    sales: list[float] = []
+    end = open_window(rec, ctx)
+
+    async def user(index: int) -> None:
+        conn, terminal = conns[index], terminals[index]
+        rng = random.Random(1000 + index)
+        while now() < end:
+            started = now()
+            response = await full_sale(conn, rec, terminal, [rng.choice(items).code for _ in range(5)])
+            if response is None:
+                await asyncio.sleep(0.05)
+            elif rec.counts(started):
+                sales.append(now() - started)
+
+    # The probe: its own terminal sells one unit of an item nobody else sells, then watches the journal, the
+    # terminal's flash report and the item's stock until the sale shows in all three.
+    probe = world.probe_terminal
+    assert probe is not None
+    probe_conn, *watch = ctx.connections(4)
+    tenant = world.tenant_id
+    lags: dict[str, list[float]] = {"journal": [], "report": [], "stock": [], "all": []}
+    probe_state = {"sold": 0}
+
+    async def visible(conn: Connection, what: str, path: str, check) -> float | None:
+        deadline = now() + sample_timeout
+        while now() < deadline:
+            try:
+                response = await conn.request("GET", path, headers=world.bearer)
+            except HttpError as exc:
+                rec.error(f"fanout_{what}", now(), str(exc))
+                return None
+            if response.status == 200 and check(response.data()):
+                return now()
+            if response.status != 200:
+                rec.error(f"fanout_{what}", now(), f"HTTP {response.status} {response.snippet(200)}")
+                return None
+            await asyncio.sleep(poll_interval)
+        rec.error(f"fanout_{what}", now(), f"sale not visible after {sample_timeout:.0f} s")
+        return None
+
+    probe_rec = Recorder("probe")  # the probe's own sales stay out of the scenario's numbers
+
+    async def prober() -> None:
+        await asyncio.sleep(min(ctx.warmup, 1.0))
+        while now() < end:
+            response = await full_sale(probe_conn, probe_rec, probe, [PROBE_ITEM])
+            if response is None:
+                await asyncio.sleep(sample_pause)
+                continue
+            billed = now()
+            probe_state["sold"] += 1
+            sold = probe_state["sold"]
+            receipt = response.data()["receiptNo"]
+            journal = (f"/journal/api/v1/tenants/{tenant}/stores/{STORE}/journals?terminals={probe.terminal_no}"
+                       f"&receipt_no_from={receipt}&receipt_no_to={receipt}&transaction_types=101")
+            report = (f"/report/api/v1/tenants/{tenant}/stores/{STORE}/terminals/{probe.terminal_no}/reports"
+                      f"?report_scope=flash&report_type=sales&business_date={probe.business_date}")
+            stock = f"/stock/api/v1/tenants/{tenant}/stores/{STORE}/stock/{PROBE_ITEM}"
+            seen = await asyncio.gather(
+                visible(watch[0], "journal", journal, lambda data: len(data) >= 1),
+                visible(watch[1], "report", report, lambda data: data["salesGross"]["count"] >= sold),
+                visible(watch[2], "stock", stock,
+                        lambda data: data["currentQuantity"] <= world.probe_stock_start - sold),
+            )
+            if all(moment is not None for moment in seen):
+                for name, moment in zip(("journal", "report", "stock"), seen):
+                    lags[name].append(moment - billed)
+                lags["all"].append(max(seen) - billed)
+            await asyncio.sleep(sample_pause)
+
+    await run_users(rec, [user(i) for i in range(connections)] + [prober()])
+    close_all(conns + [probe_conn, *watch])
+    for op, count in probe_rec.errors.items():
+        rec.errors[f"probe_{op}"] += count
+    rec.error_samples.extend(f"probe {sample}" for sample in probe_rec.error_samples[:5])
+    rec.extra["full_sales"] = len(sales)
+    rec.extra["full_sales_per_s"] = round(len(sales) / ctx.seconds, 1)
+    rec.extra["full_sale_p99_ms"] = ms(percentile(sorted(sales), 0.99))
+    rec.extra["fanout_samples"] = len(lags["all"])
+    rec.extra["fanout_lag_ms"] = {
+        name: {"p50": ms(percentile(sorted(values), 0.5)), "p99": ms(percentile(sorted(values), 0.99)),
+               "max": ms(max(values) if values else None)}
+        for name, values in lags.items()
+    }
+    return rec
+
+
+# --- 5. daily report over 10,000 transactions ----------------------------------------------------------------
+async def daily_report(ctx: Context, *, transactions: int, terminals: int = 4, calls: int = 10,
+                       load_connections: int = 16) -> Recorder:
+    rec = Recorder("daily_report_10k")
+    world = ctx.world
+    business_date = (world.terminals[0].business_date if world.terminals else "") or "20250101"
+    conns = ctx.connections(load_connections)
+    await connect_all(conns)
+    loaded = await provision.load_report_store(conns, world, transactions=transactions, terminals=terminals,
+                                               business_date=business_date)
+    close_all(conns[1:])
+    conn = conns[0]
+    path = (f"/report/api/v1/tenants/{world.tenant_id}/stores/{REPORT_STORE}/reports"
+            f"?report_scope=daily&report_type=sales&business_date={business_date}")
+    rec.window_start = now()
+    durations = []
+    for number in range(calls):
+        started = now()
+        response = await call(conn, rec, "daily_sales_report", "GET", path, headers=world.bearer)
+        if response is None:
+            continue
+        durations.append(now() - started)
+        count = response.data()["salesGross"]["count"]
+        if count != transactions:
+            rec.error("daily_sales_report", started, f"salesGross.count {count} != {transactions}")
+    elapsed = now() - rec.window_start
+    rec.window_end = float("inf")
+    conn.close()
+    rec.extra.update(loaded)
+    rec.extra["first_call_ms"] = ms(durations[0]) if durations else None
+    rec.extra["median_ms"] = ms(percentile(sorted(durations), 0.5))
+    rec.extra["calls"] = calls
+    rec.extra["elapsed_s"] = round(elapsed, 3)
+    return rec
+
+
+__all__ = [
+    "Context", "floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report",
+    "latency_summary",
+]
