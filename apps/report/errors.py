@@ -12,7 +12,10 @@ MESSAGES = {
     "412005": {"en": "Invalid report scope", "ja": "無効なレポート範囲です"},
     "412006": {"en": "Issue with report date", "ja": "レポート日付に問題があります"},
     "412007": {"en": "Issue with report data", "ja": "レポートデータに問題があります"},
-    "412101": {"en": "Terminal is not closed, cannot generate report", "ja": "端末が閉じられていないため、レポートを生成できません"},
+    "412101": {
+        "en": "Terminal is not closed, cannot generate report",
+        "ja": "端末が閉じられていないため、レポートを生成できません",
+    },
     "412102": {"en": "Required logs are missing", "ja": "必要なログがありません"},
     "412103": {"en": "Log count mismatch", "ja": "ログの件数が一致しません"},
     "412104": {"en": "Transaction logs are missing", "ja": "取引ログがありません"},

@@ -11,8 +11,8 @@ from typing import Any
 from apps.core.formats import iso_app, money
 
 from .. import calculations, receipts, selectors
-from .base import ReportRequest
 from . import names
+from .base import ReportRequest
 
 logger = logging.getLogger(__name__)
 

@@ -159,7 +159,7 @@ def test_payment_summary_scenario_10():
         calc.PaymentGroup(201, "11", "Credit", 8, D(330), line_count=1, transaction_count=1),
     ]
     lines, count, amount = calc.payment_summary(groups, {})
-    assert [(l.payment_code, l.payment_name, l.amount, l.count, l.ratio) for l in lines] == [
+    assert [(x.payment_code, x.payment_name, x.amount, x.count, x.ratio) for x in lines] == [
         ("01", "Cash", D(3150), 3, D("65.35")),
         ("11", "Cashless", D(1670), 0, D("34.65")),
     ]
@@ -226,8 +226,8 @@ def test_promotion_lines_sign_and_order():
         calc.PromotionGroup(101, "P2", "category_discount", D(3000), D(300), 3, 1),
     ]
     lines = calc.promotion_lines(groups)
-    assert [(l.promotion_code, l.gross_amount, l.discount_amount, l.net_amount, l.quantity, l.transaction_count)
-            for l in lines] == [("P2", D(3000), D(300), D(2700), 3, 1), ("P1", D(500), D(50), D(450), 1, 3)]
+    assert [(x.promotion_code, x.gross_amount, x.discount_amount, x.net_amount, x.quantity, x.transaction_count)
+            for x in lines] == [("P2", D(3000), D(300), D(2700), 3, 1), ("P1", D(500), D(50), D(450), 1, 3)]
 
 
 def test_sort_and_page():

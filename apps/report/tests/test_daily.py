@@ -1,6 +1,6 @@
 """Daily verification (spec/40 §3.10, scenarios 2-3) and journaling a report (§3.11)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,7 +92,7 @@ def test_terminal_jwt_staff_is_the_journaled_staff(consume_all, get_report):
     consume_all(d1_logs())
     token = encode_jwt({"sub": f"terminal:{TERMINAL_ID}", "token_type": "terminal", "tenant_id": TENANT_A,
                         "terminal_id": TERMINAL_ID, "store_code": STORE, "terminal_no": TERMINAL,
-                        "staff_id": "S042", "exp": datetime.now(timezone.utc) + timedelta(hours=1)})
+                        "staff_id": "S042", "exp": datetime.now(UTC) + timedelta(hours=1)})
     response = get_report(terminal=TERMINAL, headers=bearer(token), report_scope="flash", report_type="sales",
                           business_date=DAY, terminal_id=TERMINAL_ID)
     assert response.status_code == 200

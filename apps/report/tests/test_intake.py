@@ -1,7 +1,7 @@
 """Log intake (spec/40 §2): consumers over the outbox, natural-key dedup, the HTTP compatibility receivers (§2.4)
 and the direct tranlog receive (§2.5)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -140,7 +140,7 @@ def test_compat_receiver_cases(api, token_a):
     url = "/report/api/v1/cashlog"
     assert api.post(url, {"data": {}}, format="json").status_code == 401
     terminal_jwt = encode_jwt({"sub": "terminal:x", "token_type": "terminal", "tenant_id": TENANT_A,
-                               "exp": datetime.now(timezone.utc) + timedelta(hours=1)})
+                               "exp": datetime.now(UTC) + timedelta(hours=1)})
     assert api.post(url, {"data": {}}, format="json", **bearer(terminal_jwt)).status_code == 401
     probe = api.post(url, {"data": {"test": "health-check"}}, format="json", **bearer(token_a))
     assert probe.status_code == 200 and probe.json() == {"status": "SUCCESS", "operation": "health_check_drop"}

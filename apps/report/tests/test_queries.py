@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .factories import DAY, LineItemFactory, DiscountFactory, d1_logs, tranlog
+from .factories import DAY, DiscountFactory, LineItemFactory, d1_logs, tranlog
 
 pytestmark = pytest.mark.django_db
 
