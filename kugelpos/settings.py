@@ -6,6 +6,8 @@ from pathlib import Path
 
 import environ
 
+from apps.stock.beat import STOCK_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -176,6 +178,7 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
     "schedule": UNDELIVERED_CHECK_INTERVAL_IN_MINUTES * 60,
 }
 
+CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 

@@ -1,11 +1,12 @@
 """Pages of one tenant, served under ``/t/<tenant_id>/`` (see ``apps.core.middleware``)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dashboard/", include("apps.stock.dashboard_urls")),  # /t/<tenant>/dashboard/stock/<store_code>/
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 

@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from apps.core import tenancy
 from apps.core.auth import credential_from_jwt
+from apps.core.metrics import WEBSOCKETS
 
 from . import selectors
 from .alerts import alert_group
@@ -65,6 +66,7 @@ class StockAlertConsumer(AsyncWebsocketConsumer):
             await self.close(code=INTERNAL_ERROR, reason="Alert service not available")
             return
         self.group_name = group
+        WEBSOCKETS.inc()
         await self.send_json(
             {
                 "type": "connection",
@@ -79,6 +81,7 @@ class StockAlertConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.group_name is not None:
+            WEBSOCKETS.dec()
             try:
                 await self.channel_layer.group_discard(self.group_name, self.channel_name)
             except Exception as exc:  # noqa: BLE001 - the group entry expires on its own

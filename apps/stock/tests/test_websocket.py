@@ -443,8 +443,6 @@ def test_an_idle_socket_still_gets_alerts(token_a, ws_store, settings):
     async_to_sync(scenario)()
 
 
-@pytest.mark.xfail(reason="kugelpos/settings.py CHANNEL_LAYERS must set a socket_timeout above 5 s (lead)",
-                   strict=False)
 def test_project_channel_layer_outlasts_the_blocking_pop():
     hosts = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
     assert all(isinstance(host, dict) and (host.get("socket_timeout") is None and "socket_timeout" in host
