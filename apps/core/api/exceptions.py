@@ -49,13 +49,17 @@ _DRF_MESSAGES = {
 }
 
 
-def flatten_validation(detail: Any, loc: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
-    """DRF error detail -> ``[(("body", "unitPrice"), "Field required"), ...]`` with camelCase locations."""
+def flatten_validation(detail: Any, loc: tuple[str, ...], *, camel: bool = True) -> list[tuple[tuple[str, ...], str]]:
+    """DRF error detail -> ``[(("body", "unitPrice"), "Field required"), ...]``.
+
+    Locations use the camelCase alias, as Kugelpos' models do; ``camel=False`` for snake-only (plain) models.
+    """
     if isinstance(detail, dict):
         items: list[tuple[tuple[str, ...], str]] = []
         for key, value in detail.items():
-            part = loc if key == "non_field_errors" else loc + (camelize(str(key)),)
-            items.extend(flatten_validation(value, part))
+            name = camelize(str(key)) if camel else str(key)
+            part = loc if key == "non_field_errors" else loc + (name,)
+            items.extend(flatten_validation(value, part, camel=camel))
         return items
     if isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
@@ -63,7 +67,7 @@ def flatten_validation(detail: Any, loc: tuple[str, ...]) -> list[tuple[tuple[st
         items = []
         for index, value in enumerate(detail):
             if value:
-                items.extend(flatten_validation(value, loc + (str(index),)))
+                items.extend(flatten_validation(value, loc + (str(index),), camel=camel))
         return items
     return [(loc, _DRF_MESSAGES.get(str(detail), str(detail)))]
 

@@ -22,7 +22,8 @@ from apps.core.api.authentication import JWTAuthentication
 from apps.core.api.renderers import EnvelopeResponse
 from apps.core.api.serializers import CamelCaseSerializer
 from apps.core.auth import Credential
-from apps.core.errors import HttpError, KugelposError, NotFoundError, TenantMismatchError
+from apps.core.api.exceptions import flatten_validation
+from apps.core.errors import HttpError, KugelposError, NotFoundError, RequestValidationError, TenantMismatchError
 from apps.core.health import health_report
 from apps.core.paging import Paging, parse_paging
 
@@ -68,7 +69,10 @@ class KugelposViewSet(ViewSet):
         if serializer_class is None or request.method not in BODY_METHODS:
             return None
         serializer = serializer_class(data=self.body_data(request))
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            child = getattr(serializer, "child", serializer)
+            camel = isinstance(child, CamelCaseSerializer)
+            raise RequestValidationError(flatten_validation(serializer.errors, ("body",), camel=camel))
         return serializer.validated_data
 
     def body_data(self, request: Request) -> Any:

@@ -1,0 +1,66 @@
+"""Back-office helpers shared by every app's admin (no models of core are in the back office).
+
+- ``StoreTimeMixin``: the admin pages of a model show and read dates and times in the store's time zone
+  (``APP_TIMEZONE``, as receipts and business dates do), not in the server's UTC.
+- ``money`` / ``money_column``: amounts shown as money (``¥1,234``; ``¥1,234.5`` when there is a fraction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib import admin
+from django.utils import timezone
+
+from .formats import app_zone
+
+CURRENCY = "¥"
+
+
+def money(value: Decimal | int | float | None) -> str:
+    """``¥1,234``, ``-¥500``, ``¥1,234.5``; empty for no amount."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value))
+    sign = "-" if amount < 0 else ""
+    text = f"{abs(amount):,.4f}".rstrip("0").rstrip(".")
+    return f"{sign}{CURRENCY}{text}"
+
+
+def money_column(field: str, description: str | None = None) -> Callable:
+    """A list/read-only column of the amount in ``field``, shown as money and sorted by the field. Goes into
+    ``list_display`` as it is, or becomes a ModelAdmin attribute (``amount_money = money_column("amount")``) that
+    ``readonly_fields`` and fieldsets name."""
+
+    @admin.display(description=description or field.replace("_", " "), ordering=field)
+    def column(*args) -> str:  # (obj) as a list column, (model_admin, obj) as a ModelAdmin method
+        return money(getattr(args[-1], field))
+
+    column.__name__ = f"{field}_money"
+    return column
+
+
+class StoreTimeMixin:
+    """Lists, forms, history and delete pages of this admin in the store's time zone: shown datetimes are the
+    store's wall time and datetimes typed into a form are read as store time. The response is rendered inside
+    the zone (a TemplateResponse would otherwise render after the view returned)."""
+
+    def _in_store_time(self, view: Callable, *args, **kwargs):
+        with timezone.override(app_zone()):
+            response = view(*args, **kwargs)
+            if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+
+    def changelist_view(self, request, extra_context=None):
+        return self._in_store_time(super().changelist_view, request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._in_store_time(super().changeform_view, request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._in_store_time(super().history_view, request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._in_store_time(super().delete_view, request, object_id, extra_context)
