@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import jwt
@@ -56,13 +56,13 @@ def decode_jwt(token: str) -> dict[str, Any] | None:
 
 def user_token(*, username: str, tenant_id: str, is_superuser: bool) -> str:
     """User JWT (spec/10 §3.1): exactly ``sub``, ``tenant_id``, ``is_superuser``, ``exp``."""
-    expires = datetime.now(timezone.utc) + timedelta(minutes=settings.TOKEN_EXPIRE_MINUTES)
+    expires = datetime.now(UTC) + timedelta(minutes=settings.TOKEN_EXPIRE_MINUTES)
     return encode_jwt({"sub": username, "tenant_id": tenant_id, "is_superuser": is_superuser, "exp": expires})
 
 
 def service_token(*, service: str, tenant_id: str) -> str:
     """Internal service JWT (spec/00 §4.5), 5 minutes."""
-    expires = datetime.now(timezone.utc) + timedelta(minutes=5)
+    expires = datetime.now(UTC) + timedelta(minutes=5)
     return encode_jwt(
         {
             "sub": f"service:{service}",

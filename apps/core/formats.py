@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -36,7 +36,7 @@ def display_utc(value: datetime | None) -> str | None:
     """``YYYY-MM-DD HH:MM:SS`` UTC wall time, no zone (``entryDatetime`` / ``lastUpdateDatetime``)."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def business_date_today() -> str:
@@ -46,7 +46,7 @@ def business_date_today() -> str:
 
 def health_timestamp() -> str:
     """UTC ISO with a literal ``Z`` after the offset (a Kugelpos quirk): ``...+00:00Z``."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds") + "Z"
+    return datetime.now(UTC).isoformat(timespec="microseconds") + "Z"
 
 
 def money(value: Decimal | int | float | None) -> float | None:

@@ -8,7 +8,6 @@ from django.db import connection
 
 from . import events
 
-
 logger = structlog.get_logger(__name__)
 
 

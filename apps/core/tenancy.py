@@ -69,7 +69,6 @@ def tenant_id_taken(tenant_id: str) -> bool:
 def ensure_template_schema() -> None:
     """Create and migrate the template schema that new tenant schemas are cloned from (idempotent)."""
     from django.conf import settings
-
     from django.core.management import call_command
 
     base = settings.TENANT_BASE_SCHEMA

@@ -1,7 +1,7 @@
 """The one exception handler: every failure becomes the Kugelpos error envelope (spec/00 §2.4).
 
-Nothing half-written survives: the failing service's transaction has rolled back. An unexpected exception is logged with a request id and answered with the
-generic 500 envelope; no internals reach the client.
+Nothing half-written survives: the failing service's transaction has rolled back. An unexpected exception is
+logged with a request id and answered with the generic 500 envelope; no internals reach the client.
 """
 
 from __future__ import annotations
@@ -150,7 +150,9 @@ def not_found_view(request, exception=None) -> JsonResponse:
 def server_error_view(request) -> JsonResponse:
     """A fault outside DRF (middleware, URL resolution): the generic 500 envelope, never an HTML page."""
     return JsonResponse(
-        error_body(status=500, message="Internal server error", code="900999", data=None, operation="exception_handler"),
+        error_body(
+            status=500, message="Internal server error", code="900999", data=None, operation="exception_handler"
+        ),
         status=500,
         json_dumps_params={"ensure_ascii": False},
     )
