@@ -1,13 +1,15 @@
 # make run  - start the whole system (embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set)
 # make test - run the whole test suite the same way
 # make bench - load benchmarks (bench/README.md); make bench-smoke - a short run of them that fails on errors
+# make e2e  - browser tests of the back office and the stock dashboard (e2e/README.md), Chromium installed if missing
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 BENCH_STAMP := $(VENV)/.bench-requirements-installed
+E2E_STAMP := $(VENV)/.e2e-requirements-installed
 
-.PHONY: run test lint migrations-check clean bench bench-smoke
+.PHONY: run test lint migrations-check clean bench bench-smoke e2e
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,14 @@ bench: $(BENCH_STAMP)
 
 bench-smoke: $(BENCH_STAMP)
 	$(PY) -m kugelpos.embedded $(PY) -m bench --smoke $(BENCH_ARGS)
+
+$(E2E_STAMP): $(STAMP) e2e/requirements.txt
+	$(PY) -m pip install --quiet -r e2e/requirements.txt
+	touch $(E2E_STAMP)
+
+e2e: $(E2E_STAMP)
+	bash e2e/install-chromium.sh
+	$(PY) -m pytest -c e2e/pytest.ini e2e $(E2E_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

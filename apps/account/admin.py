@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 
+from apps.core.admin import StoreTimeMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StoreTimeMixin, DjangoUserAdmin):
     list_display = ("username", "is_superuser", "is_staff", "is_active", "created_at", "last_login")
     list_filter = ("is_superuser", "is_staff", "is_active")
     search_fields = ("username",)

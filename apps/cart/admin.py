@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
+from apps.core.admin import StoreTimeMixin, money
+
 from .models import Transaction, TransactionStatus
 
 TYPE_NAMES = {101: "Sale", 102: "Return", 201: "Void sale", 202: "Void return"}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -40,7 +42,7 @@ class TransactionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="total with tax", ordering="total_amount_with_tax")
     def total(self, obj: Transaction) -> str:
-        return f"¥{obj.total_amount_with_tax:,.0f}"
+        return money(obj.total_amount_with_tax)
 
     @admin.display(description="receipt")
     def receipt(self, obj: Transaction) -> str:

@@ -5,19 +5,32 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
+from apps.core.admin import StoreTimeMixin, money_column
+
 from .models import JournalEntry
 
 
+def _business_date(value: str) -> str:
+    """``20250115`` -> ``2025-01-15`` (anything else as received)."""
+    return f"{value[:4]}-{value[4:6]}-{value[6:]}" if len(value) == 8 and value.isdigit() else value
+
+
+def _generated(value: str) -> str:
+    """The producer's ISO timestamp (store time, with offset) as wall time: ``2025-01-15 10:30:00``."""
+    return value[:19].replace("T", " ") if len(value) >= 19 and value[10] == "T" else value
+
+
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(StoreTimeMixin, admin.ModelAdmin):
     list_display = (
+        "generated",
         "store_code",
         "terminal_no",
         "transaction_type",
-        "business_date",
         "receipt_no",
         "transaction_no",
-        "generate_date_time",
+        "business_day",
+        "amount_money",
     )
     list_filter = ("transaction_type", "store_code", "terminal_no")
     # Receipt number, terminal and type match exactly; the business date matches any part (``202501``).
@@ -35,7 +48,7 @@ class JournalEntryAdmin(admin.ModelAdmin):
                     ("transaction_type", "transaction_no", "receipt_no"),
                     ("business_date", "open_counter", "business_counter"),
                     "generate_date_time",
-                    ("amount", "quantity"),
+                    ("amount_money", "quantity"),
                     ("staff_id", "user_id"),
                 )
             },
@@ -55,7 +68,7 @@ class JournalEntryAdmin(admin.ModelAdmin):
         "open_counter",
         "business_counter",
         "generate_date_time",
-        "amount",
+        "amount_money",
         "quantity",
         "staff_id",
         "user_id",
@@ -63,6 +76,16 @@ class JournalEntryAdmin(admin.ModelAdmin):
         "receipt_text",
         "created_at",
     )
+
+    @admin.display(description="generate date time", ordering="generate_date_time")
+    def generated(self, obj: JournalEntry) -> str:
+        return _generated(obj.generate_date_time)
+
+    @admin.display(description="business date", ordering="business_date")
+    def business_day(self, obj: JournalEntry) -> str:
+        return _business_date(obj.business_date)
+
+    amount_money = money_column("amount")
 
     @admin.display(description="Journal (as printed)")
     def printed_journal(self, obj: JournalEntry) -> str:

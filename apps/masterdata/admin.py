@@ -7,12 +7,16 @@ CSV import/export (django-import-export, transactional: a file with one bad row 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
-from django.db.models import CharField
+from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
 
-from . import services
+from apps.core.admin import StoreTimeMixin, money_column
+
+from . import selectors, services
 from .admin_forms import (
     ItemBookForm,
     PromotionForm,
@@ -25,14 +29,64 @@ from .admin_forms import (
 )
 from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue, Staff
 from .resources import CategoryResource, ItemResource, StaffResource, StorePriceResource, adopt
-from .setting_values import ScopedValue
 from .selectors import PromotionDetail
+from .setting_values import ScopedValue
 
 AUDIT = ("created_at", "updated_at")
 
 
+# --- code pickers: the known codes offered, as the API does not restrict them to known ones ----------------
+class CodeSuggestInput(forms.TextInput):
+    """A text input with a list of suggestions (``<datalist>``): any code can be typed, known ones are offered."""
+
+    def __init__(self, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = suggestions  # callable -> [(code, label)]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html, format_html_join
+
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        self.attrs["list"] = list_id
+        field = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.suggestions())
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
+def category_suggestions() -> list[tuple[str, str]]:
+    return [(code, info.description) for code, info in sorted(selectors.categories_map().items())]
+
+
+def tax_code_field(current: str | None, *, required: bool) -> forms.ChoiceField:
+    """The tax codes of the tax master by name (``01 — 外税10%``); an unknown stored code stays selectable."""
+    choices = [(tax.tax_code, f"{tax.tax_code} — {tax.tax_name}") for tax in selectors.tax_table()]
+    if current and current not in {code for code, _ in choices}:
+        choices.append((current, current))
+    if not required:
+        choices.insert(0, ("", "---------"))
+    return forms.ChoiceField(choices=choices, required=required, label="Tax code")
+
+
+class CodePickersMixin:
+    """Item and category forms: the tax code picked from the tax master, the category code suggested."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "tax_code" in form.base_fields:
+            required = form.base_fields["tax_code"].required
+            form.base_fields["tax_code"] = tax_code_field(getattr(obj, "tax_code", None), required=required)
+        if "category_code" in form.base_fields and self.model is Item:
+            form.base_fields["category_code"].widget = CodeSuggestInput(category_suggestions)
+            form.base_fields["category_code"].help_text = "A category code; known categories are suggested."
+        return form
+
+
 class TransactionalImportMixin(ImportExportMixin):
-    """The confirmed import also rolls back on a validation error (the preview already refuses bad files)."""
+    """The confirmed import also rolls back on a validation error (the preview already refuses bad files).
+    Files are CSV (UTF-8), one format only, so the form needs no format choice."""
+
+    import_formats = [CSV]
+    export_formats = [CSV]
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
@@ -41,11 +95,12 @@ class TransactionalImportMixin(ImportExportMixin):
 
 
 @admin.register(Category)
-class CategoryAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin,
+                    admin.ModelAdmin):
     resource_classes = [CategoryResource]
     list_display = ("category_code", "description", "description_short", "tax_code", "updated_at")
     list_filter = ("tax_code",)
-    search_fields = ("category_code", "description")
+    search_fields = ("category_code", "description", "description_short")
     readonly_fields = AUDIT
     ordering = ("category_code",)
 
@@ -72,16 +127,19 @@ class StorePriceInline(admin.TabularInline):
     fields = ("store_code", "store_price", "updated_at")
     readonly_fields = ("updated_at",)
     extra = 1
+    verbose_name = "price in a store"
+    verbose_name_plural = "prices in stores (instead of the unit price)"
 
 
 @admin.register(Item)
-class ItemAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
     resource_classes = [ItemResource]
     list_display = (
-        "item_code", "description", "unit_price", "category_code", "tax_code", "is_discount_restricted", "is_deleted",
+        "item_code", "description", money_column("unit_price", "unit price"), money_column("unit_cost", "unit cost"),
+        "category", "tax_code", "is_discount_restricted", "is_deleted",
     )
     list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
-    search_fields = ("item_code", "description")
+    search_fields = ("item_code", "description", "description_short")
     ordering = ("item_code",)
     inlines = [StorePriceInline]
     fields = (
@@ -91,6 +149,20 @@ class ItemAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("item_code", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # a new item is neither deleted nor dated yet: those read-only lines mean nothing on the add form
+        return fields if obj else [name for name in fields if name not in ("is_deleted", *AUDIT)]
+
+    def get_queryset(self, request):
+        name = Category.objects.filter(category_code=OuterRef("category_code")).values("description")[:1]
+        return super().get_queryset(request).annotate(category_name=Subquery(name))
+
+    @admin.display(description="category", ordering="category_code")
+    def category(self, obj: Item) -> str:
+        name = getattr(obj, "category_name", None)
+        return f"{obj.category_code} {name}" if name else obj.category_code
 
     def has_change_permission(self, request, obj=None):
         # A logically deleted item is history: readable, not editable (the API answers 404 to its update too).
@@ -139,10 +211,10 @@ class ItemAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
 
 
 @admin.register(ItemStorePrice)
-class StorePriceAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
     resource_classes = [StorePriceResource]
     form = StorePriceForm
-    list_display = ("store_code", "item_code", "store_price", "updated_at")
+    list_display = ("store_code", "item_code", money_column("store_price", "store price"), "updated_at")
     list_filter = ("store_code",)
     search_fields = ("item_id",)  # searched by get_search_results below
     raw_id_fields = ("item",)
@@ -173,7 +245,7 @@ class StorePriceAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAd
 
 
 @admin.register(ItemBook)
-class ItemBookAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = ItemBookForm
     list_display = ("item_book_id", "title", "updated_at")
     search_fields = ("item_book_id", "title")
@@ -194,9 +266,10 @@ class ItemBookAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentMethod)
-class PaymentMethodAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class PaymentMethodAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = (
-        "payment_code", "description", "limit_amount", "can_change", "can_deposit_over", "can_refund", "is_active",
+        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_change",
+        "can_deposit_over", "can_refund", "is_active",
     )
     list_filter = ("is_active", "can_change", "can_deposit_over", "can_refund")
     search_fields = ("payment_code", "description")
@@ -228,7 +301,7 @@ class SettingValueInline(admin.TabularInline):
 
 
 @admin.register(Setting)
-class SettingAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class SettingAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     """The setting and its ordered scoped values are saved together by one service call (values normalised)."""
 
     list_display = ("name", "default_value", "updated_at")
@@ -264,7 +337,7 @@ class SettingAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
     resource_classes = [StaffResource]
     form = StaffForm
     list_display = ("staff_id", "name", "roles")
@@ -284,7 +357,7 @@ class StaffAdmin(ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
 
 
 @admin.register(Promotion)
-class PromotionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = PromotionForm
     list_display = (
         "promotion_code", "promotion_type", "name", "start_datetime", "end_datetime", "is_active", "is_deleted",

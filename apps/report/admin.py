@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.db import connection
 from django.template.response import TemplateResponse
 
+from apps.core.admin import StoreTimeMixin, money_column
 from apps.core.errors import KugelposError, RequestValidationError
 
 from . import selectors, services
@@ -159,7 +160,7 @@ def report_tables(report_type: str, data: dict) -> list[Table]:
 
 
 # --- admins ---------------------------------------------------------------------------------------------------
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -211,7 +212,8 @@ class ReportPageAdmin(ReadOnlyAdmin):
 @admin.register(ReportTranlog)
 class ReportTranlogAdmin(ReadOnlyAdmin):
     list_display = ("store_code", "terminal_no", "transaction_no", "transaction_type", "business_date",
-                    "open_counter", "receipt_no", "total_amount_with_tax", "is_cancelled", "generate_date_time")
+                    "open_counter", "receipt_no", money_column("total_amount_with_tax", "total with tax"),
+                    "is_cancelled", "generate_date_time")
     list_filter = ("transaction_type", "is_cancelled", "business_date")
     search_fields = ("store_code", "=transaction_no", "=receipt_no", "event_id")
     ordering = ("-id",)
@@ -227,8 +229,8 @@ class ReportTranlogAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportCashLog)
 class ReportCashLogAdmin(ReadOnlyAdmin):
-    list_display = ("store_code", "terminal_no", "business_date", "open_counter", "generate_date_time", "amount",
-                    "description", "staff_id")
+    list_display = ("store_code", "terminal_no", "business_date", "open_counter", "generate_date_time",
+                    money_column("amount"), "description", "staff_id")
     list_filter = ("business_date",)
     search_fields = ("store_code", "description", "event_id")
     ordering = ("-id",)
@@ -237,7 +239,8 @@ class ReportCashLogAdmin(ReadOnlyAdmin):
 @admin.register(ReportOpenCloseLog)
 class ReportOpenCloseLogAdmin(ReadOnlyAdmin):
     list_display = ("store_code", "terminal_no", "business_date", "open_counter", "operation", "generate_date_time",
-                    "physical_amount", "cart_transaction_count", "cash_in_out_count")
+                    money_column("physical_amount", "physical amount"), "cart_transaction_count",
+                    "cash_in_out_count")
     list_filter = ("operation", "business_date")
     search_fields = ("store_code", "event_id")
     ordering = ("-id",)

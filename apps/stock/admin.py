@@ -7,13 +7,15 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from apps.core.admin import StoreTimeMixin
+
 from . import services
 from .models import Snapshot, Stock, StockUpdate
 
 THRESHOLDS = ("minimum_quantity", "reorder_point", "reorder_quantity")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -25,7 +27,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stock)
-class StockAdmin(admin.ModelAdmin):
+class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
     list_display = ("store_code", "item_code", "current_quantity", *THRESHOLDS, "status", "updated_at")
     list_filter = ("store_code",)
     search_fields = ("item_code", "store_code")

@@ -11,7 +11,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.functional import lazy
 
+from apps.core.admin import StoreTimeMixin, money_column
 from apps.core.errors import KugelposError
 
 from . import selectors, services, states
@@ -22,7 +24,21 @@ def _tenant_id() -> str:
     return connection.tenant.tenant_id
 
 
-class ServiceBackedAdmin(admin.ModelAdmin):
+# --- the tenant's name on every back-office page (header and window title) ----------------------------------
+def _tenant_name() -> str:
+    tenant_id = getattr(getattr(connection, "tenant", None), "tenant_id", None)
+    if not tenant_id:
+        return "Kugelpos"
+    name = TenantInfo.objects.filter(tenant_id=tenant_id).values_list("tenant_name", flat=True).first()
+    return name or tenant_id
+
+
+admin.site.site_header = lazy(lambda: f"{_tenant_name()} · Back office", str)()
+admin.site.site_title = lazy(lambda: f"{_tenant_name()} back office", str)()
+admin.site.index_title = "Store management"
+
+
+class ServiceBackedAdmin(StoreTimeMixin, admin.ModelAdmin):
     """Saves and deletes through services; ``_create``/``_update``/``_delete`` name the service calls."""
 
     def _create(self, obj, form):
@@ -133,9 +149,19 @@ class StoreAdmin(ServiceBackedAdmin):
 
 # --- terminals ----------------------------------------------------------------------------------------------
 class TerminalAdminForm(forms.ModelForm):
+    function_mode = forms.ChoiceField(choices=[(mode.value, mode.value) for mode in states.FunctionMode],
+                                      required=False)
+
     class Meta:
         model = Terminal
         fields = ("store_code", "terminal_no", "description", "function_mode")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.function_mode
+        field = self.fields["function_mode"]
+        if current and current not in dict(field.choices):
+            field.choices = [*field.choices, (current, current)]
 
     def clean(self):
         data = super().clean()
@@ -183,11 +209,13 @@ class TerminalAdmin(ServiceBackedAdmin):
         "business_date",
         "open_counter",
         "business_counter",
-        "initial_amount",
-        "physical_amount",
+        "initial_amount_money",
+        "physical_amount_money",
         "staff_id",
         "staff_name",
     )
+    initial_amount_money = money_column("initial_amount", "initial amount")
+    physical_amount_money = money_column("physical_amount", "physical amount")
 
     @admin.display(description="API key")
     def api_key(self, obj: Terminal) -> str:
@@ -233,7 +261,7 @@ class TerminalAdmin(ServiceBackedAdmin):
 
 
 # --- logs (read-only) ---------------------------------------------------------------------------------------
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class ReadOnlyLogAdmin(StoreTimeMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
@@ -255,7 +283,7 @@ class CashLogAdmin(ReadOnlyLogAdmin):
         "terminal_no",
         "business_date",
         "open_counter",
-        "amount",
+        money_column("amount"),
         "description",
         "staff_id",
     )
