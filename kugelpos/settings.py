@@ -143,7 +143,7 @@ USE_I18N = True
 USE_TZ = True
 APP_TIMEZONE = env.str("APP_TIMEZONE", default=env.str("TIMEZONE", default="Asia/Tokyo"))
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"  # absolute: tenant pages live under /t/<tenant_id>/
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- auth -------------------------------------------------------------------------------------------------

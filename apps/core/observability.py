@@ -18,6 +18,7 @@ import structlog
 from django.http import HttpRequest, HttpResponse
 
 from . import metrics
+from .auth import Credential
 
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -38,7 +39,11 @@ def current_request_id() -> str | None:
 
 def _identity(request: HttpRequest) -> tuple[str | None, str | None]:
     """Tenant and terminal of the caller, as far as authentication found them (never a secret)."""
-    credential = getattr(request, "user", None)
+    # Only a credential the API authentication put there: never evaluate the session user of a page here (the
+    # connection is back in the public schema by now, where no user table exists).
+    credential = request.__dict__.get("user")
+    if type(credential) is not Credential:  # type(), not isinstance(): a lazy session user must stay unevaluated
+        credential = None
     tenant_id = getattr(credential, "tenant_id", None)
     terminal_id = getattr(credential, "terminal_id", None)
     if terminal_id is None and isinstance(getattr(credential, "claims", None), dict):
