@@ -1,6 +1,7 @@
 # make run  - start the whole system (embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set)
 # make test - run the whole test suite the same way
 # make bench - load benchmarks (bench/README.md); make bench-smoke - a short run of them that fails on errors
+# make fuzz - a long schemathesis run over every endpoint (FUZZ_EXAMPLES per operation, default 200; FUZZ_SEED)
 # make e2e  - browser tests of the back office and the stock dashboard (e2e/README.md), Chromium installed if missing
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.requirements-installed
 BENCH_STAMP := $(VENV)/.bench-requirements-installed
 E2E_STAMP := $(VENV)/.e2e-requirements-installed
 
-.PHONY: run test lint migrations-check clean bench bench-smoke e2e
+.PHONY: run test lint migrations-check clean bench bench-smoke e2e fuzz
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m kugelpos.embedded sh -c '$(PY) manage.py makemigrations --check --dry-run \
 		--settings=kugelpos.settings_test && $(PY) -m pytest $(PYTEST_ARGS)'
+
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	$(PY) -m kugelpos.embedded sh -c 'FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py $(PYTEST_ARGS)'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

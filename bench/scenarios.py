@@ -175,6 +175,19 @@ async def kugelpos_pattern(ctx: Context, terminal_count: int) -> Recorder:
     items = ctx.world.items
     rng = random.Random(terminal_count)
     offsets = [rng.uniform(0.0, PATTERN_INTERVAL) for _ in terminals]
+    # Steady state from the first second: every terminal starts at a random point of its cart cycle (its first
+    # cart, created before the clock starts, counts as already holding 0-19 items), so cancels and creates are
+    # spread evenly instead of all N terminals cancelling and creating within the same 3 s every minute.
+    phases = [rng.randrange(ITEMS_PER_CART) for _ in terminals]
+    first_carts: list[str | None] = [None] * terminal_count
+    gate = asyncio.Semaphore(16)
+
+    async def first_cart(index: int) -> None:
+        async with gate:
+            first_carts[index] = await new_cart(conns[index], rec, terminals[index])
+
+    rec.window_start = float("inf")  # the first carts are not timed (their errors still count)
+    await asyncio.gather(*(first_cart(i) for i in range(terminal_count)))
     begin = now()
     end = open_window(rec, ctx)
 
@@ -187,8 +200,8 @@ async def kugelpos_pattern(ctx: Context, terminal_count: int) -> Recorder:
         conn, terminal = conns[index], terminals[index]
         picker = random.Random(index)
         slot = begin + offsets[index]
-        cart_id: str | None = None
-        added = 0
+        cart_id: str | None = first_carts[index]
+        added = phases[index]
         while slot < end:
             if now() > end + ctx.timeout:
                 # Too far behind its timetable to catch up before the run ends: what it could not send is an
