@@ -100,7 +100,9 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/kugelpos")}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# 0 under ASGI: Django runs each sync request in a fresh thread, and connections are per thread, so persistent
+# connections pile up until PostgreSQL refuses clients (measured by bench/). Set it >0 only with a WSGI server.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_kugelpos")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
