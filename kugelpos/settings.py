@@ -125,7 +125,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# A publish to a dead broker fails at once ("max_retries": 0: kombu would otherwise retry the connection for ~6 s
+# inside the request); the circuit breaker and the outbox take it from there (spec/00 §9).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}  # filled below, once the Kugelpos settings are read
 
@@ -161,6 +163,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "admin:login"
+# Behind TLS in production: HSTS (seconds; 0 = off), cookies only over HTTPS, and the proxy's scheme header.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=env.bool("PRODUCTION", default=False))
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Password guessing on POST /account/api/v1/accounts/token (apps.core.throttle): after this many failed logins
+# for one account (tenant + username), or from one client address (REMOTE_ADDR: behind a proxy, have it set the
+# client's address), within the window, further attempts answer 429 until the window ends. 0 disables a limit.
+LOGIN_RATE_LIMIT_FAILURES = env.int("LOGIN_RATE_LIMIT_FAILURES", default=5)
+LOGIN_RATE_LIMIT_IP_FAILURES = env.int("LOGIN_RATE_LIMIT_IP_FAILURES", default=50)
+LOGIN_RATE_LIMIT_WINDOW_SECONDS = env.int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", default=300)
 
 # --- Kugelpos settings (spec/00 §12) ----------------------------------------------------------------------
 TOKEN_EXPIRE_MINUTES = env.int("TOKEN_EXPIRE_MINUTES", default=30)
@@ -205,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # our PATCH bodies are whole (Kugelpos' models): the same required fields
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.strip_trailing_slashes",
