@@ -6,12 +6,14 @@ import logging
 import secrets
 import string
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core import auth, tenancy
-from apps.core.errors import AuthenticationError, DuplicateKeyError, KugelposError
+from apps.core.errors import AuthenticationError, DuplicateKeyError, HttpError, KugelposError
+from apps.core.throttle import Limit, throttle_record_failure, throttle_reset, throttle_retry_after
 
 from .models import User
 from .selectors import user_get
@@ -83,8 +85,41 @@ def _spend_a_hash(password: str) -> None:
     check_password(password, _DUMMY_HASH)
 
 
-def account_login(*, username: str, password: str, tenant_id: str | None) -> str:
-    """Verify a password login and return the user JWT (spec/10 §4.3); every failure is the same 401."""
+def login_limits(*, username: str, tenant_id: str | None, client_ip: str | None) -> tuple[Limit, ...]:
+    """The rate limits a login attempt counts against: its account (tenant + username) and its client address."""
+    window = settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS
+    limits = [Limit(f"login:{tenant_id or ''}:{username}", settings.LOGIN_RATE_LIMIT_FAILURES, window)]
+    if client_ip:
+        limits.append(Limit(f"login-ip:{client_ip}", settings.LOGIN_RATE_LIMIT_IP_FAILURES, window))
+    return tuple(limits)
+
+
+def account_login(*, username: str, password: str, tenant_id: str | None, client_ip: str | None = None) -> str:
+    """Verify a password login and return the user JWT (spec/10 §4.3); every failure is the same 401.
+
+    Password guessing is rate limited (ours): after too many failures for the account or from the client
+    address within the window, attempts are refused with 429 before any password is checked. A successful
+    login is not counted and clears the account's failures.
+    """
+    limits = login_limits(username=username, tenant_id=tenant_id, client_ip=client_ip)
+    retry_after = throttle_retry_after(limits=limits)
+    if retry_after is not None:
+        raise HttpError(
+            429,
+            f"Too many failed login attempts. Try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+    try:
+        token = _login(username=username, password=password, tenant_id=tenant_id)
+    except AuthenticationError:
+        throttle_record_failure(limits=limits)
+        raise
+    throttle_reset(limits=limits[:1])
+    return token
+
+
+def _login(*, username: str, password: str, tenant_id: str | None) -> str:
+    """The password check itself: the user JWT, or the one 401 for every failure."""
     tenant = tenancy.tenant_get(tenant_id) if tenant_id else None
     if tenant is None:
         _spend_a_hash(password)

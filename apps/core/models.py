@@ -128,3 +128,18 @@ class ConsumedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} {self.event_id}"
+
+
+class FailureCounter(models.Model):
+    """Failed attempts of one key (a hashed login identity or client address) in a fixed time window: the
+    login rate limit (``apps.core.throttle``). Shared by all tenants, so a client address counts across them."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    window_started_at = models.DateTimeField()
+    failures = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window_started_at"], name="core_failurecounter_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key_hash[:12]}: {self.failures}"

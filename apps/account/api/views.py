@@ -41,6 +41,13 @@ class AccountViewSet(KugelposViewSet):
         )
 
 
+TOKEN_BODY = {
+    "type": "object",
+    "required": ["access_token", "token_type"],
+    "properties": {"access_token": {"type": "string"}, "token_type": {"type": "string", "enum": ["bearer"]}},
+}
+
+
 class TokenViewSet(KugelposViewSet):
     """``POST /api/v1/accounts/token``: form login; the answer is bare JSON, not the envelope."""
 
@@ -49,11 +56,14 @@ class TokenViewSet(KugelposViewSet):
     requires_tenant = False
     input_serializers = {"token": TokenFormSerializer}
 
-    @extend_schema(request={"application/x-www-form-urlencoded": TokenFormSerializer}, responses={200: dict})
+    @extend_schema(request={"application/x-www-form-urlencoded": TokenFormSerializer}, responses={200: TOKEN_BODY})
     def token(self, request: Request) -> Response:
         body = self.validated_body()
         access_token = services.account_login(
-            username=body["username"], password=body["password"], tenant_id=body.get("client_id") or None
+            username=body["username"],
+            password=body["password"],
+            tenant_id=body.get("client_id") or None,
+            client_ip=request.META.get("REMOTE_ADDR") or None,
         )
         return Response({"access_token": access_token, "token_type": "bearer"})
 
