@@ -8,6 +8,8 @@ from typing import Any
 
 from .errors import RequestValidationError
 
+MAX_SQL_INT = 2**63 - 1  # LIMIT and OFFSET are bigint in PostgreSQL
+
 
 @dataclass(frozen=True)
 class Paging:
@@ -73,8 +75,12 @@ def parse_paging(
     if limit < min_limit or (max_limit is not None and limit > max_limit):
         bound = f" and at most {max_limit}" if max_limit is not None else ""
         errors.append((("query", "limit"), f"Input should be at least {min_limit}{bound}"))
+    elif limit > MAX_SQL_INT:
+        errors.append((("query", "limit"), f"Input should be less than or equal to {MAX_SQL_INT}"))
     if page < 1:
         errors.append((("query", "page"), "Input should be greater than or equal to 1"))
+    elif not errors and (page - 1) * limit > MAX_SQL_INT:
+        errors.append((("query", "page"), f"Input should be less than or equal to {MAX_SQL_INT // max(limit, 1) + 1}"))
     if errors:
         raise RequestValidationError(errors)
     return Paging(limit=limit, page=page, sort=parse_sort(params.get("sort"), default=default_sort, fields=sort_fields))

@@ -43,7 +43,42 @@ FRAMEWORK_ERROR = {"type": "object", "properties": {"detail": {"type": "string"}
 FREE_FORM = {"type": "object", "additionalProperties": True}
 
 
+GENERIC_OBJECT = ({"type": "object", "additionalProperties": {}}, {"type": "object"})
+HEALTH_BODY = {
+    "type": "object",
+    "required": ["status", "timestamp", "service", "version", "checks"],
+    "properties": {
+        "status": {"type": "string", "enum": ["healthy", "unhealthy"]},
+        "timestamp": {"type": "string"},
+        "service": {"type": "string"},
+        "version": {"type": "string"},
+        "checks": {"type": "object", "additionalProperties": True},
+    },
+}
+ROOT_BODY = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
+TERMINAL_ID_QUERY = {
+    "in": "query",
+    "name": "terminal_id",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The terminal of an X-API-KEY credential (spec/00 §4.3).",
+}
+
+
+def _content_schema(response: dict) -> dict | None:
+    content = response.get("content") or {}
+    media = content.get("application/json") or next(iter(content.values()), None)
+    return None if media is None else media.get("schema")
+
+
+def _json_response(schema: dict, description: str = "") -> dict:
+    return {"content": {"application/json": {"schema": schema}}, "description": description}
+
+
 class KugelposAutoSchema(AutoSchema):
+    """What every operation really answers: the success envelope (or the action's declared bare body), the error
+    envelope for any 4xx and for a 500, and ``{"detail": ...}`` for a 405; and which credential it takes."""
+
     def get_description(self):
         action = getattr(self.view, getattr(self.view, "action", None) or "", None)
         return (getattr(action, "__doc__", None) or "").strip()
@@ -56,11 +91,72 @@ class KugelposAutoSchema(AutoSchema):
         return super().get_request_serializer()
 
     def get_response_serializers(self):
-        view = self.view
-        success = ENVELOPE if hasattr(view, "respond") else FREE_FORM
-        responses = {"200": success, "4XX": ERROR_ENVELOPE, "405": FRAMEWORK_ERROR, "500": ERROR_ENVELOPE}
-        if self.method == "POST":
-            responses["201"] = success
+        return {"200": ENVELOPE if self._enveloped() else FREE_FORM}
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False  # a list is the envelope's ``data``, never a bare array
+
+    def _enveloped(self) -> bool:
+        return hasattr(self.view, "respond")
+
+    def get_auth(self):
+        """An endpoint with authentication classes refuses anonymous calls (401), and "either" credentials are
+        alternatives (bearer OR API key), not both at once."""
+        requirements = []
+        for requirement in super().get_auth():
+            if requirement:
+                requirements.extend({name: scopes} for name, scopes in requirement.items())
+        if not requirements:
+            return [{}]
+        return requirements
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        operation["responses"] = self._responses(operation.get("responses") or {})
+        security = operation.get("security") or []
+        takes_api_key = any("apiKeyAuth" in requirement for requirement in security)
+        params = [*(operation.get("parameters") or []), *self._declared_query_parameters()]
+        if params:
+            operation["parameters"] = params
+        if takes_api_key and not any(param.get("name") == "terminal_id" for param in params):
+            operation["parameters"] = [*params, dict(TERMINAL_ID_QUERY)]
+        return operation
+
+    def _declared_query_parameters(self) -> list[dict]:
+        """Query parameters a view declares per action as ``query_params = {action: {name: spec}}``, where a spec
+        has ``kind`` (str, int or bool) and ``required`` (master data's ``Query``)."""
+        declared = (getattr(self.view, "query_params", None) or {}).get(getattr(self.view, "action", None) or "")
+        types = {str: "string", int: "integer", bool: "boolean"}
+        return [
+            {"in": "query", "name": name, "required": bool(getattr(spec, "required", False)),
+             "schema": {"type": types.get(getattr(spec, "kind", str), "string")}}
+            for name, spec in (declared or {}).items()
+        ]
+
+    def _responses(self, declared: dict) -> dict:
+        responses: dict = {}
+        for code, response in declared.items():
+            if not str(code).startswith("2"):
+                responses[code] = response
+                continue
+            schema = _content_schema(response)
+            if self._enveloped() and (schema is None or schema in GENERIC_OBJECT):
+                responses[code] = _json_response(ENVELOPE, response.get("description", ""))
+            else:
+                responses[code] = response
+        if self.method == "DELETE" and "204" in responses:  # our DELETEs answer 200 with the envelope
+            del responses["204"]
+            responses.setdefault("200", _json_response(ENVELOPE if self._enveloped() else FREE_FORM))
+        declared_by_action = type(self).get_response_serializers is not KugelposAutoSchema.get_response_serializers
+        if self.method == "POST" and self._enveloped() and not declared_by_action:
+            for code in ("200", "201"):  # undeclared: a creating POST answers 201, a command 200
+                responses.setdefault(code, _json_response(ENVELOPE))
+        if self.view.get_authenticators() or self._enveloped():
+            responses.setdefault("4XX", _json_response(ERROR_ENVELOPE, "Client error (Kugelpos error envelope)"))
+        responses.setdefault("405", _json_response(FRAMEWORK_ERROR, "Method not allowed"))
+        responses.setdefault("500", _json_response(ERROR_ENVELOPE, "Server fault (generic error envelope)"))
         return responses
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -19,15 +20,37 @@ from rest_framework.viewsets import ViewSet
 
 from apps.core import tenancy
 from apps.core.api.authentication import JWTAuthentication
+from apps.core.api.exceptions import flatten_validation
 from apps.core.api.renderers import EnvelopeResponse
+from apps.core.api.schema import HEALTH_BODY, ROOT_BODY
 from apps.core.api.serializers import CamelCaseSerializer
 from apps.core.auth import Credential
-from apps.core.api.exceptions import flatten_validation
 from apps.core.errors import HttpError, KugelposError, NotFoundError, RequestValidationError, TenantMismatchError
 from apps.core.health import health_report
 from apps.core.paging import Paging, parse_paging
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
+NUL_MESSAGE = "Null characters are not allowed."  # DRF's text for a NUL in a body string
+
+
+def _nul_locations(value: Any, loc: tuple[str, ...]):
+    """Locations of strings (keys included) that contain a NUL character, anywhere in a parsed body."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield loc
+    elif hasattr(value, "lists"):  # a form body (QueryDict)
+        for key, values in value.lists():
+            if "\x00" in str(key) or any("\x00" in str(item) for item in values):
+                yield (*loc, str(key))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                yield (*loc, str(key))
+            else:
+                yield from _nul_locations(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*loc, str(index)))
 
 
 class KugelposViewSet(ViewSet):
@@ -44,6 +67,7 @@ class KugelposViewSet(ViewSet):
     # --- request lifecycle -------------------------------------------------------------------------------
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
+        self._refuse_nul_characters(request, kwargs)
         credential: Credential | None = request.user
         request.tenant = None
         if credential is not None and credential.tenant_id:
@@ -57,6 +81,19 @@ class KugelposViewSet(ViewSet):
         if self.requires_tenant and credential is not None and request.tenant is None:
             raise NotFoundError(f"Tenant not found: {credential.tenant_id}")
 
+    @staticmethod
+    def _refuse_nul_characters(request: Request, kwargs: dict) -> None:
+        """A NUL in a path or query value is bad input (422), not a database error: PostgreSQL text cannot hold
+        one, and every path and query value ends up compared with stored text."""
+        errors = [(("path", name), NUL_MESSAGE) for name, value in kwargs.items() if "\x00" in str(value)]
+        errors += [
+            (("query", name), NUL_MESSAGE)
+            for name, values in request.query_params.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        ]
+        if errors:
+            raise RequestValidationError(errors)
+
     def tenant_mismatch(self, path_tenant: str, credential_tenant: str) -> KugelposError:
         return TenantMismatchError(path_tenant, credential_tenant)
 
@@ -68,7 +105,11 @@ class KugelposViewSet(ViewSet):
         serializer_class = self.get_input_serializer_class()
         if serializer_class is None or request.method not in BODY_METHODS:
             return None
-        serializer = serializer_class(data=self.body_data(request))
+        data = self.body_data(request)
+        nul = list(_nul_locations(data, ("body",)))
+        if nul:  # PostgreSQL text and jsonb cannot hold a NUL, wherever it sits in the body
+            raise RequestValidationError([(loc, NUL_MESSAGE) for loc in nul])
+        serializer = serializer_class(data=data)
         if not serializer.is_valid():
             child = getattr(serializer, "child", serializer)
             camel = isinstance(child, CamelCaseSerializer)
@@ -124,6 +165,7 @@ class ServiceRootView(APIView):
         "stock": "Welcome to Kugel-POS Stock API. supported version: v1",
     }
 
+    @extend_schema(responses={200: ROOT_BODY})
     def get(self, request: Request) -> Response:
         return Response({"message": self.messages[self.service]})
 
@@ -135,6 +177,7 @@ class ServiceHealthView(APIView):
     authentication_classes: list = []
     service = "all"
 
+    @extend_schema(responses={200: HEALTH_BODY, 503: HEALTH_BODY})
     def get(self, request: Request) -> Response:
         connection.set_schema_to_public()
         report = health_report(self.service)

@@ -225,3 +225,31 @@ def test_unexpected_error_is_a_500_envelope_without_internals(api, token_a, monk
     assert body["data"] is None
     assert "secret" not in response.content.decode()
     assert settings.DEBUG is False
+
+
+@pytest.mark.parametrize("url", [
+    f"/probe/api/v1/tenants/{TENANT_A}%00/items",
+    f"{ITEMS_A}?sort=username%00:1",
+    f"{ITEMS_A}?x%00=1",
+])
+def test_a_nul_in_a_path_or_query_value_is_422_not_a_database_error(api, token_a, url):
+    # found by the fuzzer: PostgreSQL cannot compare text with NUL, so such a value reached the database as a 500
+    response = api.get(url, **bearer(token_a))
+    assert response.status_code == 422
+    assert response.json()["user_error"]["code"] == "300001"
+    assert "Null characters are not allowed." in response.json()["message"]
+
+
+def test_a_nul_anywhere_in_a_body_is_422_even_in_free_form_values(api, token_a):
+    body = {**GOOD_BODY, "additional_info": {"note": "a\x00b", "k\x00": 1}}
+    response = api.post(ITEMS_A, body, format="json", **bearer(token_a))
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "Invalid input data: body -> additional_info -> note: Null characters are not allowed.; "
+        "body -> additional_info -> k\x00: Null characters are not allowed."
+    )
+
+
+def test_a_nul_is_checked_after_authentication(api):
+    response = api.get(f"{ITEMS_A}?sort=%00")
+    assert response.status_code == 401

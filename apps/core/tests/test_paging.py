@@ -41,3 +41,14 @@ def test_metadata_has_exactly_five_keys():
     assert page_metadata(5, paging, echo_sort=False) == {
         "total": 5, "page": 2, "limit": 2, "sort": None, "filter": None
     }
+
+
+def test_a_page_past_what_sql_can_offset_is_a_validation_error_not_a_database_error():
+    # found by the fuzzer: page=13719420526033092214784 overflowed PostgreSQL's bigint OFFSET (a 500)
+    with pytest.raises(RequestValidationError) as error:
+        parse_paging({"page": "13719420526033092214784", "limit": "208"})
+    assert error.value.errors[0][0] == ("query", "page")
+    with pytest.raises(RequestValidationError) as error:
+        parse_paging({"limit": str(2**63)})
+    assert error.value.errors[0][0] == ("query", "limit")
+    assert parse_paging({"page": str(2**40), "limit": "1000"}).offset == (2**40 - 1) * 1000

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from rest_framework.request import Request
 
 from apps.core.api.authentication import EitherAuthentication
@@ -53,18 +51,7 @@ PATH_INTS = ("category_number", "tab_number", "pos_x", "pos_y")
 PATH_STORED = ("store_code",)  # path values that are written into a row (bounded like the column)
 
 
-class MasterDataSchema(AutoSchema):
-    """OpenAPI: the action's input serializer as the request body; the envelope (an object) as the response."""
-
-    def get_request_serializer(self):
-        return self.view.input_serializers.get(getattr(self.view, "action", None) or "")
-
-    def get_response_serializers(self):
-        return OpenApiTypes.OBJECT
-
-
 class MasterDataViewSet(KugelposViewSet):
-    schema = MasterDataSchema()
     authentication_classes = [EitherAuthentication]
     # action -> {query name (as on the wire): Query}
     query_params: dict[str, dict[str, Query]] = {}

@@ -305,6 +305,6 @@ class DaprSubscribeView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses={200: OBJECT}, operation_id="stock_dapr_subscribe")
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}}, operation_id="stock_dapr_subscribe")
     def get(self, request: Request) -> Response:
         return Response([{"pubsubname": "pubsub-tranlog-report", "topic": "topic-tranlog", "route": "/api/v1/tranlog"}])
