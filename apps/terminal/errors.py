@@ -81,3 +81,10 @@ class StoreNotFoundError(KugelposError):
 
 class TerminalInternalError(KugelposError):
     status_code, error_code = 500, "407301"
+
+
+class DeliveryEventNotFoundError(TerminalInternalError):
+    """A delivery-status callback naming no known event: Kugelpos answers 500; the caller's bad input is a 404
+    with the same code here (DESIGN "Compatibility policy"; cart does the same with 404004)."""
+
+    status_code = 404

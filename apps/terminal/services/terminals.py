@@ -19,7 +19,7 @@ from apps.core.models import ApiKeyIndex
 from apps.masterdata.selectors import staff_get
 
 from .. import clock, crypto, selectors, states
-from ..errors import StaffNotFoundError, TerminalAlreadyExistsError, TerminalInternalError
+from ..errors import DeliveryEventNotFoundError, StaffNotFoundError, TerminalAlreadyExistsError
 from ..models import Terminal
 from ..tokens import terminal_token, token_lifetime_seconds
 
@@ -190,8 +190,9 @@ def terminal_token_exchange(*, api_key: str | None, terminal_id: str | None) -> 
 
 # --- delivery status ----------------------------------------------------------------------------------------
 def terminal_delivery_status_update(*, event_id: str, service: str, status: str, message: str | None) -> None:
-    """§5.5: a consumer's acknowledgement of a cash or open/close log; unknown event is 500 ``407301``."""
+    """§5.5: a consumer's acknowledgement of a cash or open/close log; unknown event is ``407301`` (404 here,
+    Kugelpos' 500: a bad request is never a 500)."""
     try:
         events.delivery_status_update(event_id=event_id, service=service, status=status, message=message)
     except events.EventNotFound:
-        raise TerminalInternalError(f"Event not found: {event_id}") from None
+        raise DeliveryEventNotFoundError(f"Event not found: {event_id}") from None

@@ -314,7 +314,7 @@ def test_scenario_14_delivery_status(api, a1234, clock):
     assert delivery_record(event_id=E).status == "delivered"
 
     unknown = api.post(url, {"event_id": "nope", "service": "report", "status": "received"}, format="json", **notify)
-    assert user_error(unknown) == (500, "407301")
+    assert user_error(unknown) == (404, "407301")  # Kugelpos: 500; a bad request is never a 500 here
     with_user = api.post(
         url, {"event_id": E, "service": "report", "status": "received"}, format="json", **bearer(a1234.T)
     )
