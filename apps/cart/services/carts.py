@@ -31,6 +31,10 @@ from apps.masterdata import selectors as masterdata
 logger = logging.getLogger(__name__)
 
 CART_TTL = timedelta(hours=10)
+# What a cart can hold and still be stored as a transaction log, and summed by the report (ours: Kugelpos has no
+# bound and fails when it saves): an amount below 10^12, a quantity below 10^8, per line and in total.
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_QUANTITY = 10**8
 SNAPSHOT_SETTINGS = (
     "RECEIPT_NO_START_VALUE",
     "RECEIPT_NO_END_VALUE",
@@ -153,6 +157,7 @@ def _command(
                 cart_recalculate(document)
         except calc.CalculationError as error:
             _raise_calculation(error)
+        _check_storable(document)
         if target is not document.status:
             document.status = target.value if isinstance(target, CartState) else target
         row.document = document.to_json()
@@ -160,6 +165,23 @@ def _command(
         row.updated_at = timezone.now()
         row.save(update_fields=["document", "status", "updated_at"])
     return document
+
+
+def _check_storable(document: CartDocument) -> None:
+    """Refuse (400, nothing saved) a change that leaves an amount or quantity the logs cannot hold."""
+    parts = [document, document.sales, *document.line_items, *document.payments, *document.taxes,
+             *document.subtotal_discounts]
+    for line in document.line_items:
+        parts.extend([*line.discounts, *line.discounts_allocated])
+    for part in parts:
+        for name in part.MONEY:
+            value = getattr(part, name)
+            if value is not None and abs(value) >= MAX_AMOUNT:
+                raise CartError(f"Amount out of range: {name} must be less than {MAX_AMOUNT}", code="300001",
+                                status=400)
+    quantities = [line.quantity for line in document.line_items] + [document.sales.total_quantity]
+    if any(abs(quantity) >= MAX_QUANTITY for quantity in quantities):
+        raise CartError(f"Quantity out of range: must be less than {MAX_QUANTITY}", code="300001", status=400)
 
 
 # --- recalculation ------------------------------------------------------------------------------------------

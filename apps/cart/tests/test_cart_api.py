@@ -410,3 +410,29 @@ def test_create_needs_an_opened_terminal_with_staff(api, token_a):
     assert error_of(pos.post("/carts", {})) == (400, "404002")
     with tenant_context(TENANT_A):
         assert Cart.objects.count() == 0
+
+
+@pytest.mark.parametrize("rows", [
+    [{"itemCode": "49-01", "quantity": 10**20}],  # an amount of 10^22
+    [{"itemCode": "49-01", "quantity": 10**8, "unitPrice": 1}],  # a quantity the report cannot sum
+    [{"itemCode": "49-01", "quantity": 1, "unitPrice": 10**12}],
+])
+def test_a_cart_the_logs_cannot_hold_is_refused_when_it_is_built_not_when_it_is_billed(pos, rows):
+    # found by fuzzing: such a cart was accepted, then its bill failed with a 500 (numeric field overflow)
+    cart_id = pos.new_cart()
+    response = pos.post(f"/carts/{cart_id}/lineItems", rows)
+    assert response.status_code == 400
+    assert response.json()["user_error"]["code"] == "300001"
+    assert "out of range" in response.json()["message"]
+    assert pos.ok("get", f"/carts/{cart_id}")["lineItems"] == []
+
+
+def test_a_payment_the_logs_cannot_hold_is_refused(pos):
+    cart_id = pos.new_cart()
+    pos.add(cart_id, ("49-01", 1))
+    pos.ok("post", f"/carts/{cart_id}/subtotal")
+    response = pos.post(f"/carts/{cart_id}/payments", [{"paymentCode": "01", "amount": 10**30}])
+    assert response.status_code == 400 and response.json()["user_error"]["code"] == "300001"
+    assert pos.ok("get", f"/carts/{cart_id}")["payments"] == []
+    pos.pay(cart_id, ("01", 110))
+    assert pos.ok("post", f"/carts/{cart_id}/bill")["totalAmountWithTax"] == 110.0
