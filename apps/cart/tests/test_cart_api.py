@@ -436,3 +436,13 @@ def test_a_payment_the_logs_cannot_hold_is_refused(pos):
     assert pos.ok("get", f"/carts/{cart_id}")["payments"] == []
     pos.pay(cart_id, ("01", 110))
     assert pos.ok("post", f"/carts/{cart_id}/bill")["totalAmountWithTax"] == 110.0
+
+
+def test_a_null_body_creates_no_cart(pos):
+    # found by the fuzzer: a JSON null body was taken for {} (spec/30 §4: the body is required, {} is ok)
+    response = pos.client.generic("POST", pos._url("/carts"), "null", content_type="application/json",
+                                  HTTP_X_API_KEY=pos.api_key)
+    assert response.status_code == 422 and response.json()["user_error"]["code"] == "300001"
+    with tenant_context(TENANT_A):
+        assert not Cart.objects.exists()
+    assert pos.post("/carts", {}).status_code == 201

@@ -105,6 +105,8 @@ class KugelposViewSet(ViewSet):
         serializer_class = self.get_input_serializer_class()
         if serializer_class is None or request.method not in BODY_METHODS:
             return None
+        if request.data is None:  # a JSON ``null`` body: FastAPI's "missing required body" (found by the fuzzer)
+            raise RequestValidationError([(("body",), "Field required")])
         data = self.body_data(request)
         nul = list(_nul_locations(data, ("body",)))
         if nul:  # PostgreSQL text and jsonb cannot hold a NUL, wherever it sits in the body

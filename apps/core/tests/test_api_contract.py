@@ -253,3 +253,10 @@ def test_a_nul_anywhere_in_a_body_is_422_even_in_free_form_values(api, token_a):
 def test_a_nul_is_checked_after_authentication(api):
     response = api.get(f"{ITEMS_A}?sort=%00")
     assert response.status_code == 401
+
+
+def test_a_null_body_is_a_missing_body_422(api, token_a):
+    # found by the fuzzer: `null` was taken for `{}`, so POST /cart/api/v1/carts with a null body created a cart
+    response = api.post(ITEMS_A, "null", content_type="application/json", **bearer(token_a))
+    assert response.status_code == 422
+    assert response.json()["message"] == "Invalid input data: body: Field required"
