@@ -33,7 +33,7 @@ from django.conf import settings as django_settings
 from django.core import signals
 from django.db import close_old_connections
 from django.urls import resolve
-from hypothesis import HealthCheck, seed, settings
+from hypothesis import HealthCheck, assume, seed, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
@@ -107,6 +107,13 @@ class FuzzTenant:
     terminal_id: str
     terminal_token: str
     values: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+# Creating a tenant creates a schema of ~100 tables; inside one test transaction (rolled back at the end) a few
+# dozen of them exhaust PostgreSQL's lock table ("out of shared memory"), which a real deployment, one
+# registration per transaction, never meets. The long run sends these a bounded number of requests.
+TENANT_CREATING = {("POST", "/account/api/v1/accounts/register"): 8}
 
 
 @pytest.fixture
@@ -201,6 +208,10 @@ def credentials(case, tenant: FuzzTenant) -> tuple[dict[str, str], dict[str, str
           suppress_health_check=list(HealthCheck))
 @seed(SEED)
 def test_every_operation_answers_per_schema(case, fuzz_tenant, wsgi_in_test_transaction):
+    bound = TENANT_CREATING.get((case.method.upper(), case.operation.path))
+    if bound is not None:
+        fuzz_tenant.calls[case.operation.path] = fuzz_tenant.calls.get(case.operation.path, 0) + 1
+        assume(fuzz_tenant.calls[case.operation.path] <= bound)
     if case.path_parameters:
         case.path_parameters = {name: fuzz_tenant.values.get(name, "x") if value == REAL else value
                                 for name, value in case.path_parameters.items()}
