@@ -8,15 +8,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.account.urls import urlpatterns as account_urlpatterns
 from apps.cart.urls import urlpatterns as cart_urlpatterns
+from apps.core.api.views import ServiceHealthView
+from apps.core.metrics import metrics_view
+from apps.core.urls import service_urlpatterns
+from apps.core.views import back_office_entry
 from apps.journal.urls import urlpatterns as journal_urlpatterns
 from apps.masterdata.urls import urlpatterns as masterdata_urlpatterns
 from apps.report.urls import urlpatterns as report_urlpatterns
 from apps.stock.urls import urlpatterns as stock_urlpatterns
 from apps.terminal.urls import urlpatterns as terminal_urlpatterns
-from apps.core.api.views import ServiceHealthView
-from apps.core.metrics import metrics_view
-from apps.core.urls import service_urlpatterns
-from apps.core.views import back_office_entry
 
 urlpatterns = [
     *service_urlpatterns("account", account_urlpatterns, tenant_init=False),
