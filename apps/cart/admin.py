@@ -5,22 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
-from apps.core.admin import StoreTimeMixin, money
+from apps.core.admin import ReadOnlyAdmin, money
 
 from .models import Transaction, TransactionStatus
 
 TYPE_NAMES = {101: "Sale", 102: "Return", 201: "Void sale", 202: "Void return"}
 
-
-class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Transaction)

@@ -2,6 +2,7 @@
 
 - ``StoreTimeMixin``: the admin pages of a model show and read dates and times in the store's time zone
   (``APP_TIMEZONE``, as receipts and business dates do), not in the server's UTC.
+- ``ReadOnlyAdmin``: a log nobody edits (transactions, journal, stored report copies, stock history).
 - ``money`` / ``money_column``: amounts shown as money (``¥1,234``; ``¥1,234.5`` when there is a fraction).
 """
 
@@ -64,3 +65,16 @@ class StoreTimeMixin:
 
     def delete_view(self, request, object_id, extra_context=None):
         return self._in_store_time(super().delete_view, request, object_id, extra_context)
+
+
+class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
+    """Shown, searched and filtered, never added, changed or deleted: the records are written by services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

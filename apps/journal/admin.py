@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
-from apps.core.admin import StoreTimeMixin, money_column
+from apps.core.admin import ReadOnlyAdmin, money_column
 
 from .models import JournalEntry
 
@@ -21,7 +21,7 @@ def _generated(value: str) -> str:
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(StoreTimeMixin, admin.ModelAdmin):
+class JournalEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "generated",
         "store_code",
@@ -94,12 +94,3 @@ class JournalEntryAdmin(StoreTimeMixin, admin.ModelAdmin):
             '<pre style="font-family: monospace; line-height: 1.3; white-space: pre; margin: 0;">{}</pre>',
             obj.journal_text,
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

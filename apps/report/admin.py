@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.db import connection
 from django.template.response import TemplateResponse
 
-from apps.core.admin import StoreTimeMixin, money_column
+from apps.core.admin import ReadOnlyAdmin, money_column
 from apps.core.errors import KugelposError, RequestValidationError
 
 from . import selectors, services
@@ -160,16 +160,6 @@ def report_tables(report_type: str, data: dict) -> list[Table]:
 
 
 # --- admins ---------------------------------------------------------------------------------------------------
-class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReportPage)
 class ReportPageAdmin(ReadOnlyAdmin):

@@ -7,23 +7,13 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.core.admin import StoreTimeMixin
+from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin
 
 from . import services
 from .models import Snapshot, Stock, StockUpdate
 
 THRESHOLDS = ("minimum_quantity", "reorder_point", "reorder_quantity")
 
-
-class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Stock)

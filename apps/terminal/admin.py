@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.functional import lazy
 
-from apps.core.admin import StoreTimeMixin, money_column
+from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, money_column
 from apps.core.errors import KugelposError
 
 from . import selectors, services, states
@@ -261,18 +261,9 @@ class TerminalAdmin(ServiceBackedAdmin):
 
 
 # --- logs (read-only) ---------------------------------------------------------------------------------------
-class ReadOnlyLogAdmin(StoreTimeMixin, admin.ModelAdmin):
+class ReadOnlyLogAdmin(ReadOnlyAdmin):
     list_per_page = 50
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CashLog)

@@ -7,6 +7,7 @@ tenant schema, so a handler only ever sees its caller's tenant.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import connection
@@ -29,6 +30,7 @@ from apps.core.errors import HttpError, KugelposError, NotFoundError, RequestVal
 from apps.core.health import health_report
 from apps.core.paging import Paging, parse_paging
 
+logger = logging.getLogger(__name__)
 BODY_METHODS = ("POST", "PUT", "PATCH")
 NUL_MESSAGE = "Null characters are not allowed."  # DRF's text for a NUL in a body string
 
@@ -198,6 +200,10 @@ class TenantInitViewSet(KugelposViewSet):
     input_serializers = {"create": TenantInitSerializer}
     requires_tenant = False
 
+    def failure_message(self, tenant_id: str, cause: str) -> str:
+        """Kugelpos' text for a setup failure; report and stock append the cause (spec/00 §6.3)."""
+        return f"Error creating tenant: {tenant_id}"
+
     def create(self, request: Request) -> EnvelopeResponse:
         tenant_id = self.validated_body()["tenant_id"]
         credential_tenant = self.credential.tenant_id
@@ -208,11 +214,12 @@ class TenantInitViewSet(KugelposViewSet):
                 f"req.tenant_id->{tenant_id}, tenant_id->{credential_tenant}",
             )
         if not tenancy.is_valid_tenant_id(tenant_id):
-            raise HttpError(500, f"Error creating tenant: {tenant_id}")
+            raise HttpError(500, self.failure_message(tenant_id, "invalid tenant id"))
         try:
             tenancy.tenant_ensure(tenant_id=tenant_id)
         except Exception as exc:  # noqa: BLE001 - spec: any setup failure is a 500 with code 100000
-            raise HttpError(500, f"Error creating tenant: {tenant_id}") from exc
+            logger.exception("storage of tenant %s not created", tenant_id)
+            raise HttpError(500, self.failure_message(tenant_id, str(exc))) from exc
         return self.respond(
             {"tenantId": tenant_id},
             message=f"Creating tenant has completed: {tenant_id}",

@@ -7,6 +7,7 @@ Paginated stock lists use Shape B (spec/00 §2.2): ``data = {"data": [...], "met
 from __future__ import annotations
 
 import logging
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,11 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core import tenancy
 from apps.core.api.authentication import EitherAuthentication, NotifyAuthentication
 from apps.core.api.views import KugelposViewSet, TenantInitSerializer, TenantInitViewSet
 from apps.core.auth import Credential
-from apps.core.errors import HttpError
 from apps.core.paging import Paging, page_metadata, paginate, parse_paging
 
 from .. import selectors, services
@@ -239,29 +238,12 @@ class SnapshotScheduleViewSet(StockApiViewSet):
 class StockTenantInitViewSet(TenantInitViewSet):
     """``POST /stock/api/v1/tenants`` (spec/50 §6.12): as core's, but a setup failure names its cause."""
 
+    def failure_message(self, tenant_id: str, cause: str) -> str:
+        return f"Error creating tenant: {tenant_id} : {cause}"
+
     @extend_schema(request=TenantInitSerializer, responses={201: OBJECT}, operation_id="stock_tenant_create")
     def create(self, request: Request):
-        tenant_id = self.validated_body()["tenant_id"]
-        credential_tenant = self.credential.tenant_id
-        if tenant_id != credential_tenant:
-            raise HttpError(
-                400,
-                "Tenant ID in request does not match the tenant ID in the URL : "
-                f"req.tenant_id->{tenant_id}, tenant_id->{credential_tenant}",
-            )
-        if not tenancy.is_valid_tenant_id(tenant_id):
-            raise HttpError(500, f"Error creating tenant: {tenant_id} : invalid tenant id")
-        try:
-            tenancy.tenant_ensure(tenant_id=tenant_id)
-        except Exception as exc:  # noqa: BLE001 - spec: any setup failure is a 500 with code 100000
-            logger.exception("stock storage of tenant %s not created", tenant_id)
-            raise HttpError(500, f"Error creating tenant: {tenant_id} : {exc}") from exc
-        return self.respond(
-            {"tenantId": tenant_id},
-            message=f"Creating tenant has completed: {tenant_id}",
-            operation="create_tenant",
-            status=201,
-        )
+        return super().create(request)
 
 
 class ReceiverAuthentication(NotifyAuthentication):
@@ -280,7 +262,9 @@ class TranlogReceiverView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = [ReceiverAuthentication]
 
-    @extend_schema(request=OBJECT, responses={200: OBJECT, 400: OBJECT, 500: OBJECT}, operation_id="stock_tranlog_receive")
+    @extend_schema(
+        request=OBJECT, responses={200: OBJECT, 400: OBJECT, 500: OBJECT}, operation_id="stock_tranlog_receive"
+    )
     def post(self, request: Request) -> Response:
         body = request.data if isinstance(request.data, dict) else {}
         data = body.get("data")
