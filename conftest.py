@@ -6,11 +6,37 @@ tenants are created once per session; every test then runs in a transaction that
 
 from __future__ import annotations
 
+import faulthandler
+import os
+import sys
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.core.testing import TENANT_A, TENANT_B, make_superuser
+
+# A test that hangs must not hold CI silently until its time limit: after TEST_HANG_SECONDS (far above the
+# slowest test) every thread's stack goes to the real stderr (pytest captures fd 2 while a test runs, so it is
+# duplicated at configure time, when capturing is suspended) and the run ends with an error.
+TEST_HANG_SECONDS = int(os.environ.get("TEST_HANG_SECONDS", "300"))
+_hang_report_fd: int | None = None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    global _hang_report_fd
+    _hang_report_fd = os.dup(sys.__stderr__.fileno())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if _hang_report_fd is not None:
+        faulthandler.dump_traceback_later(TEST_HANG_SECONDS, exit=True, file=_hang_report_fd)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="session")

@@ -238,6 +238,7 @@ def test_bad_tokens_are_accepted_then_closed_1008(ws_store, token, reason):
     async def scenario():
         communicator = await open_socket(ws_store, token)
         assert await communicator.receive_output() == {"type": "websocket.close", "code": 1008, "reason": reason}
+        await communicator.disconnect()
 
     async_to_sync(scenario)()
 
@@ -252,6 +253,7 @@ def test_expired_and_claimless_tokens_fail(ws_store):
         for token in (expired, no_sub):
             communicator = await open_socket(ws_store, token)
             assert (await communicator.receive_output())["reason"] == "Authentication failed"
+            await communicator.disconnect()
 
     async_to_sync(scenario)()
 
@@ -261,6 +263,7 @@ def test_token_of_another_tenant_is_closed_1008(ws_store, token_b):
         communicator = await open_socket(ws_store, token_b, tenant=TENANT_A)
         assert await communicator.receive_output() == {"type": "websocket.close", "code": 1008,
                                                        "reason": "Tenant ID mismatch"}
+        await communicator.disconnect()
 
     async_to_sync(scenario)()
 
@@ -288,6 +291,7 @@ def test_unreachable_channel_layer_closes_1011(ws_store, token_a, monkeypatch):
         communicator = await open_socket(ws_store, token_a)
         assert await communicator.receive_output() == {"type": "websocket.close", "code": 1011,
                                                        "reason": "Alert service not available"}
+        await communicator.disconnect()
 
     async_to_sync(scenario)()
 
