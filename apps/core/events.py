@@ -19,7 +19,7 @@ from typing import Any
 
 import pybreaker
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import metrics, tenancy
@@ -134,13 +134,24 @@ def event_consume(*, service: str, event_type: str, payload: dict[str, Any]) -> 
     if not event_id or not tenant_id:
         raise ValueError("payload without event_id or tenant_id")
     with tenancy.tenant_context(tenant_id), transaction.atomic():
-        try:
-            with transaction.atomic():
-                ConsumedEvent.objects.create(consumer=service, event_id=event_id)
-        except IntegrityError:
+        if not _mark_consumed(service, event_id):
             return False
         handler(payload)
     return True
+
+
+def _mark_consumed(service: str, event_id: str) -> bool:
+    """Insert the processed marker; False when it is there already. A concurrent delivery of the same event
+    waits on the unique index until the first one commits (then finds the marker) or rolls back (then inserts).
+    One statement, where catching ``IntegrityError`` would cost a savepoint and its release."""
+    table = connection.ops.quote_name(ConsumedEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (consumer, event_id, processed_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING 1",
+            [service, event_id, timezone.now()],
+        )
+        return cursor.fetchone() is not None
 
 
 def event_receive(*, service: str, event_type: str, payload: dict[str, Any]) -> bool:
@@ -168,31 +179,39 @@ def _acknowledge_if_known(event_id: str | None, service: str, status: str, messa
 def event_deliver(*, event_id: str, services: Iterable[str] | None = None) -> dict[str, str]:
     """Deliver a stored event to each consumer not yet ``received`` (optionally only ``services``).
 
+    Each consumer runs in its own transaction; their outcomes are then recorded together in one status update.
+    A worker that dies in between leaves the statuses behind, never the work: the redelivery finds the
+    processed markers, runs nothing twice and records ``received``.
     Consumers with no registered handler yet stay ``pending``. Returns ``{service: status}`` of this run.
     """
-    record = EventRecord.objects.filter(event_id=event_id).first()
+    record = EventRecord.objects.filter(event_id=event_id).prefetch_related("deliveries").first()
     if record is None:
         raise EventNotFound(event_id)
     wanted = set(services) if services is not None else None
     outcome: dict[str, str] = {}
-    for delivery in record.deliveries.exclude(status=EventDelivery.Status.RECEIVED).order_by("service_name"):
-        if wanted is not None and delivery.service_name not in wanted:
+    errors: dict[str, str] = {}
+    undelivered = sorted(
+        delivery.service_name
+        for delivery in record.deliveries.all()
+        if delivery.status != EventDelivery.Status.RECEIVED
+    )
+    for service in undelivered:
+        if wanted is not None and service not in wanted:
             continue
-        if consumer_handler(delivery.service_name, record.event_type) is None:
+        if consumer_handler(service, record.event_type) is None:
             continue
         try:
-            event_consume(service=delivery.service_name, event_type=record.event_type, payload=record.payload)
+            event_consume(service=service, event_type=record.event_type, payload=record.payload)
         except Exception as exc:  # noqa: BLE001 - a failing consumer is recorded and retried, others go on
-            logger.exception("consumer %s failed on event %s", delivery.service_name, event_id)
-            outcome[delivery.service_name] = "failed"
-            delivery_status_update(
-                event_id=event_id, service=delivery.service_name, status="failed", message=str(exc)[:1000]
-            )
+            logger.exception("consumer %s failed on event %s", service, event_id)
+            outcome[service] = "failed"
+            errors[service] = str(exc)[:1000]
         else:
-            outcome[delivery.service_name] = "received"
-            delivery_status_update(event_id=event_id, service=delivery.service_name, status="received")
+            outcome[service] = "received"
             lag = (timezone.now() - record.published_at).total_seconds()
-            metrics.DELIVERY_LAG.labels(delivery.service_name, record.event_type).observe(max(lag, 0.0))
+            metrics.DELIVERY_LAG.labels(service, record.event_type).observe(max(lag, 0.0))
+    if outcome:
+        delivery_statuses_update(event_id=event_id, statuses=outcome, messages=errors)
     return outcome
 
 
@@ -215,7 +234,6 @@ def overall_status(statuses: list[str], current: str, *, extended: bool = False)
     return current
 
 
-@transaction.atomic
 def delivery_status_update(
     *, event_id: str, service: str, status: str, message: str | None = None, extended_rules: bool = False
 ) -> EventRecord:
@@ -224,16 +242,39 @@ def delivery_status_update(
     An unknown ``event_id`` raises ``EventNotFound``; a service with no entry changes nothing but the overall
     status recomputation.
     """
+    messages = {service: message} if message is not None else {}
+    return delivery_statuses_update(
+        event_id=event_id, statuses={service: status}, messages=messages, extended_rules=extended_rules
+    )
+
+
+@transaction.atomic
+def delivery_statuses_update(
+    *,
+    event_id: str,
+    statuses: dict[str, str],
+    messages: dict[str, str] | None = None,
+    extended_rules: bool = False,
+) -> EventRecord:
+    """Record several consumers' acknowledgements (``{service: status}``, optional ``{service: message}``) under
+    one lock of the record, then recompute its overall status once."""
     record = EventRecord.objects.select_for_update(of=("self",)).filter(event_id=event_id).first()
     if record is None:
         raise EventNotFound(event_id)
+    messages = messages or {}
     now = timezone.now()
-    fields: dict[str, Any] = {"status": status, "received_at": now}
-    if message is not None:
-        fields["message"] = message
-    EventDelivery.objects.filter(record=record, service_name=service).update(**fields)
-    statuses = list(record.deliveries.values_list("status", flat=True))
-    record.status = overall_status(statuses, record.status, extended=extended_rules)
+    plain: dict[str, list[str]] = {}
+    for service, status in statuses.items():
+        if service in messages:
+            EventDelivery.objects.filter(record=record, service_name=service).update(
+                status=status, received_at=now, message=messages[service]
+            )
+        else:
+            plain.setdefault(status, []).append(service)
+    for status, services in plain.items():
+        EventDelivery.objects.filter(record=record, service_name__in=services).update(status=status, received_at=now)
+    current = list(record.deliveries.values_list("status", flat=True))
+    record.status = overall_status(current, record.status, extended=extended_rules)
     record.last_updated_at = now
     record.save(update_fields=["status", "last_updated_at"])
     return record
