@@ -20,6 +20,8 @@ class TerminalContext:
     business_counter: int | None
     staff_id: str | None
     staff_name: str | None
+    # The tenant's data version read with the terminal (``apps.core.cache``); None: read master data uncached.
+    cache_version: int | None = None
 
     @property
     def staff(self) -> dict | None:
@@ -28,7 +30,7 @@ class TerminalContext:
 
 def terminal_context(credential: Credential) -> TerminalContext:
     """Claims are trusted as issued (a token from before the open still says "not opened"); an API key reads the
-    terminal as it is now."""
+    terminal as it is now, and the tenant's data version in the same query."""
     if credential.kind == "terminal":
         claims = credential.claims
         return TerminalContext(
@@ -43,11 +45,14 @@ def terminal_context(credential: Credential) -> TerminalContext:
             staff_id=claims.get("staff_id"),
             staff_name=claims.get("staff_name"),
         )
-    from apps.terminal.selectors import terminal_get
+    from apps.terminal.selectors import terminal_get_annotated
 
-    terminal = terminal_get(terminal_id=credential.terminal_id or "")
-    if terminal is None:
+    from .cache_version import cache_version_expression
+
+    found = terminal_get_annotated(terminal_id=credential.terminal_id or "", cache_version=cache_version_expression())
+    if found is None:
         raise AuthenticationError("Invalid API Key")
+    terminal, columns = found
     return TerminalContext(
         tenant_id=terminal.tenant_id,
         store_code=terminal.store_code,
@@ -59,4 +64,5 @@ def terminal_context(credential: Credential) -> TerminalContext:
         business_counter=terminal.business_counter,
         staff_id=terminal.staff_id,
         staff_name=terminal.staff_name,
+        cache_version=columns["cache_version"],
     )

@@ -98,3 +98,14 @@ class TerminalCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.terminal_id} {self.name}={self.value}"
+
+
+class CacheVersion(models.Model):
+    """The tenant's data version (``apps.core.cache``): one row, changed in the transaction of every write to
+    master data or stores, read with the terminal on each cart request. Absent until the first such write."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.version)

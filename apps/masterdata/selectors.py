@@ -18,13 +18,18 @@ from decimal import Decimal
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
+from apps.core import cache
 from apps.core.paging import Paging
 
-from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, Staff
+from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue, Staff
 from .setting_values import ScopedValue, resolve_setting_value
 from .taxes import tax_master_config
 
 CATEGORY_DISCOUNT = "category_discount"
+
+# Writes to these change the tenant's data version, so the reads below that take ``cache_version`` (the version
+# the caller read in its request, ``apps.core.cache``) never answer from an entry older than the last write.
+cache.watch(Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue)
 
 
 # === in-process API for other apps ===========================================================================
@@ -135,11 +140,27 @@ def item_details_get(*, store_code: str, item_code: str) -> ItemDetails | None:
     return None if item is None else _item_details(item)
 
 
-def item_details_map(*, store_code: str, item_codes: Collection[str]) -> dict[str, ItemDetails]:
-    """Live items among ``item_codes`` with their store prices, by code (one query; unknown codes are absent)."""
+def item_details_map(
+    *, store_code: str, item_codes: Collection[str], cache_version: int | None = None
+) -> dict[str, ItemDetails]:
+    """Live items among ``item_codes`` with their store prices, by code (one query; unknown codes are absent).
+
+    With ``cache_version`` an item already read at that version (or known to be absent) is not read again."""
     codes = set(item_codes)
     if not codes:
         return {}
+    if cache_version is None:
+        return _item_details_query(store_code, codes)
+    found: dict[str, ItemDetails] = {}
+    for code in codes:
+        details = cache.cached(cache_version, ("item", store_code, code),
+                               lambda code=code: _item_details_query(store_code, {code}).get(code))
+        if details is not None:
+            found[code] = details
+    return found
+
+
+def _item_details_query(store_code: str, codes: Collection[str]) -> dict[str, ItemDetails]:
     items = _with_store_price(Item.objects.live().filter(item_code__in=codes), store_code)
     return {item.item_code: _item_details(item) for item in items}
 
@@ -174,10 +195,14 @@ def _payment_info(row: PaymentMethod) -> PaymentMethodInfo:
     )
 
 
-def payment_method_get(*, payment_code: str) -> PaymentMethodInfo | None:
+def payment_method_get(*, payment_code: str, cache_version: int | None = None) -> PaymentMethodInfo | None:
     """The payment method with this code, active or not (``is_active`` is not enforced, spec/20 §6.5)."""
-    row = PaymentMethod.objects.filter(payment_code=payment_code).first()
-    return None if row is None else _payment_info(row)
+
+    def load() -> PaymentMethodInfo | None:
+        row = PaymentMethod.objects.filter(payment_code=payment_code).first()
+        return None if row is None else _payment_info(row)
+
+    return cache.cached(cache_version, ("payment", payment_code), load)
 
 
 def payment_methods_all() -> list[PaymentMethodInfo]:
@@ -194,9 +219,18 @@ def setting_value_get(*, name: str, store_code: str | None = None, terminal_no: 
 
 
 def setting_values_get(
-    *, names: Collection[str], store_code: str | None = None, terminal_no: int | None = None
+    *, names: Collection[str], store_code: str | None = None, terminal_no: int | None = None,
+    cache_version: int | None = None,
 ) -> dict[str, str]:
     """Resolved values of several settings at once; names that do not exist are absent. One query."""
+    key = ("settings", tuple(sorted(names)), store_code, terminal_no)
+    values = cache.cached(cache_version, key, lambda: tuple(
+        _setting_values_query(names=names, store_code=store_code, terminal_no=terminal_no).items()
+    ))
+    return dict(values)
+
+
+def _setting_values_query(*, names: Collection[str], store_code: str | None, terminal_no: int | None) -> dict[str, str]:
     rows = (
         Setting.objects.filter(name__in=list(names))
         .order_by("name", "values__position", "values__id")
@@ -242,9 +276,21 @@ def promotion_info(row: Promotion) -> PromotionInfo:
     )
 
 
-def promotions_active(*, store_code: str, at: datetime | None = None) -> list[PromotionInfo]:
-    """Promotions active at ``at`` (default now) that target ``store_code`` (spec/20 §6.8), insertion order."""
-    return [promotion_info(row) for row in promotions_active_rows(store_code=store_code, at=at)]
+def promotions_active(
+    *, store_code: str, at: datetime | None = None, cache_version: int | None = None
+) -> list[PromotionInfo]:
+    """Promotions active at ``at`` (default now) that target ``store_code`` (spec/20 §6.8), insertion order.
+
+    With ``cache_version`` the store's active-flagged promotions are read once per version and their time window
+    is checked here: a promotion starts and ends on time without a write."""
+    if cache_version is None:
+        return [promotion_info(row) for row in promotions_active_rows(store_code=store_code, at=at)]
+    candidates = cache.cached(cache_version, ("promotions", store_code), lambda: tuple(
+        promotion_info(row)
+        for row in Promotion.objects.visible().filter(is_active=True).for_store(store_code).order_by("pk")
+    ))
+    at = at or timezone.now()
+    return [p for p in candidates if p.start_datetime <= at <= p.end_datetime]
 
 
 def best_category_promotions(promotions: Iterable[PromotionInfo]) -> dict[str, PromotionInfo]:

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Expression, Max, QuerySet
+
+from apps.core import cache
 
 from .models import CashLog, Store, TenantInfo, Terminal
+
+cache.watch(Store)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class StoreInfo:
     store_name: str
     status: str
     business_date: str | None
-    tags: list[str] | None
+    tags: tuple[str, ...] | None
 
 
 def _terminal_info(terminal: Terminal) -> TerminalInfo:
@@ -75,18 +79,30 @@ def terminal_get(*, terminal_id: str) -> TerminalInfo | None:
     return None if terminal is None else _terminal_info(terminal)
 
 
-def store_get(*, store_code: str) -> StoreInfo | None:
-    """A store of this tenant's tenant info, or None (also when there is no tenant info)."""
-    store = Store.objects.filter(store_code=store_code).first()
-    if store is None:
+def terminal_get_annotated(*, terminal_id: str, **columns: Expression) -> tuple[TerminalInfo, dict] | None:
+    """``terminal_get`` plus the values of ``columns`` computed in the same query (one round trip)."""
+    terminal = Terminal.objects.filter(terminal_id=terminal_id).annotate(**columns).first()
+    if terminal is None:
         return None
-    return StoreInfo(
-        store_code=store.store_code,
-        store_name=store.store_name,
-        status=store.status,
-        business_date=store.business_date,
-        tags=store.tags,
-    )
+    return _terminal_info(terminal), {name: getattr(terminal, name) for name in columns}
+
+
+def store_get(*, store_code: str, cache_version: int | None = None) -> StoreInfo | None:
+    """A store of this tenant's tenant info, or None (also when there is no tenant info)."""
+
+    def load() -> StoreInfo | None:
+        store = Store.objects.filter(store_code=store_code).first()
+        if store is None:
+            return None
+        return StoreInfo(
+            store_code=store.store_code,
+            store_name=store.store_name,
+            status=store.status,
+            business_date=store.business_date,
+            tags=None if store.tags is None else tuple(store.tags),
+        )
+
+    return cache.cached(cache_version, ("store", store_code), load)
 
 
 # --- for the terminal service itself -------------------------------------------------------------------------

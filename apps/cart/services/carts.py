@@ -83,12 +83,13 @@ def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_i
         raise CartError(f"No staff signed in on terminal: {context.terminal_id}", code="404002", status=400)
     from apps.terminal.selectors import store_get
 
-    store = store_get(store_code=context.store_code)
+    store = store_get(store_code=context.store_code, cache_version=context.cache_version)
     if store is None:
         raise NotFoundError(f"Store not found: store_code->{context.store_code}")
     now = timezone.now()
     snapshot = masterdata.setting_values_get(
-        names=SNAPSHOT_SETTINGS, store_code=context.store_code, terminal_no=context.terminal_no
+        names=SNAPSHOT_SETTINGS, store_code=context.store_code, terminal_no=context.terminal_no,
+        cache_version=context.cache_version,
     )
     document = CartDocument(
         cart_id=str(uuid.uuid4()),
@@ -154,7 +155,7 @@ def _command(
         try:
             change(document)
             if recalculate:
-                cart_recalculate(document)
+                cart_recalculate(document, cache_version=context.cache_version)
         except calc.CalculationError as error:
             _raise_calculation(error)
         _check_storable(document)
@@ -204,22 +205,23 @@ def _detail(detail) -> dict | None:
     }
 
 
-def _active_promotions(store_code: str) -> list[ActivePromotion]:
+def _active_promotions(store_code: str, cache_version: int | None) -> list[ActivePromotion]:
     try:
         return [
             ActivePromotion(p.promotion_code, p.promotion_type, p.name, _detail(p.detail))
-            for p in masterdata.promotions_active(store_code=store_code)
+            for p in masterdata.promotions_active(store_code=store_code, cache_version=cache_version)
         ]
     except Exception:  # noqa: BLE001 - spec/30 §7.3: a promotion fetch failure means no promotions
         logger.exception("could not read active promotions")
         return []
 
 
-def _apply_promotions(document: CartDocument, phase: str) -> None:
+def _apply_promotions(document: CartDocument, phase: str, cache_version: int | None) -> None:
     plugins = [plugin for plugin in promotion_plugins() if plugin.execution_phase == phase]
     if not plugins:
         return
-    promotions = _active_promotions(document.store_code) if any(p.needs_promotions for p in plugins) else []
+    promotions = (_active_promotions(document.store_code, cache_version)
+                  if any(p.needs_promotions for p in plugins) else [])
     for plugin in plugins:
         lines = [
             PromotionLine(line.category_code, line.is_cancelled, line.is_discount_restricted,
@@ -279,12 +281,14 @@ def _run_engine(document: CartDocument) -> None:
     document.balance_amount = totals.balance_amount
 
 
-def cart_recalculate(document: CartDocument) -> None:
-    """The Recalc pipeline (spec/30 §6.2): line-item promotions, lines, taxes, totals; subtotal promotions."""
-    _apply_promotions(document, "line_item")
+def cart_recalculate(document: CartDocument, *, cache_version: int | None = None) -> None:
+    """The Recalc pipeline (spec/30 §6.2): line-item promotions, lines, taxes, totals; subtotal promotions.
+
+    ``cache_version``: the tenant data version of the request (``apps.core.cache``), None to read uncached."""
+    _apply_promotions(document, "line_item", cache_version)
     _run_engine(document)
     if any(plugin.execution_phase == "subtotal" for plugin in promotion_plugins()):
-        _apply_promotions(document, "subtotal")
+        _apply_promotions(document, "subtotal", cache_version)
         _run_engine(document)
 
 
@@ -301,7 +305,8 @@ def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[It
     def change(document: CartDocument) -> None:
         missing = {item.item_code for item in items} - document.items.keys()
         if missing:
-            found = masterdata.item_details_map(store_code=document.store_code, item_codes=missing)
+            found = masterdata.item_details_map(store_code=document.store_code, item_codes=missing,
+                                                cache_version=context.cache_version)
             for code, details in found.items():
                 document.items[code] = {
                     "item_code": details.item_code,
@@ -436,7 +441,8 @@ def cart_add_payments(*, cart_id: str, context: TerminalContext,
                 raise CartError(f"Payment method not supported: {request.payment_code}", code="900001", status=404)
             if balance < 1:
                 raise CartError(f"Balance is already zero, cart_id: {document.cart_id}", code="403001", status=406)
-            method = masterdata.payment_method_get(payment_code=request.payment_code)
+            method = masterdata.payment_method_get(payment_code=request.payment_code,
+                                                   cache_version=context.cache_version)
             if method is None:
                 raise CartError(f"Payment method not found: {request.payment_code}", code="900001", status=404)
             outcome = plugin.apply(deposit=request.amount, balance=balance)
@@ -464,7 +470,7 @@ def cart_bill(*, cart_id: str, context: TerminalContext) -> CartDocument:
     from .tranlogs import tranlog_create_from_cart
 
     def change(document: CartDocument) -> None:
-        cart_recalculate(document)
+        cart_recalculate(document, cache_version=context.cache_version)
         if document.balance_amount > 0:
             raise CartError(
                 f"The balance is greater than 0, cart_id: {document.cart_id}, "

@@ -23,3 +23,25 @@ def counter_next(*, terminal_id: str, name: str, start: int, end: int | None = N
     with connection.cursor() as cursor:
         cursor.execute(_SQL, [terminal_id, name, start, upper, start, start])
         return int(cursor.fetchone()[0])
+
+
+_TABLE = TerminalCounter._meta.db_table
+_SQL_MANY = """
+WITH p(name, start, upper) AS (VALUES {rows})
+INSERT INTO {table} AS c (terminal_id, name, value) SELECT %s, p.name, p.start FROM p
+ON CONFLICT (terminal_id, name) DO UPDATE
+SET value = CASE WHEN c.value + 1 > (SELECT p.upper FROM p WHERE p.name = EXCLUDED.name) OR c.value + 1 < EXCLUDED.value
+                 THEN EXCLUDED.value ELSE c.value + 1 END
+RETURNING name, value
+"""
+
+
+def counters_next(*, terminal_id: str, counters: list[tuple[str, int, int | None]]) -> dict[str, int]:
+    """``counter_next`` for several ``(name, start, end)`` at once, in one statement; rows are locked in list order."""
+    rows = ", ".join(["(%s::varchar, %s::bigint, %s::bigint)"] * len(counters))
+    params: list = []
+    for name, start, end in counters:
+        params.extend([name, start, NO_END if end is None else end])
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL_MANY.format(rows=rows, table=_TABLE), [*params, terminal_id])
+        return {name: int(value) for name, value in cursor.fetchall()}

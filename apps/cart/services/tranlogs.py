@@ -27,7 +27,7 @@ from apps.core.errors import InvalidRequestDataError, KugelposError, NotFoundErr
 from apps.core.formats import app_now, iso_app
 from apps.masterdata import selectors as masterdata
 
-from .numbering import counter_next
+from .numbering import counters_next
 
 
 def _num(value: Any) -> float:
@@ -48,13 +48,15 @@ APP_DEFAULTS = {
 }
 
 
-def tranlog_settings(*, snapshot: dict[str, Any] | None, store_code: str, terminal_no: int) -> dict[str, Any]:
+def tranlog_settings(*, snapshot: dict[str, Any] | None, store_code: str, terminal_no: int,
+                     cache_version: int | None = None) -> dict[str, Any]:
     """The settings a tranlog needs: the cart's snapshot, else the current resolved value (one query for all
     missing names), else the app default."""
     values = dict(snapshot or {})
     missing = [name for name in TRANLOG_SETTINGS if name not in values]
     if missing:
-        values.update(masterdata.setting_values_get(names=missing, store_code=store_code, terminal_no=terminal_no))
+        values.update(masterdata.setting_values_get(names=missing, store_code=store_code, terminal_no=terminal_no,
+                                                    cache_version=cache_version))
     for name, default in APP_DEFAULTS.items():
         if values.get(name) is None:
             values[name] = default()
@@ -153,10 +155,10 @@ class Numbers:
 
 
 def _numbers(terminal_id: str, *, receipt_start: int, receipt_end: int | None) -> Numbers:
-    return Numbers(
-        counter_next(terminal_id=terminal_id, name="Transaction", start=1),
-        counter_next(terminal_id=terminal_id, name="Receipt", start=receipt_start, end=receipt_end),
-    )
+    values = counters_next(terminal_id=terminal_id, counters=[
+        ("Transaction", 1, None), ("Receipt", receipt_start, receipt_end),
+    ])
+    return Numbers(values["Transaction"], values["Receipt"])
 
 
 def _persist(tranlog: dict[str, Any], *, cart_id: str | None = None) -> Transaction:
@@ -191,7 +193,7 @@ def _base_fields() -> dict[str, Any]:
 def tranlog_create_from_cart(*, document: CartDocument, context: TerminalContext) -> Transaction:
     """Bill or cancel: number, stamp-duty, render and store the tranlog; copy its results onto the cart."""
     values = tranlog_settings(snapshot=document.settings, store_code=document.store_code,
-                              terminal_no=document.terminal_no)
+                              terminal_no=document.terminal_no, cache_version=context.cache_version)
     numbers = _numbers(
         context.terminal_id,
         receipt_start=_int_setting(values, "RECEIPT_NO_START_VALUE"),

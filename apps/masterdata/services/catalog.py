@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import cache
 from apps.core.errors import NotFoundError
 
 from ..models import Category, Item, ItemStorePrice
@@ -130,6 +131,7 @@ def item_delete(*, item_code: str, is_logical: bool) -> None:
             flagged = Item.objects.live().filter(item_code=item_code).update(is_deleted=True, updated_at=timezone.now())
             if not flagged:
                 raise NotFoundError(f"Item not found. item_code: {item_code}")
+            cache.data_changed()  # an UPDATE sends no model signal
         else:
             Item.objects.filter(item_code=item_code).delete()
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from apps.core import cache
 from apps.core.errors import NotFoundError
 
 from ..models import Setting, SettingValue
@@ -24,6 +25,7 @@ def _store_values(setting: Setting, values: Iterable[ScopedValue]) -> None:
         )
         for position, entry in enumerate(values)
     )
+    cache.data_changed()  # bulk_create sends no model signal
 
 
 def setting_create(*, name: str, default_value: str, values: Iterable[ScopedValue]) -> Setting:

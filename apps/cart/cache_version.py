@@ -1,0 +1,25 @@
+"""The tenant data version of ``apps.core.cache``, stored in this app's ``CacheVersion`` row."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from .models import CacheVersion
+
+_TABLE = CacheVersion._meta.db_table
+# A sequence value: never reused, also after a rollback, so no two states of the data share a version.
+_BUMP = f"""
+INSERT INTO {_TABLE} (id, version) VALUES (1, nextval('cart_cacheversion_seq'))
+ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version
+"""
+
+
+def cache_version_bump() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP)
+
+
+def cache_version_expression() -> RawSQL:
+    """The current version as a column of another query (NULL when no write happened yet: no caching)."""
+    return RawSQL(f"SELECT version FROM {_TABLE} WHERE id = 1", [])

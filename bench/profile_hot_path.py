@@ -1,0 +1,112 @@
+"""Round trips and Django CPU of the terminal hot path (issue #9), measured in process.
+
+    .venv/bin/python -m kugelpos.embedded .venv/bin/python bench/profile_hot_path.py [-v] [--profile OP] [-n N]
+
+Runs under pytest-django (a throw-away test database, the session's test tenants), sets a store up through the
+API like ``apps/cart/tests/conftest.py`` does, then drives the floor request (authenticated item read) and a full
+sale (create cart, 5 adds, subtotal, cash payment, bill) ``N`` times through Django's test client. For each
+operation it prints the database round trips of one request (``-v``: their SQL) and the median CPU time of the
+process per request (Django, DRF and the driver's test client; the database server's CPU is not in it).
+``--profile add_item`` prints a cProfile summary of that operation. No test asserts a timing: this is a tool.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+
+import pytest
+
+OPS = ("floor", "create_cart", "add_item", "subtotal", "pay_cash", "bill")
+
+
+def _options() -> dict:
+    raw = os.environ.get("PROFILE_HOT_PATH_ARGS", "").split()
+    options = {"verbose": "-v" in raw, "profile": None, "n": 30}
+    if "--profile" in raw:
+        options["profile"] = raw[raw.index("--profile") + 1]
+    if "-n" in raw:
+        options["n"] = int(raw[raw.index("-n") + 1])
+    return options
+
+
+@pytest.mark.django_db
+def test_profile_hot_path(api, token_a):
+    import logging
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.cart.tests.conftest import set_up_store
+
+    logging.getLogger("kugelpos.request").setLevel(logging.WARNING)  # one log line per request otherwise
+    options = _options()
+    pos = set_up_store(api, token_a, items=(("49-02", 1000, "001", "01"),))
+    item_path = f"/master-data/api/v1/tenants/{pos.tenant_id}/items/49-01?terminal_id={pos.terminal_id}"
+
+    def floor():
+        response = api.get(item_path, HTTP_X_API_KEY=pos.api_key)
+        assert response.status_code == 200, response.content
+
+    state: dict = {}
+
+    def create_cart():
+        state["cart"] = pos.new_cart()
+
+    def add_item():
+        pos.add(state["cart"], ("49-01", 1))
+
+    def subtotal():
+        state["total"] = pos.ok("post", f"/carts/{state['cart']}/subtotal")["totalAmountWithTax"]
+
+    def pay_cash():
+        pos.pay(state["cart"], ("01", int(state["total"])))
+
+    def bill():
+        pos.ok("post", f"/carts/{state['cart']}/bill")
+
+    steps = [("floor", floor), ("create_cart", create_cart), *[("add_item", add_item)] * 5,
+             ("subtotal", subtotal), ("pay_cash", pay_cash), ("bill", bill)]
+    cpu: dict[str, list[float]] = {op: [] for op in OPS}
+    queries: dict[str, list[str]] = {}
+    profiler = cProfile.Profile() if options["profile"] else None
+    for round_no in range(options["n"] + 1):
+        for op, step in steps:
+            measured = round_no > 0  # round 0 warms caches and code paths up
+            with CaptureQueriesContext(connection) as captured:
+                if measured and profiler and op == options["profile"]:
+                    profiler.enable()
+                started = time.process_time()
+                step()
+                elapsed = time.process_time() - started
+                if measured and profiler and op == options["profile"]:
+                    profiler.disable()
+            if measured:
+                cpu[op].append(elapsed * 1000)
+                queries.setdefault(op, [q["sql"] for q in captured.captured_queries])
+
+    out = sys.__stdout__
+    out.write(f"\n{'operation':<12} {'queries':>7} {'cpu ms p50':>10}\n")
+    for op in OPS:
+        out.write(f"{op:<12} {len(queries[op]):>7} {statistics.median(cpu[op]):>10.2f}\n")
+    sale = sum(statistics.median(cpu[op]) * (5 if op == "add_item" else 1) for op in OPS if op != "floor")
+    sale_queries = sum(len(queries[op]) * (5 if op == "add_item" else 1) for op in OPS if op != "floor")
+    out.write(f"{'full sale':<12} {sale_queries:>7} {sale:>10.2f}\n")
+    if options["verbose"]:
+        for op in OPS:
+            out.write(f"\n--- {op}\n")
+            for sql in queries[op]:
+                out.write(f"  {sql[:300]}\n")
+    if profiler:
+        out.write(f"\n--- cProfile of {options['profile']} ({options['n']} requests), by cumulative time\n")
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    out.flush()
+
+
+if __name__ == "__main__":
+    os.environ["PROFILE_HOT_PATH_ARGS"] = " ".join(sys.argv[1:])
+    sys.exit(pytest.main([__file__, "-q", "-s", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"]))
