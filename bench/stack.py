@@ -199,10 +199,13 @@ class Stack:
         }
 
     def start(self) -> None:
+        from kugelpos.run import WORKER_DATABASE_ENV
+
         self._check_port_free()
         for name, command in self.commands().items():
+            env = self.env if name == "web" else {**self.env, **WORKER_DATABASE_ENV}
             log = open(self.log_dir / f"{name}.log", "wb")
-            self.children[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
+            self.children[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                                    stderr=subprocess.STDOUT, start_new_session=True)
             log.close()
 

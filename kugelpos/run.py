@@ -14,6 +14,10 @@ import time
 
 PYTHON = sys.executable
 
+# Database settings of Celery worker and beat processes (see CELERY_DB_REUSE_MAX in settings): one persistent
+# connection per process instead of the web's per-process pool.
+WORKER_DATABASE_ENV = {"DB_POOL_MAX_SIZE": "0", "CONN_MAX_AGE": "600"}
+
 
 def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], check=True)
@@ -41,7 +45,10 @@ def main() -> int:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     os.makedirs(metrics_dir)
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
-    children = {name: subprocess.Popen(command, env=env) for name, command in commands.items()}
+    worker_env = {**env, **WORKER_DATABASE_ENV}
+    children = {
+        name: subprocess.Popen(command, env=env if name == "web" else worker_env) for name, command in commands.items()
+    }
     base = f"http://{host}:{port}"
     print(
         "\n".join(

@@ -100,9 +100,20 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/kugelpos")}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-# 0 under ASGI: Django runs each sync request in a fresh thread, and connections are per thread, so persistent
-# connections pile up until PostgreSQL refuses clients (measured by bench/). Set it >0 only with a WSGI server.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A pool of connections per process (psycopg_pool, Django's "pool" option). Under ASGI Django serves each sync
+# request in a fresh thread and connections are per thread, so without a pool every request opens and closes a
+# PostgreSQL connection of its own (a third of the server's CPU in bench/), and persistent connections
+# (CONN_MAX_AGE > 0) pile up one per finished thread until PostgreSQL refuses clients. A connection goes back to
+# the pool at the end of each request or task; django-tenants sets the search path again on its next use.
+# DB_POOL_MAX_SIZE=0 turns the pool off (then CONN_MAX_AGE applies: 0 under ASGI, >0 only under WSGI).
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=16)
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if DB_POOL_MAX_SIZE > 0 else env.int("CONN_MAX_AGE", default=0)
+if DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env.float("DB_POOL_TIMEOUT", default=20.0),  # seconds a request waits for a free connection
+    }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_kugelpos")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -118,6 +129,11 @@ def _broker_url(redis_url: str) -> str:
     return redis_url
 
 
+# Celery workers run one task at a time per process, so a persistent connection suits them better than a pool
+# (and Celery's Django fixup closes a prefork child's whole pool after every task): the launchers (kugelpos/run.py,
+# bench/, docker-compose.yml) start them with WORKER_DATABASE_ENV. This stops the fixup from closing the connection
+# after each task; apps.core.celery_signals drops it when broken or older than CONN_MAX_AGE, as a request would.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_broker_url(REDIS_URL))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

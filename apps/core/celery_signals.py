@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import structlog
 from celery import signals
+from django.db import close_old_connections
 
 from . import metrics
 
@@ -41,6 +42,16 @@ def _unbind(task=None, **_kwargs) -> None:
         structlog.contextvars.unbind_contextvars("task", "task_id")
     else:
         structlog.contextvars.clear_contextvars()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _connection_hygiene(task=None, **_kwargs) -> None:
+    """Treat each task as Django treats a request: drop the connection if it broke or outlived CONN_MAX_AGE,
+    and health-check it before reuse (CONN_HEALTH_CHECKS). With CELERY_DB_REUSE_MAX set, Celery's Django fixup no
+    longer closes it after every task, so a worker keeps its connection across tasks."""
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        close_old_connections()
 
 
 @signals.task_success.connect
