@@ -153,7 +153,7 @@ class Connection:
         protocol.transport.write("".join(lines).encode("latin-1") + payload)
         try:
             return await asyncio.wait_for(waiter, self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             # The connection is now out of step with its responses: drop it.
             self.close()
             raise HttpError(f"timeout after {self.timeout:.0f} s") from None

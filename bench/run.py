@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import provision, scenarios
@@ -243,8 +243,8 @@ def markdown(report: dict) -> str:
         f"machine: {report['machine']['cores']} cores, load average {report['machine']['loadavg_1m_start']} "
         f"at start; setup through the API in {report['setup_seconds']} s.",
         "",
-        "| scenario | rps | p50 ms | p95 ms | p99 ms | errors | requests | CPU cores: web / db / celery / driver / other "
-        "| server CPU ms/request |",
+        "| scenario | rps | p50 ms | p95 ms | p99 ms | errors | requests "
+        "| CPU cores: web / db / celery / driver / other | server CPU ms/request |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for name, s in report["scenarios"].items():
@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings(args.smoke, set(args.only.split(",")) if args.only else None)
     settings.serve = args.serve
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     config = StackConfig()
     stack = Stack(config, ROOT / "var" / "bench" / ("logs-smoke" if args.smoke else "logs"))
 
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         import uvloop
 
         outcome = uvloop.run(drive(stack, settings))
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure of the run: show it with the servers' logs, exit 1
         traceback.print_exc()
         for name in ("web", "worker"):
             tail = stack.log_tail(name)

@@ -321,12 +321,12 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
             stock = f"/stock/api/v1/tenants/{tenant}/stores/{STORE}/stock/{PROBE_ITEM}"
             seen = await asyncio.gather(
                 visible(watch[0], "journal", journal, lambda data: len(data) >= 1),
-                visible(watch[1], "report", report, lambda data: data["salesGross"]["count"] >= sold),
+                visible(watch[1], "report", report, lambda data, sold=sold: data["salesGross"]["count"] >= sold),
                 visible(watch[2], "stock", stock,
-                        lambda data: data["currentQuantity"] <= world.probe_stock_start - sold),
+                        lambda data, sold=sold: data["currentQuantity"] <= world.probe_stock_start - sold),
             )
             if all(moment is not None for moment in seen):
-                for name, moment in zip(("journal", "report", "stock"), seen):
+                for name, moment in zip(("journal", "report", "stock"), seen, strict=True):
                     lags[name].append(moment - billed)
                 lags["all"].append(max(seen) - billed)
             await asyncio.sleep(sample_pause)
@@ -372,7 +372,7 @@ async def daily_report(ctx: Context, loaded: dict, *, calls: int = 10) -> Record
             f"?report_scope=daily&report_type=sales&business_date={loaded['business_date']}")
     rec.window_start = now()
     durations = []
-    for number in range(calls):
+    for _ in range(calls):
         started = now()
         response = await call(conn, rec, "daily_sales_report", "GET", path, headers=world.bearer)
         if response is None:

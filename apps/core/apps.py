@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         import kugelpos.celery  # noqa: F401 - the project's Celery app, so shared tasks use its configuration
+
         from . import celery_signals  # noqa: F401 - connects the Celery signal handlers
         from .api import schema  # noqa: F401 - registers the OpenAPI security schemes

@@ -108,12 +108,12 @@ class ItemStorePrice(TimestampedModel):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.store_code} / {self.item_id}"
+
     @property
     def item_code(self) -> str:
         return self.item_id
-
-    def __str__(self) -> str:
-        return f"{self.store_code} / {self.item_id}"
 
 
 class ItemBook(TimestampedModel):
@@ -271,9 +271,9 @@ class Promotion(TimestampedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.promotion_code} {self.name}"
+
     @property
     def has_detail(self) -> bool:
         return self.discount_rate is not None
-
-    def __str__(self) -> str:
-        return f"{self.promotion_code} {self.name}"

@@ -284,7 +284,9 @@ def test_missing_journal_text_is_422(api, token_a, stored):
 def test_an_entry_naming_another_tenant_is_refused(api, token_a, stored):
     response = api.post(RECEIVE, {**SNAKE_BODY, "tenant_id": TENANT_B}, format="json", **bearer(token_a))
     assert response.status_code == 400
-    assert response.json()["user_error"] == {"code": "410002", "message": "ジャーナルのバリデーションエラーが発生しました"}
+    assert response.json()["user_error"] == {
+        "code": "410002", "message": "ジャーナルのバリデーションエラーが発生しました"
+    }
     assert stored() == [] and stored(TENANT_B) == []
 
 
