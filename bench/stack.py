@@ -5,8 +5,8 @@ Differences from ``kugelpos/run.py`` (all deliberate):
   and its own Redis database number (``BENCH_REDIS_DB``, flushed at start), so a ``make run`` on the same
   embedded servers neither sees nor steals the bench's Celery tasks;
 - ``DEBUG=0``, ``PRODUCTION=1`` with a throw-away ``SECRET_KEY``, log level WARNING, no access log;
-- uvicorn with ``--loop uvloop --http httptools``, ``BENCH_WEB_WORKERS`` processes (default 2 = one per core)
-  and a keep-alive timeout long enough for a terminal that sends a request every 3 seconds;
+- the web server of ``make run`` (``kugelpos/serve.py``: uvicorn with uvloop and httptools, one SO_REUSEPORT
+  socket per process) with ``BENCH_WEB_WORKERS`` processes (default 2 = one per core);
 - no demo seed and no collectstatic (the bench creates its own tenant through the API).
 Every child runs in its own process group and is stopped (TERM, then KILL) when the bench exits.
 """
@@ -47,7 +47,9 @@ class StackConfig:
 
     def describe(self) -> dict:
         return {
-            "web": f"uvicorn {self.web_interface}, {self.web_workers} workers, uvloop, httptools",
+            "web": (f"kugelpos.serve (uvicorn asgi, uvloop, httptools, SO_REUSEPORT), {self.web_workers} workers"
+                    if self.web_interface == "asgi"
+                    else f"uvicorn wsgi, {self.web_workers} workers, uvloop, httptools"),
             "web_workers": self.web_workers,
             "web_interface": self.web_interface,
             "celery_concurrency": self.celery_concurrency,
@@ -183,12 +185,14 @@ class Stack:
 
     def commands(self) -> dict[str, list[str]]:
         config = self.config
-        app = "kugelpos.asgi:application" if config.web_interface == "asgi" else "kugelpos.wsgi:application"
-        web = [PYTHON, "-m", "uvicorn", app, "--host", config.host, "--port", str(config.port),
-               "--workers", str(config.web_workers), "--loop", "uvloop", "--http", "httptools",
-               "--interface", "asgi3" if config.web_interface == "asgi" else "wsgi",
-               "--no-access-log", "--log-level", "warning", "--lifespan", "off",
-               "--timeout-keep-alive", "75", "--backlog", "4096"]
+        if config.web_interface == "asgi":  # what make run serves (kugelpos/serve.py)
+            web = [PYTHON, "-m", "kugelpos.serve", "--host", config.host, "--port", str(config.port),
+                   "--workers", str(config.web_workers), "--log-level", "warning"]
+        else:  # the WSGI comparison: uvicorn's own workers on one shared socket
+            web = [PYTHON, "-m", "uvicorn", "kugelpos.wsgi:application", "--host", config.host,
+                   "--port", str(config.port), "--workers", str(config.web_workers), "--loop", "uvloop",
+                   "--http", "httptools", "--interface", "wsgi", "--no-access-log", "--log-level", "warning",
+                   "--lifespan", "off", "--timeout-keep-alive", "75", "--backlog", "4096"]
         return {
             "web": web,
             "worker": [PYTHON, "-m", "celery", "-A", "kugelpos", "worker", "--loglevel", "WARNING",

@@ -32,8 +32,7 @@ def main() -> int:
     print("seeding the demo tenant ...", flush=True)
     manage("seed_demo")
     commands = {
-        "web": [PYTHON, "-m", "uvicorn", "kugelpos.asgi:application", "--host", host, "--port", port,
-                "--workers", web_workers, "--no-access-log"],
+        "web": [PYTHON, "-m", "kugelpos.serve", "--host", host, "--port", port, "--workers", web_workers],
         "worker": [PYTHON, "-m", "celery", "-A", "kugelpos", "worker", "--loglevel", "INFO", "--concurrency", "2",
                    "--without-gossip", "--without-mingle"],
         "beat": [PYTHON, "-m", "celery", "-A", "kugelpos", "beat", "--loglevel", "INFO",

@@ -79,7 +79,9 @@ def cached(version: int | None, key: Hashable, load: Callable[[], T]) -> T:
     value = load()
     with _lock:
         slot = _store.get(schema)
-        if slot is None or slot[0] != version:
+        if slot is not None and version < slot[0]:
+            return value  # a request that started before the last write: its value is not kept
+        if slot is None or version > slot[0]:
             slot = (version, OrderedDict())
             _store[schema] = slot
         slot[1][key] = value

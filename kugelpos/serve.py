@@ -1,0 +1,107 @@
+"""The web server: ``--workers`` uvicorn processes serving ``kugelpos.asgi`` (HTTP and WebSockets).
+
+Each process listens on a socket of its own with ``SO_REUSEPORT``, so the kernel spreads new connections over
+the processes. With uvicorn's own ``--workers`` they share one socket, and the first process to wake up accepts
+a whole burst of connections: terminals keep their connection open, so one process served nearly all of them
+while the other core idled (bench/: one core busy, half the throughput).
+
+``python -m kugelpos.serve --host 0.0.0.0 --port 8000 --workers 2`` (the parent only starts, watches and stops
+its children; Ctrl-C or SIGTERM stops them all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m kugelpos.serve")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    parser.add_argument("--log-level", default="info")
+    parser.add_argument("--access-log", action="store_true")
+    parser.add_argument("--timeout-keep-alive", type=int, default=75)  # a terminal sends a request every few s
+    parser.add_argument("--backlog", type=int, default=4096)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    sock = _listening_socket(args.host, args.port, args.backlog)
+    config = uvicorn.Config(
+        "kugelpos.asgi:application",
+        loop="uvloop",
+        http="httptools",
+        lifespan="off",
+        log_level=args.log_level,
+        access_log=args.access_log,
+        timeout_keep_alive=args.timeout_keep_alive,
+        backlog=args.backlog,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def _supervise(args: argparse.Namespace, argv: list[str]) -> int:
+    if not hasattr(socket, "SO_REUSEPORT") or args.workers < 2:
+        return _serve(args)
+    # fail here, once, when the port is taken, rather than in every child
+    _listening_socket(args.host, args.port, args.backlog).close()
+    children = [subprocess.Popen([sys.executable, "-m", "kugelpos.serve", *argv, "--child"])
+                for _ in range(args.workers)]
+    stopping = False
+
+    def stop(_signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        if any(child.poll() is not None for child in children):
+            print("kugelpos.serve: a web process exited; stopping", file=sys.stderr, flush=True)
+            exit_code = 1
+            break
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return exit_code
+
+
+def main(argv: list[str]) -> int:
+    args = _parse(argv)
+    if args.child:
+        return _serve(args)
+    return _supervise(args, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
