@@ -1,0 +1,55 @@
+"""The ASGI application that ``kugelpos.serve`` runs: HTTP requests go through the whole middleware chain."""
+
+import json
+
+import pytest
+from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.testing import ApplicationCommunicator
+
+from kugelpos.asgi import SyncChainASGIHandler, application
+
+pytestmark = pytest.mark.django_db
+
+
+def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tuple[int, dict, bytes]:
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+        "headers": [(b"host", b"testserver"), *(headers or [])],
+        "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+    }
+
+    async def exchange():
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await communicator.receive_output(5)
+        body = b""
+        while True:
+            message = await communicator.receive_output(5)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        await communicator.wait(5)
+        return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
+
+    return async_to_sync(exchange)()
+
+
+def test_the_middleware_chain_is_called_once_as_a_sync_chain():
+    handler = SyncChainASGIHandler()
+    assert isinstance(handler._middleware_chain, SyncToAsync)
+
+
+def test_a_request_through_the_asgi_application_passes_every_middleware():
+    status, headers, body = http_get("/account/", [(b"x-request-id", b"asgi-test-1")])
+    assert status == 200
+    assert json.loads(body) == {"message": "Welcome to Kugel-POS Auth API. supoorted version: v1"}
+    assert headers["x-request-id"] == "asgi-test-1"  # ours, outermost
+    assert headers["x-frame-options"] == "DENY"  # Django's, innermost
+    assert headers["x-content-type-options"] == "nosniff"  # Django's SecurityMiddleware
+
+
+def test_an_unauthenticated_api_request_gets_the_401_envelope_over_asgi():
+    status, _headers, body = http_get("/cart/api/v1/carts/nope")
+    assert status == 401
+    assert json.loads(body)["success"] is False
