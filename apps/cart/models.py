@@ -6,12 +6,17 @@ from django.db import models
 
 
 class Cart(models.Model):
-    """One cart as a JSON document (spec/30 §13), locked per request; absent once 10 h without a change."""
+    """One cart as a JSON document (spec/30 §13); absent once 10 h without a change.
+
+    ``revision`` counts the saves: a change is written only over the revision it was computed from (optimistic
+    concurrency, as Kugelpos' own cart store does), so two requests on one cart never overwrite each other.
+    """
 
     cart_id = models.UUIDField(primary_key=True)
     terminal_id = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
     document = models.JSONField()
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
 

@@ -140,6 +140,12 @@ def cart_get(*, cart_id: str, context: TerminalContext) -> CartDocument:
     return document
 
 
+# A cart change is computed outside any transaction and written only over the revision it started from; when
+# another request saved the cart in between, it is computed again on the new state. Each attempt loses only to a
+# request that succeeded, so two requests at once both land within two attempts.
+OPTIMISTIC_ATTEMPTS = 5
+
+
 def _command(
     cart_id: str,
     context: TerminalContext,
@@ -147,25 +153,50 @@ def _command(
     change: Callable[[CartDocument], None],
     *,
     recalculate: bool = True,
+    writes_logs: bool = False,
 ) -> CartDocument:
-    """Lock, check the state, change, recalculate, save: one transaction per request."""
-    with transaction.atomic():
-        row, document = _load(cart_id, context, lock=True)
-        target = next_state(document.status, event)
-        try:
-            change(document)
-            if recalculate:
-                cart_recalculate(document, cache_version=context.cache_version)
-        except calc.CalculationError as error:
-            _raise_calculation(error)
-        _check_storable(document)
-        if target is not document.status:
-            document.status = target.value if isinstance(target, CartState) else target
-        row.document = document.to_json()
-        row.status = document.status
-        row.updated_at = timezone.now()
-        row.save(update_fields=["document", "status", "updated_at"])
-    return document
+    """Load, check the state, change, recalculate, save.
+
+    A change that writes logs (bill, cancel: the transaction log, its numbers and its event) runs in one
+    transaction under the cart's row lock, so it happens once. Every other change is a pure function of the cart
+    document: it is saved with one conditional UPDATE (no transaction, no lock) and retried on a conflict.
+    """
+    if writes_logs:
+        with transaction.atomic():
+            row, document = _load(cart_id, context, lock=True)
+            _apply(document, context, event, change, recalculate=recalculate)
+            row.document, row.status = document.to_json(), document.status
+            row.updated_at, row.revision = timezone.now(), row.revision + 1
+            row.save(update_fields=["document", "status", "updated_at", "revision"])
+        return document
+    for _attempt in range(OPTIMISTIC_ATTEMPTS):
+        row, document = _load(cart_id, context, lock=False)
+        _apply(document, context, event, change, recalculate=recalculate)
+        saved = Cart.objects.filter(cart_id=row.cart_id, revision=row.revision).update(
+            document=document.to_json(), status=document.status, updated_at=timezone.now(),
+            revision=row.revision + 1,
+        )
+        if saved:
+            return document
+    raise CartError(
+        f"The cart was changed by other requests at the same time; try again: cart_id->{cart_id}",
+        code="100000",
+        status=409,
+    )
+
+
+def _apply(document: CartDocument, context: TerminalContext, event: CartEvent,
+           change: Callable[[CartDocument], None], *, recalculate: bool) -> None:
+    target = next_state(document.status, event)
+    try:
+        change(document)
+        if recalculate:
+            cart_recalculate(document, cache_version=context.cache_version)
+    except calc.CalculationError as error:
+        _raise_calculation(error)
+    _check_storable(document)
+    if target is not document.status:
+        document.status = target.value if isinstance(target, CartState) else target
 
 
 def _check_storable(document: CartDocument) -> None:
@@ -480,7 +511,7 @@ def cart_bill(*, cart_id: str, context: TerminalContext) -> CartDocument:
             )
         tranlog_create_from_cart(document=document, context=context)
 
-    return _command(cart_id, context, CartEvent.BILL, change, recalculate=False)
+    return _command(cart_id, context, CartEvent.BILL, change, recalculate=False, writes_logs=True)
 
 
 def cart_cancel(*, cart_id: str, context: TerminalContext) -> CartDocument:
@@ -491,7 +522,7 @@ def cart_cancel(*, cart_id: str, context: TerminalContext) -> CartDocument:
         document.sales.is_cancelled = True
         tranlog_create_from_cart(document=document, context=context)
 
-    return _command(cart_id, context, CartEvent.CANCEL, change, recalculate=False)
+    return _command(cart_id, context, CartEvent.CANCEL, change, recalculate=False, writes_logs=True)
 
 
 def cart_purge_expired() -> int:

@@ -146,13 +146,14 @@ def test_hot_path_query_counts(pos, django_assert_max_num_queries):
     pos.sell(("49-01", 1))  # warms the cache: item, payment method, settings, store
     with django_assert_max_num_queries(5):  # key, terminal + version, INSERT, two SET search_path
         cart_id = pos.new_cart()
-    with django_assert_max_num_queries(8):  # key, terminal + version, lock, UPDATE; 2 SETs, BEGIN, COMMIT
+    # key, terminal + version, cart, conditional UPDATE, 2 SETs (no transaction: optimistic save)
+    with django_assert_max_num_queries(6):
         pos.add(cart_id, ("49-01", 1))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         pos.add(cart_id, ("49-01", 1), ("49-01", 2))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         total = pos.ok("post", f"/carts/{cart_id}/subtotal")["totalAmountWithTax"]
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         pos.pay(cart_id, ("01", int(total)))
     with django_assert_max_num_queries(12):  # + counters, outbox record, deliveries, transaction
         pos.ok("post", f"/carts/{cart_id}/bill")
