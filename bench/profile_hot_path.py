@@ -7,7 +7,8 @@ API like ``apps/cart/tests/conftest.py`` does, then drives the floor request (au
 sale (create cart, 5 adds, subtotal, cash payment, bill) ``N`` times through Django's test client. For each
 operation it prints the database round trips of one request (``-v``: their SQL) and the median CPU time of the
 process per request (Django, DRF and the driver's test client; the database server's CPU is not in it).
-``--profile add_item`` prints a cProfile summary of that operation. No test asserts a timing: this is a tool.
+``--profile add_item`` prints a cProfile summary of that operation (``--sort tottime``: by own time).
+No test asserts a timing: this is a tool.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ OPS = ("floor", "create_cart", "add_item", "subtotal", "pay_cash", "bill")
 
 def _options() -> dict:
     raw = os.environ.get("PROFILE_HOT_PATH_ARGS", "").split()
-    options = {"verbose": "-v" in raw, "profile": None, "n": 30}
+    options = {"verbose": "-v" in raw, "profile": None, "n": 30, "sort": "cumulative"}
+    if "--sort" in raw:
+        options["sort"] = raw[raw.index("--sort") + 1]
     if "--profile" in raw:
         options["profile"] = raw[raw.index("--profile") + 1]
     if "-n" in raw:
@@ -102,8 +105,8 @@ def test_profile_hot_path(api, token_a):
             for sql in queries[op]:
                 out.write(f"  {sql[:300]}\n")
     if profiler:
-        out.write(f"\n--- cProfile of {options['profile']} ({options['n']} requests), by cumulative time\n")
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        out.write(f"\n--- cProfile of {options['profile']} ({options['n']} requests), by {options['sort']}\n")
+        pstats.Stats(profiler, stream=out).sort_stats(options["sort"]).print_stats(45)
     out.flush()
 
 

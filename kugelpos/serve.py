@@ -33,11 +33,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+def _listening_socket(host: str, port: int, backlog: int, *, reuse_port: bool = True) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(backlog)
     sock.set_inheritable(True)
@@ -65,8 +66,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _supervise(args: argparse.Namespace, argv: list[str]) -> int:
     if not hasattr(socket, "SO_REUSEPORT") or args.workers < 2:
         return _serve(args)
-    # fail here, once, when the port is taken, rather than in every child
-    _listening_socket(args.host, args.port, args.backlog).close()
+    # Fail here, once, when the port is taken (also by another server of ours: without SO_REUSEPORT this bind
+    # is refused even then), rather than sharing the port with it or failing in every child.
+    _listening_socket(args.host, args.port, args.backlog, reuse_port=False).close()
     children = [subprocess.Popen([sys.executable, "-m", "kugelpos.serve", *argv, "--child"])
                 for _ in range(args.workers)]
     stopping = False

@@ -1,0 +1,88 @@
+"""``python -m kugelpos.serve``: the web server of ``make run`` as a real process tree on a real port."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(port: int, path: str) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def server():
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kugelpos.settings"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kugelpos.serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+         "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            _get(port, "/account/")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"kugelpos.serve did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    yield process, port
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+
+
+def test_two_web_processes_each_listen_and_answer(server):
+    process, port = server
+    children = psutil.Process(process.pid).children()
+    assert len(children) == 2
+    deadline = time.monotonic() + 30  # both children may take a moment longer than the first to listen
+    while True:
+        listening = {
+            child.pid for child in children
+            if any(c.laddr.port == port and c.status == psutil.CONN_LISTEN for c in child.net_connections("tcp"))
+        }
+        if listening == {child.pid for child in children} or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert listening == {child.pid for child in children}  # a socket each (SO_REUSEPORT), not one shared
+    status, body = _get(port, "/cart/")
+    assert status == 200 and body == {"message": "Welcome to Kugel-POS Cart API. supoorted version: v1"}
+
+
+def test_a_second_server_on_a_port_in_use_refuses_to_start(server):
+    _process, port = server
+    second = subprocess.run(
+        [sys.executable, "-m", "kugelpos.serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kugelpos.settings"}, capture_output=True, timeout=60)
+    assert second.returncode != 0
+    assert b"Address already in use" in second.stderr
+
+
+def test_sigterm_stops_every_web_process(server):
+    process, _port = server
+    children = psutil.Process(process.pid).children()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(20) == 0
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive
