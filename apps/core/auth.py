@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 import jwt
 from django.conf import settings
-from django_tenants.utils import get_public_schema_name, schema_context
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 from .models import ApiKeyIndex
 
@@ -96,19 +97,35 @@ def tenant_of_terminal_id(terminal_id: str) -> str:
     return terminal_id.split("-", 1)[0]
 
 
+def _api_key_entry(api_key: str) -> tuple[str, str] | None:
+    """``(tenant_id, terminal_id)`` of a key in the public index, or None.
+
+    The table is named with its schema, so the lookup reads the same whatever schema the connection is in and
+    changes nothing: the request's connection need not switch to public and back (a round trip on every
+    terminal request) before it enters the tenant.
+    """
+    quote = connection.ops.quote_name
+    table = f"{quote(get_public_schema_name())}.{quote(ApiKeyIndex._meta.db_table)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tenant_id, terminal_id FROM {table} WHERE key_hash = %s", [api_key_hash(api_key)])
+        return cursor.fetchone()
+
+
 def credential_from_api_key(api_key: str, terminal_id: str) -> Credential | None:
     """The terminal credential when ``api_key`` belongs to ``terminal_id`` (spec/00 §4.3), else None."""
-    with schema_context(get_public_schema_name()):
-        entry = ApiKeyIndex.objects.filter(key_hash=api_key_hash(api_key)).only("tenant_id", "terminal_id").first()
-    if entry is None or entry.terminal_id != terminal_id or entry.tenant_id != tenant_of_terminal_id(terminal_id):
+    entry = _api_key_entry(api_key)
+    if entry is None:
         return None
-    return Credential("api_key", entry.tenant_id, {}, terminal_id=terminal_id)
+    tenant_id, key_terminal_id = entry
+    if key_terminal_id != terminal_id or tenant_id != tenant_of_terminal_id(terminal_id):
+        return None
+    return Credential("api_key", tenant_id, {}, terminal_id=terminal_id)
 
 
 def find_terminal_by_api_key(api_key: str) -> Credential | None:
     """Scan form (no terminal id given): the terminal whose key this is, across all tenants."""
-    with schema_context(get_public_schema_name()):
-        entry = ApiKeyIndex.objects.filter(key_hash=api_key_hash(api_key)).only("tenant_id", "terminal_id").first()
+    entry = _api_key_entry(api_key)
     if entry is None:
         return None
-    return Credential("api_key", entry.tenant_id, {}, terminal_id=entry.terminal_id)
+    tenant_id, terminal_id = entry
+    return Credential("api_key", tenant_id, {}, terminal_id=terminal_id)

@@ -125,7 +125,10 @@ def tenant_ensure(*, tenant_id: str) -> Tenant:
 
 
 def activate(tenant: Tenant) -> None:
-    connection.set_tenant(tenant)
+    """Enter the tenant's schema; nothing to do when the connection is in it already (entering again would make
+    the next query set the same search path once more)."""
+    if connection.tenant is None or connection.schema_name != tenant.schema_name:
+        connection.set_tenant(tenant)
 
 
 def deactivate() -> None:

@@ -11,7 +11,8 @@ import hmac
 from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 
-from apps.core.auth import Credential, credential_from_api_key, credential_from_jwt
+from apps.core import tenancy
+from apps.core.auth import Credential, credential_from_api_key, credential_from_jwt, tenant_of_terminal_id
 from apps.core.errors import AuthenticationError
 
 NO_CREDENTIAL = "Unauthorized access : No token or API-KEY provided"
@@ -38,6 +39,20 @@ def request_terminal_id(request) -> str | None:
     return kwargs.get("terminal_id") or request.query_params.get("terminal_id") or None
 
 
+def api_key_credential(key: str, terminal_id: str) -> Credential | None:
+    """The API-key check of a request, made from inside the tenant that the terminal id names.
+
+    When the key is good that tenant is the request's (``KugelposViewSet.initial`` then finds it entered), and
+    the check reads the public key index by its qualified name: the request's first query sets the tenant's
+    search path once, instead of public's and then the tenant's. When the key is bad the request ends in 401,
+    and the tenant middleware returns the connection to public at its end as it always does.
+    """
+    claimed = tenancy.tenant_get(tenant_of_terminal_id(terminal_id))
+    if claimed is not None:
+        tenancy.activate(claimed)
+    return credential_from_api_key(key, terminal_id)
+
+
 class _KugelposAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 rather than 403; the exception handler does not send the header (spec/00 §2.4).
@@ -50,7 +65,7 @@ class _KugelposAuthentication(BaseAuthentication):
         return credential
 
     def _api_key(self, request, key: str, terminal_id: str) -> Credential:
-        credential = credential_from_api_key(key, terminal_id)
+        credential = api_key_credential(key, terminal_id)
         if credential is None:
             raise AuthenticationError(BAD_API_KEY)
         return credential
@@ -110,7 +125,7 @@ class TerminalAuthentication(_KugelposAuthentication):
                 return credential, credential
         key, terminal_id = api_key(request), request_terminal_id(request)
         if key and terminal_id:
-            credential = credential_from_api_key(key, terminal_id)
+            credential = api_key_credential(key, terminal_id)
             if credential is None:
                 raise AuthenticationError(BAD_API_KEY)
             return credential, credential

@@ -53,3 +53,21 @@ def test_tenant_init_needs_a_jwt(api):
     response = api.post("/cart/api/v1/tenants", {}, format="json",
                         **bearer(user_token(username="a", tenant_id=TENANT_A, is_superuser=True)))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("key", ["not-a-key", None])
+def test_an_api_key_request_enters_the_named_tenant_only_for_itself(api, tenant_a, key):
+    """The API-key check runs inside the tenant the terminal id names (one search path per request); a refused
+    key still ends the request back in public, and entering the same tenant twice changes nothing."""
+    headers = {"HTTP_X_API_KEY": key} if key else {}
+    response = api.get(f"/cart/api/v1/carts/0?terminal_id={TENANT_A}-5678-9", **headers)
+    assert response.status_code == 401
+    assert connection.schema_name == "public"
+
+    tenancy.activate(tenant_a)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    set_once = connection.search_path_set_schemas
+    tenancy.activate(tenant_a)  # already there: the search path set stays valid
+    assert connection.search_path_set_schemas == set_once
+    connection.set_schema_to_public()
