@@ -40,9 +40,8 @@ class StackConfig:
     celery_concurrency: int = field(default_factory=lambda: _env_int("BENCH_CELERY_CONCURRENCY", 2))
     redis_db: int = field(default_factory=lambda: _env_int("BENCH_REDIS_DB", 7))
     fresh_database: bool = field(default_factory=lambda: os.environ.get("BENCH_FRESH_DB", "1") != "0")
-    # Django under ASGI runs every request in a new thread, and connections are per thread: with the app's
-    # default CONN_MAX_AGE=60 each request leaves an idle connection behind until PostgreSQL refuses new ones
-    # ("too many clients"). 0 (a connection per request) is what Django documents for ASGI without a pool.
+    # Only with the connection pool off (DB_POOL_MAX_SIZE=0, e.g. for the WSGI comparison): under ASGI, without
+    # a pool, anything but 0 leaves one idle connection per finished request thread until PostgreSQL refuses.
     conn_max_age: str = field(default_factory=lambda: os.environ.get("BENCH_CONN_MAX_AGE", "0"))
 
     def describe(self) -> dict:
