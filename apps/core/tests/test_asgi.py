@@ -1,5 +1,6 @@
 """The ASGI application that ``kugelpos.serve`` runs: HTTP requests go through the whole middleware chain."""
 
+import asyncio
 import json
 
 import pytest
@@ -35,9 +36,42 @@ def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tup
     return async_to_sync(exchange)()
 
 
-def test_the_middleware_chain_is_called_once_as_a_sync_chain():
+def test_the_middleware_chain_is_built_sync_and_a_request_makes_two_calls_to_its_thread(monkeypatch):
     handler = SyncChainASGIHandler()
-    assert isinstance(handler._middleware_chain, SyncToAsync)
+    assert not asyncio.iscoroutinefunction(handler._middleware_chain)
+    calls = []
+    real_init = SyncToAsync.__init__
+
+    def counting_init(self, func, *args, **kwargs):
+        calls.append(getattr(func, "__name__", repr(func)))
+        real_init(self, func, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
+    status, _headers, _body = http_get("/account/")
+    assert status == 200
+    assert calls == ["_respond", "close"]  # the whole request, then closing the response (request_finished)
+
+
+def test_request_started_and_finished_are_sent_once_each():
+    from django.core import signals
+
+    seen = []
+
+    def started(**kwargs):
+        seen.append(("started", kwargs["scope"]["path"]))
+
+    def finished(**_kwargs):
+        seen.append(("finished",))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        status, _headers, _body = http_get("/journal/")
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+    assert status == 200
+    assert seen == [("started", "/journal/"), ("finished",)]
 
 
 def test_a_request_through_the_asgi_application_passes_every_middleware():
