@@ -81,9 +81,11 @@ def terminal_get(*, terminal_id: str) -> TerminalInfo | None:
 
 def terminal_get_annotated(*, terminal_id: str, **columns: Expression) -> tuple[TerminalInfo, dict] | None:
     """``terminal_get`` plus the values of ``columns`` computed in the same query (one round trip)."""
-    terminal = Terminal.objects.filter(terminal_id=terminal_id).annotate(**columns).first()
-    if terminal is None:
+    # terminal_id is unique: a plain LIMIT 1, without the ORDER BY that first() would add and compile
+    found = list(Terminal.objects.filter(terminal_id=terminal_id).annotate(**columns)[:1])
+    if not found:
         return None
+    terminal = found[0]
     return _terminal_info(terminal), {name: getattr(terminal, name) for name in columns}
 
 

@@ -125,7 +125,9 @@ def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, 
     except ValueError:
         raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}") from None
     query = _live_carts().filter(cart_id=key)
-    row = (query.select_for_update(of=("self",)) if lock else query).first()
+    # the primary key: a plain LIMIT 1, without the ORDER BY that first() would add and compile
+    found = list((query.select_for_update(of=("self",)) if lock else query)[:1])
+    row = found[0] if found else None
     if row is None or not context.staff_id:
         # Kugelpos cannot load a cart while no staff is signed in on the terminal (spec/30 §12)
         raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}")
