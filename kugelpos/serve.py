@@ -59,7 +59,10 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_keep_alive=args.timeout_keep_alive,
         backlog=args.backlog,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C reaches every process of the group: uvicorn has shut down gracefully
+        pass
     return 0
 
 

@@ -36,20 +36,27 @@ def server():
     process = subprocess.Popen(
         [sys.executable, "-m", "kugelpos.serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
          "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            _get(port, "/account/")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(port, "/account/")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"kugelpos.serve did not start: {process.stderr.read().decode()[-2000:]}")
+                time.sleep(0.2)
+        yield process, port
+    finally:  # whatever failed, no server outlives the test
+        if process.poll() is None:
+            children = psutil.Process(process.pid).children()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                pytest.fail(f"kugelpos.serve did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    yield process, port
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(20)
+            for child in psutil.wait_procs(children, timeout=10)[1]:
+                child.kill()
 
 
 def test_two_web_processes_each_listen_and_answer(server):
