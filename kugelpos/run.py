@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
+
+from kugelpos.processes import supervise
 
 PYTHON = sys.executable
 
@@ -64,31 +64,7 @@ def main() -> int:
         ),
         flush=True,
     )
-    stopping = False
-
-    def stop(signum, _frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    while not stopping:
-        for name, child in children.items():
-            if child.poll() is not None:
-                print(f"{name} exited with {child.returncode}; stopping", file=sys.stderr, flush=True)
-                stopping, exit_code = True, 1
-        time.sleep(0.5)
-    for child in children.values():
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.time() + 15
-    for child in children.values():
-        try:
-            child.wait(timeout=max(0.1, deadline - time.time()))
-        except subprocess.TimeoutExpired:
-            child.kill()
-    return exit_code
+    return supervise(children)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
+
+from kugelpos.processes import supervise
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -86,33 +86,11 @@ def _supervise(args: argparse.Namespace, argv: list[str]) -> int:
     # Fail here, once, when the port is taken (also by another server of ours: without SO_REUSEPORT this bind
     # is refused even then), rather than sharing the port with it or failing in every child.
     _listening_socket(args.host, args.port, args.backlog, reuse_port=False).close()
-    children = [subprocess.Popen([sys.executable, "-m", "kugelpos.serve", *argv, "--child"])
-                for _ in range(args.workers)]
-    stopping = False
-
-    def stop(_signum, _frame) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    while not stopping:
-        if any(child.poll() is not None for child in children):
-            print("kugelpos.serve: a web process exited; stopping", file=sys.stderr, flush=True)
-            exit_code = 1
-            break
-        time.sleep(0.5)
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.kill()
-    return exit_code
+    children = {
+        f"web process {number}": subprocess.Popen([sys.executable, "-m", "kugelpos.serve", *argv, "--child"])
+        for number in range(1, args.workers + 1)
+    }
+    return supervise(children)
 
 
 def main(argv: list[str]) -> int:
