@@ -12,3 +12,10 @@ class MasterdataConfig(AppConfig):
         from .seed import seed
 
         register_seeder(20, "masterdata", seed)
+        from apps.core import cache
+
+        from .models import Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue
+
+        # Every write to these, in any process, changes the tenant's data version (``apps.core.cache``), so the
+        # selectors that read them through the cache never answer from an entry older than the last write.
+        cache.watch(Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue)

@@ -21,15 +21,14 @@ from django.utils import timezone
 from apps.core import cache
 from apps.core.paging import Paging
 
-from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue, Staff
+from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, Staff
 from .setting_values import ScopedValue, resolve_setting_value
 from .taxes import tax_master_config
 
 CATEGORY_DISCOUNT = "category_discount"
 
-# Writes to these change the tenant's data version, so the reads below that take ``cache_version`` (the version
-# the caller read in its request, ``apps.core.cache``) never answer from an entry older than the last write.
-cache.watch(Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue)
+# The reads below that take ``cache_version`` (the version the caller read in its request, ``apps.core.cache``)
+# cache under it; MasterdataConfig.ready makes every write to these models change it.
 
 
 # === in-process API for other apps ===========================================================================

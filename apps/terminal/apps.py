@@ -15,3 +15,8 @@ class TerminalConfig(AppConfig):
 
         register_messages(MESSAGES)
         register_seeder(30, "terminal", seed)
+        from apps.core import cache
+
+        from .models import Store
+
+        cache.watch(Store)  # a store is cached by the cart (``selectors.store_get``): a write changes the version

@@ -16,8 +16,6 @@ from apps.core import cache
 
 from .models import CashLog, Store, TenantInfo, Terminal
 
-cache.watch(Store)
-
 
 @dataclass(frozen=True)
 class TerminalInfo:

@@ -8,16 +8,9 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.core import cache
 from apps.core.errors import DuplicateKeyError
 
-from ..models import Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue
-
 T = TypeVar("T")
-
-# Every process that writes master data bumps the tenant's data version (``apps.core.cache``), also one that never
-# imports the selectors that read through the cache.
-cache.watch(Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue)
 
 UNCHANGED = object()  # "leave this field as it is" for optional keyword arguments of update commands
 

@@ -10,7 +10,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from apps.core import cache, tenancy
+from apps.core import tenancy
 
 from .. import clock, selectors
 from ..errors import (
@@ -24,8 +24,6 @@ from ..errors import (
 from ..models import Store, TenantInfo
 
 logger = logging.getLogger(__name__)
-
-cache.watch(Store)  # a store's name is cached by the cart (``selectors.store_get``)
 
 
 def _tenant_info_required(tenant_id: str, *, for_update: bool = False) -> TenantInfo:
