@@ -1,9 +1,12 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import django
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -25,10 +28,39 @@ class SyncChainASGIHandler(ASGIHandler):
     to the request's thread, the response is sent from the event loop, and closing it (request_finished:
     connections back to the pool) is the second call, in the same thread. Static files are served before this
     handler (``ASGIStaticFilesHandler``), and a streaming response still streams from the event loop.
+
+    Django gives every request a thread of its own (a new ``ThreadSensitiveContext``: a thread started for the
+    request, and another one to join it at the end). Here a process keeps ``WEB_THREADS`` request threads and
+    lends one to each request; a request that finds them all busy waits its turn in the event loop, first come
+    first served. All calls of a request run on its thread, so Django's per-thread state (the database
+    connection) is the request's while it runs, and is reused by the thread's next request.
     """
+
+    def __init__(self):
+        super().__init__()
+        self._executors = [
+            ThreadPoolExecutor(1, thread_name_prefix=f"request-{number}") for number in range(settings.WEB_THREADS)
+        ]
+        self._threads: asyncio.Queue | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # the server's loop, at its first request (tests run a loop per request)
+            self._loop, self._threads = loop, asyncio.Queue()
+            for executor in self._executors:
+                self._threads.put_nowait(executor)
+        thread = await self._threads.get()
+        try:
+            async with ThreadSensitiveContext(executor=thread):
+                await self.handle(scope, receive, send)
+        finally:
+            self._threads.put_nowait(thread)
 
     async def handle(self, scope, receive, send):
         try:

@@ -8,11 +8,12 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.cart import calculations as calc
@@ -24,6 +25,7 @@ from apps.cart.plugins.payments import payment_plugin
 from apps.cart.plugins.promotions import promotion_plugins
 from apps.cart.plugins.promotions.base import ActivePromotion, PromotionLine
 from apps.cart.states import CartEvent, CartState, next_state
+from apps.core.compiled import CompiledSelect
 from apps.core.errors import NotFoundError
 from apps.core.formats import iso_app
 from apps.masterdata import selectors as masterdata
@@ -115,8 +117,17 @@ def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_i
     return document
 
 
-def _live_carts():
-    return Cart.objects.filter(updated_at__gte=timezone.now() - CART_TTL)
+# Every cart request loads its cart: the SQL is compiled once per process. The primary key needs a plain LIMIT 1,
+# without the ORDER BY that first() would add.
+_MARKERS = {"cart_id": uuid.UUID(int=0xC0FFEE), "live_since": datetime(1901, 1, 1, tzinfo=dt_timezone.utc)}
+_CART_QUERY = CompiledSelect(
+    lambda cart_id, live_since: Cart.objects.filter(updated_at__gte=live_since, cart_id=cart_id)[:1], **_MARKERS
+)
+_CART_QUERY_LOCKED = CompiledSelect(
+    lambda cart_id, live_since: Cart.objects.filter(updated_at__gte=live_since, cart_id=cart_id)
+    .select_for_update(of=("self",))[:1],
+    **_MARKERS,
+)
 
 
 def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, CartDocument]:
@@ -124,9 +135,7 @@ def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, 
         key = uuid.UUID(str(cart_id))
     except ValueError:
         raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}") from None
-    query = _live_carts().filter(cart_id=key)
-    # the primary key: a plain LIMIT 1, without the ORDER BY that first() would add and compile
-    found = list((query.select_for_update(of=("self",)) if lock else query)[:1])
+    found = (_CART_QUERY_LOCKED if lock else _CART_QUERY).fetch(cart_id=key, live_since=timezone.now() - CART_TTL)
     row = found[0] if found else None
     if row is None or not context.staff_id:
         # Kugelpos cannot load a cart while no staff is signed in on the terminal (spec/30 §12)
@@ -174,17 +183,35 @@ def _command(
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         row, document = _load(cart_id, context, lock=False)
         _apply(document, context, event, change, recalculate=recalculate)
-        saved = Cart.objects.filter(cart_id=row.cart_id, revision=row.revision).update(
-            document=document.to_json(), status=document.status, updated_at=timezone.now(),
-            revision=row.revision + 1,
-        )
-        if saved:
+        if _save_over(row, document):
             return document
     raise CartError(
         f"The cart was changed by other requests at the same time; try again: cart_id->{cart_id}",
         code="100000",
         status=409,
     )
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(Cart._meta.get_field(name).column)
+
+
+# The optimistic save of every cart change, written once (QuerySet.update compiles it again on every call).
+_SAVE_OVER_REVISION = (
+    f"UPDATE {connection.ops.quote_name(Cart._meta.db_table)} SET {_column('document')} = %s, "
+    f"{_column('status')} = %s, {_column('updated_at')} = %s, {_column('revision')} = %s "
+    f"WHERE {_column('cart_id')} = %s AND {_column('revision')} = %s"
+)
+
+
+def _save_over(row: Cart, document: CartDocument) -> bool:
+    """Save ``document`` if the cart is still at ``row.revision``; False if another request saved it first."""
+    field = Cart._meta.get_field("document")
+    params = [field.get_db_prep_save(document.to_json(), connection), document.status, timezone.now(),
+              row.revision + 1, row.cart_id, row.revision]
+    with connection.cursor() as cursor:
+        cursor.execute(_SAVE_OVER_REVISION, params)
+        return cursor.rowcount == 1
 
 
 def _apply(document: CartDocument, context: TerminalContext, event: CartEvent,
