@@ -40,9 +40,8 @@ class StackConfig:
     celery_concurrency: int = field(default_factory=lambda: _env_int("BENCH_CELERY_CONCURRENCY", 2))
     redis_db: int = field(default_factory=lambda: _env_int("BENCH_REDIS_DB", 7))
     fresh_database: bool = field(default_factory=lambda: os.environ.get("BENCH_FRESH_DB", "1") != "0")
-    # Only with the connection pool off (DB_POOL_MAX_SIZE=0, e.g. for the WSGI comparison): under ASGI, without
-    # a pool, anything but 0 leaves one idle connection per finished request thread until PostgreSQL refuses.
-    conn_max_age: str = field(default_factory=lambda: os.environ.get("BENCH_CONN_MAX_AGE", "0"))
+    # CONN_MAX_AGE of the web processes; unset: the default of settings.py (persistent, one per request thread).
+    conn_max_age: str | None = field(default_factory=lambda: os.environ.get("BENCH_CONN_MAX_AGE"))
 
     def describe(self) -> dict:
         return {
@@ -143,9 +142,10 @@ class Stack:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "PUBSUB_NOTIFY_API_KEY": secrets.token_urlsafe(24),
             "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": self.config.conn_max_age,
             "PYTHONUNBUFFERED": "1",
         }
+        if self.config.conn_max_age is not None:
+            self.env["CONN_MAX_AGE"] = self.config.conn_max_age
         self.log_dir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         with open(self.log_dir / "migrate.log", "wb") as log:

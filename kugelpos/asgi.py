@@ -18,15 +18,16 @@ django.setup(set_prefix=False)
 
 
 class SyncChainASGIHandler(ASGIHandler):
-    """Django's ASGI handler, serving each HTTP request with two hops to its thread instead of a dozen.
+    """Django's ASGI handler, serving each HTTP request with one hop to its thread instead of a dozen.
 
     Every view and middleware of the project is synchronous. Django's own middlewares can run both ways, and
     under ASGI Django ran those inside our sync ones in async mode, hopping to the request's thread and back for
     each process_request/process_view/process_response, plus a hop each for the request_started signal, the
     error log and closing the response (a quarter of the web process's CPU in bench/). Here the chain is built
-    for a sync handler, as under WSGI; the request_started signal, the chain and the error log run in one call
-    to the request's thread, the response is sent from the event loop, and closing it (request_finished:
-    connections back to the pool) is the second call, in the same thread. Static files are served before this
+    for a sync handler, as under WSGI; the request_started signal, the chain, the error log and closing the
+    response (request_finished: connections back to the pool) run in one call to the request's thread, and the
+    response is sent from the event loop. A streaming response is closed after it has been sent, by a second
+    call to the same thread. Static files are served before this
     handler (``ASGIStaticFilesHandler``), and a streaming response still streams from the event loop.
 
     Django gives every request a thread of its own (a new ``ThreadSensitiveContext``: a thread started for the
@@ -73,7 +74,8 @@ class SyncChainASGIHandler(ASGIHandler):
             try:
                 await self.send_response(response, send)
             finally:
-                await sync_to_async(response.close, thread_sensitive=True)()
+                if response.streaming:  # still open while it streams; closed afterwards, on the same thread
+                    await sync_to_async(response.close, thread_sensitive=True)()
         finally:
             body_file.close()
 
@@ -86,6 +88,10 @@ class SyncChainASGIHandler(ASGIHandler):
         response._handler_class = self.__class__
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
+        if not response.streaming:
+            # The body is complete: close now (request_finished: the connection back to the pool) and save the
+            # request a second hop to this thread after sending.
+            response.close()
         return response
 
 

@@ -99,18 +99,18 @@ TEMPLATES = [
 
 # --- database ---------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/kugelpos")}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-# A pool of connections per process (psycopg_pool, Django's "pool" option). Under ASGI Django serves each sync
-# request in a fresh thread and connections are per thread, so without a pool every request opens and closes a
-# PostgreSQL connection of its own (a third of the server's CPU in bench/), and persistent connections
-# (CONN_MAX_AGE > 0) pile up one per finished thread until PostgreSQL refuses clients. A connection goes back to
-# the pool at the end of each request or task; django-tenants sets the search path again on its next use.
-# DB_POOL_MAX_SIZE=0 turns the pool off (then CONN_MAX_AGE applies: 0 under ASGI, >0 only under WSGI).
-DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=16)
-# Threads per web process serving requests (kugelpos.asgi); more requests at once wait for one. Keep it at most
-# DB_POOL_MAX_SIZE so that a request never waits for a connection while holding a thread.
+# django-tenants' backend, remembering the search path a connection is in and checking an idle connection without
+# a round trip (apps/core/db_backend).
+DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
+# Threads per web process serving requests (kugelpos.asgi); more requests at once wait in the event loop for one.
 WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
-DATABASES["default"]["CONN_MAX_AGE"] = 0 if DB_POOL_MAX_SIZE > 0 else env.int("CONN_MAX_AGE", default=0)
+# Each web request thread and each Celery process keeps one persistent connection (CONN_MAX_AGE seconds, then a new
+# one): a web process holds at most WEB_THREADS connections. DB_POOL_MAX_SIZE > 0 uses a psycopg pool per process
+# instead (Django's "pool" option: every request takes a connection and gives it back, and the pool checks it
+# with a round trip); it was needed while Django started a thread per request, and is kept for a deployment that
+# runs more threads than it may hold connections.
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if DB_POOL_MAX_SIZE > 0 else env.int("CONN_MAX_AGE", default=600)
 if DB_POOL_MAX_SIZE > 0:
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), DB_POOL_MAX_SIZE),

@@ -3,6 +3,7 @@
 It lists the users of the caller's tenant and echoes a validated body, the way domain endpoints will.
 """
 
+from django.urls import path
 from rest_framework import serializers
 
 from apps.account.models import User
@@ -48,7 +49,19 @@ class UserOnlyProbeViewSet(KugelposViewSet):
         return self.respond([], message="ok", operation=None)
 
 
+def stream_view(request):
+    """A streaming response (the ASGI handler closes it only after the last chunk has been sent)."""
+    from django.http import StreamingHttpResponse
+
+    async def chunks():
+        yield b"one,"
+        yield b"two"
+
+    return StreamingHttpResponse(chunks(), content_type="text/plain")
+
+
 urlpatterns = [
+    path("probe/stream", stream_view),
     api_path("probe/api/v1/tenants/{tenant_id}/items", ProbeViewSet.as_view({"get": "list", "post": "create"})),
     api_path("probe/api/v1/tenants/{tenant_id}/admin", UserOnlyProbeViewSet.as_view({"get": "list"})),
     *project_urlpatterns,

@@ -36,7 +36,7 @@ def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tup
     return async_to_sync(exchange)()
 
 
-def test_the_middleware_chain_is_built_sync_and_a_request_makes_two_calls_to_its_thread(monkeypatch):
+def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_thread(monkeypatch):
     handler = SyncChainASGIHandler()
     assert not asyncio.iscoroutinefunction(handler._middleware_chain)
     calls = []
@@ -49,7 +49,7 @@ def test_the_middleware_chain_is_built_sync_and_a_request_makes_two_calls_to_its
     monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
     status, _headers, _body = http_get("/account/")
     assert status == 200
-    assert calls == ["_respond", "close"]  # the whole request, then closing the response (request_finished)
+    assert calls == ["_respond"]  # the whole request, closing the response (request_finished) included
 
 
 def test_request_started_and_finished_are_sent_once_each():
@@ -87,3 +87,55 @@ def test_an_unauthenticated_api_request_gets_the_401_envelope_over_asgi():
     status, _headers, body = http_get("/cart/api/v1/carts/nope")
     assert status == 401
     assert json.loads(body)["success"] is False
+
+
+@pytest.mark.urls("apps.core.tests.probe_urls")
+def test_a_streaming_response_is_sent_whole_and_closed_after_it_on_the_same_thread(monkeypatch):
+    import threading
+
+    from django.core import signals
+
+    threads, calls = [], []
+    real_init = SyncToAsync.__init__
+
+    def counting_init(self, func, *args, **kwargs):
+        calls.append(getattr(func, "__name__", repr(func)))
+        real_init(self, func, *args, **kwargs)
+
+    def started(**_kwargs):
+        threads.append(("started", threading.get_ident()))
+
+    def finished(**_kwargs):
+        threads.append(("finished", threading.get_ident()))
+
+    monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        status, _headers, body = http_get("/probe/stream")
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+    assert (status, body) == (200, b"one,two")
+    assert calls == ["_respond", "close"]
+    assert [what for what, _ in threads] == ["started", "finished"]
+    assert threads[0][1] == threads[1][1] != threading.get_ident()  # the request's thread, not the test's
+
+
+def test_requests_reuse_the_threads_of_the_process():
+    import threading
+
+    from django.core import signals
+
+    seen = set()
+
+    def started(**_kwargs):
+        seen.add(threading.get_ident())
+
+    signals.request_started.connect(started)
+    try:
+        for _ in range(20):
+            assert http_get("/account/")[0] == 200
+    finally:
+        signals.request_started.disconnect(started)
+    assert 1 <= len(seen) <= 8  # never more threads than WEB_THREADS, however many requests

@@ -81,3 +81,42 @@ def test_receipt_xml_matches_the_printer_format():
 
 def test_xml_special_characters_are_escaped():
     assert "&amp; &lt;b&gt;" in receipt.render_receipt_xml([receipt.left("& <b>")])
+
+
+def _minidom_xml(lines):
+    """The receipt XML as xml.dom.minidom pretty-prints it (how it was made before it was written out by hand)."""
+    from xml.dom import minidom
+
+    document = minidom.Document()
+    root = document.createElement("PrintData")
+    page = document.createElement("Page")
+    document.appendChild(root)
+    root.appendChild(page)
+    for line in lines:
+        element = document.createElement("Line")
+        element.setAttribute("type", "Line" if line.align == "" else "Text")
+        element.setAttribute("align", line.align)
+        element.setAttribute("dimension", "")
+        item1 = document.createElement("Item1")
+        item2 = document.createElement("Item2")
+        if line.align in ("Center", "Left", "Right"):
+            element.appendChild(document.createTextNode(line.text))
+        elif line.align == "Split":
+            fitted1, fitted2 = receipt.fitted_split(line)
+            item1.appendChild(document.createTextNode(fitted1))
+            item2.appendChild(document.createTextNode(fitted2))
+        element.appendChild(item1)
+        element.appendChild(item2)
+        page.appendChild(element)
+    return document.toprettyxml(indent="\t")
+
+
+def test_receipt_xml_is_character_for_character_what_minidom_makes():
+    texts = ["", "合計", "A & B <c> \"q\" 'a'", "ｶﾞ 半角", "x" * 40, "取引番号 000123456789012345678901"]
+    lines = [receipt.border()]
+    for text in texts:
+        lines += [receipt.center(text), receipt.left(text), receipt.right(text)]
+        for other in texts:
+            lines.append(receipt.split(text, other))
+    for count in (0, 1, 2, len(lines)):
+        assert receipt.render_receipt_xml(lines[:count]) == _minidom_xml(lines[:count])

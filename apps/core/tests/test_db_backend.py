@@ -1,0 +1,81 @@
+"""The database backend: the search path is sent only when the connection is not in it yet, and the health
+check of an idle connection needs no round trip but finds a connection PostgreSQL has closed."""
+
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from apps.core import tenancy
+
+pytestmark = pytest.mark.django_db
+
+
+def sets(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SET search_path")]
+
+
+def query_terminals() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM terminal_terminal")
+
+
+def test_the_search_path_is_sent_once_while_the_connection_stays_in_the_tenant(tenant_a, tenant_b):
+    with CaptureQueriesContext(connection) as captured:
+        tenancy.activate(tenant_a)
+        query_terminals()
+        connection.set_schema_to_public()  # what the tenant middleware does between requests
+        tenancy.activate(tenant_a)
+        query_terminals()
+        query_terminals()
+    assert sets(captured) == [f'SET search_path = "{tenant_a.schema_name}","public"']
+
+    with CaptureQueriesContext(connection) as captured:
+        tenancy.activate(tenant_b)
+        query_terminals()
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        tenancy.activate(tenant_a)
+        query_terminals()
+    assert sets(captured) == [
+        f'SET search_path = "{tenant_b.schema_name}","public"',
+        'SET search_path = "public"',
+        f'SET search_path = "{tenant_a.schema_name}","public"',
+    ]
+
+
+def test_a_search_path_that_a_rollback_may_have_undone_is_sent_again(tenant_a, tenant_b):
+    tenancy.activate(tenant_b)
+    query_terminals()
+    tenancy.activate(tenant_a)
+    with CaptureQueriesContext(connection) as captured:
+        sid = transaction.savepoint()
+        query_terminals()  # SET inside the savepoint ...
+        transaction.savepoint_rollback(sid)  # ... and undone with it
+        query_terminals()
+    assert sets(captured) == [f'SET search_path = "{tenant_a.schema_name}","public"'] * 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW search_path")
+        assert cursor.fetchone()[0] == f"{tenant_a.schema_name}, public"
+
+
+def test_an_idle_connection_that_postgresql_closed_is_unusable_without_a_query():
+    other = connections.create_connection("default")
+    try:
+        other.ensure_connection()
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with CaptureQueriesContext(other) as captured:
+            assert other.is_usable()
+        assert captured.captured_queries == []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while other.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not other.is_usable()
+    finally:
+        other.close()
