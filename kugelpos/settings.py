@@ -121,6 +121,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Parameters travel beside the SQL instead of being quoted into it on the client: a cart document is a few KB of
 # JSON, and escaping it into the statement text was ~5 % of an add item's CPU in bench/.
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+# A statement a connection has run 5 times is prepared on the server (psycopg's automatic preparation) and no
+# longer parsed and planned each time. PostgreSQL plans it again by itself when the search path (the tenant)
+# changes. Needs a direct connection (no transaction-pooling proxy between us and PostgreSQL): DB_PREPARE=0.
+if env.bool("DB_PREPARE", default=True):
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_kugelpos")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
