@@ -140,23 +140,45 @@ class CartDocument:
         values["subtotal_discounts"] = [_from_json(Discount, d) for d in values.get("subtotal_discounts", [])]
         for name in cls.MONEY:
             values[name] = _money(values.get(name))
-        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+        return cls(**{name: values[name] for name in _field_names(cls) if name in values})
+
+
+# Field names per dataclass, read once: ``dataclasses.fields()`` on every conversion was a measurable part of an
+# add item (every request loads and saves the whole document).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, bool, float, type(None))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def _to_json(obj: Any) -> Any:
+    kind = type(obj)
+    if kind in _PLAIN:
+        return obj
+    if kind is Decimal:
+        return str(obj)
+    if kind is list:
+        return [_to_json(item) for item in obj]
+    if kind is dict:
+        return {key: _to_json(value) for key, value in obj.items()}
+    if hasattr(obj, "__dataclass_fields__"):
+        return {name: _to_json(getattr(obj, name)) for name in _field_names(kind)}
     if isinstance(obj, Decimal):
         return str(obj)
     if isinstance(obj, list):
         return [_to_json(item) for item in obj]
     if isinstance(obj, dict):
         return {key: _to_json(value) for key, value in obj.items()}
-    if hasattr(obj, "__dataclass_fields__"):
-        return {f.name: _to_json(getattr(obj, f.name)) for f in fields(obj)}
     return obj
 
 
 def _from_json(cls, data: dict[str, Any]):
-    values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+    values = {name: data[name] for name in _field_names(cls) if name in data}
     for name in cls.MONEY:
         if name in values:
             values[name] = _money(values[name])
