@@ -56,7 +56,8 @@ def _apply_change(
     operator_id: str | None,
     note: str | None,
 ) -> tuple[StockUpdate, list[StockAlert]]:
-    """Spec/50 §5.1 steps 1–4 in the caller's transaction: one atomic upsert-and-add, then the history row.
+    """Spec/50 §5.1 steps 1–4 in the caller's transaction: one atomic upsert-and-add, and the history row to
+    write (unsaved: the caller saves it, a tranlog's rows all in one statement).
 
     The increment happens in the database (``current_quantity + change``), so concurrent changes never lose one.
     """
@@ -70,7 +71,7 @@ def _apply_change(
     after = level.current_quantity
     if after < 0:
         logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, item_code, after)
-    update = StockUpdate.objects.create(
+    update = StockUpdate(
         tenant_id=tenant_id,
         store_code=store_code,
         item_code=item_code,
@@ -112,6 +113,7 @@ def stock_apply_change(
             operator_id=operator_id,
             note=note,
         )
+        update.save(force_insert=True)
         alerts_send_on_commit(alerts)
     return update
 
@@ -165,6 +167,7 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
             )
             updates.append(update)
             alerts.extend(line_alerts)
+        StockUpdate.objects.bulk_create(updates)
         alerts_send_on_commit(alerts)
     return updates
 
