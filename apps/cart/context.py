@@ -53,6 +53,22 @@ def terminal_context(credential: Credential) -> TerminalContext:
     if found is None:
         raise AuthenticationError("Invalid API Key")
     terminal, columns = found
+    return _context_of(terminal, columns["cache_version"])
+
+
+def api_key_entry_and_context(api_key: str, terminal_id: str) -> tuple[tuple[str, str] | None, TerminalContext | None]:
+    """The key's index entry and the terminal's context, read together (``CartTerminalAuthentication``)."""
+    from apps.terminal.selectors import terminal_get_by_api_key
+
+    from .cache_version import cache_version_expression
+
+    entry, terminal, columns = terminal_get_by_api_key(
+        api_key=api_key, terminal_id=terminal_id, cache_version=cache_version_expression()
+    )
+    return entry, (None if terminal is None else _context_of(terminal, columns["cache_version"]))
+
+
+def _context_of(terminal, cache_version: int | None) -> TerminalContext:
     return TerminalContext(
         tenant_id=terminal.tenant_id,
         store_code=terminal.store_code,
@@ -64,5 +80,5 @@ def terminal_context(credential: Credential) -> TerminalContext:
         business_counter=terminal.business_counter,
         staff_id=terminal.staff_id,
         staff_name=terminal.staff_name,
-        cache_version=columns["cache_version"],
+        cache_version=cache_version,
     )

@@ -97,29 +97,35 @@ def tenant_of_terminal_id(terminal_id: str) -> str:
     return terminal_id.split("-", 1)[0]
 
 
-def _api_key_entry(api_key: str) -> tuple[str, str] | None:
-    """``(tenant_id, terminal_id)`` of a key in the public index, or None.
-
-    The table is named with its schema, so the lookup reads the same whatever schema the connection is in and
-    changes nothing: the request's connection need not switch to public and back (a round trip on every
-    terminal request) before it enters the tenant.
-    """
+def api_key_index_table() -> str:
+    """The public key index by its schema-qualified name: readable the same from whatever schema a connection is
+    in, so an API-key check needs no switch to public and back (a round trip on every terminal request)."""
     quote = connection.ops.quote_name
-    table = f"{quote(get_public_schema_name())}.{quote(ApiKeyIndex._meta.db_table)}"
+    return f"{quote(get_public_schema_name())}.{quote(ApiKeyIndex._meta.db_table)}"
+
+
+def _api_key_entry(api_key: str) -> tuple[str, str] | None:
+    """``(tenant_id, terminal_id)`` of a key in the public index, or None."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT tenant_id, terminal_id FROM {table} WHERE key_hash = %s", [api_key_hash(api_key)])
+        cursor.execute(
+            f"SELECT tenant_id, terminal_id FROM {api_key_index_table()} WHERE key_hash = %s", [api_key_hash(api_key)]
+        )
         return cursor.fetchone()
 
 
-def credential_from_api_key(api_key: str, terminal_id: str) -> Credential | None:
-    """The terminal credential when ``api_key`` belongs to ``terminal_id`` (spec/00 §4.3), else None."""
-    entry = _api_key_entry(api_key)
+def credential_from_key_entry(entry: tuple[str, str] | None, terminal_id: str) -> Credential | None:
+    """The terminal credential when the key's index entry names ``terminal_id`` (and its tenant), else None."""
     if entry is None:
         return None
     tenant_id, key_terminal_id = entry
     if key_terminal_id != terminal_id or tenant_id != tenant_of_terminal_id(terminal_id):
         return None
     return Credential("api_key", tenant_id, {}, terminal_id=terminal_id)
+
+
+def credential_from_api_key(api_key: str, terminal_id: str) -> Credential | None:
+    """The terminal credential when ``api_key`` belongs to ``terminal_id`` (spec/00 §4.3), else None."""
+    return credential_from_key_entry(_api_key_entry(api_key), terminal_id)
 
 
 def find_terminal_by_api_key(api_key: str) -> Credential | None:

@@ -6,14 +6,16 @@ dataclasses: the stable interface other apps code against, independent of the mo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.core import cache
+from apps.core.auth import api_key_hash, api_key_index_table
 from apps.core.compiled import CompiledSelect
 
 from .models import CashLog, Store, TenantInfo, Terminal
@@ -52,6 +54,9 @@ class StoreInfo:
     status: str
     business_date: str | None
     tags: tuple[str, ...] | None
+
+
+_INFO_FIELDS = tuple(f.name for f in fields(TerminalInfo))
 
 
 def _terminal_info(terminal: Terminal) -> TerminalInfo:
@@ -101,6 +106,43 @@ def terminal_get_annotated(*, terminal_id: str, **columns: RawSQL) -> tuple[Term
         return None
     terminal = found[0]
     return _terminal_info(terminal), {name: getattr(terminal, name) for name in columns}
+
+
+_by_api_key_sql: dict[tuple, str] = {}
+
+
+def terminal_get_by_api_key(
+    *, api_key: str, terminal_id: str, **columns: RawSQL
+) -> tuple[tuple[str, str] | None, TerminalInfo | None, dict]:
+    """An API-key request's authentication and its terminal in one round trip (every cart request needs both).
+
+    Returns the key's index entry ``(tenant_id, terminal_id)`` (None: unknown key), for the caller to check with
+    ``apps.core.auth.credential_from_key_entry``; the terminal ``terminal_id`` of the current tenant (None if it
+    is not there or the key is unknown); and ``columns`` (SQL without parameters) computed in the same query.
+    """
+    key = tuple((name, column.sql) for name, column in sorted(columns.items()))
+    sql = _by_api_key_sql.get(key)
+    if sql is None:
+        if any(column.params for column in columns.values()):
+            raise ValueError("columns of terminal_get_by_api_key take no parameters")
+        quote = connection.ops.quote_name
+        selected = ", ".join(f"t.{quote(Terminal._meta.get_field(name).column)}" for name in _INFO_FIELDS)
+        extra = "".join(f", ({sql})" for _, sql in key)
+        sql = _by_api_key_sql.setdefault(key, (
+            f"SELECT k.tenant_id, k.terminal_id, t.{quote(Terminal._meta.pk.column)} IS NOT NULL, {selected}{extra} "
+            f"FROM {api_key_index_table()} k LEFT JOIN {quote(Terminal._meta.db_table)} t "
+            f"ON t.{quote(Terminal._meta.get_field('terminal_id').column)} = %s WHERE k.key_hash = %s"
+        ))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [terminal_id, api_key_hash(api_key)])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, {}
+    entry, found, values = (row[0], row[1]), row[2], row[3:]
+    if not found:
+        return entry, None, {}
+    info = TerminalInfo(**dict(zip(_INFO_FIELDS, values[: len(_INFO_FIELDS)], strict=True)))
+    return entry, info, {name: value for (name, _), value in zip(key, values[len(_INFO_FIELDS):], strict=True)}
 
 
 def store_get(*, store_code: str, cache_version: int | None = None) -> StoreInfo | None:

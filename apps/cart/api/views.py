@@ -9,10 +9,11 @@ from rest_framework.request import Request
 from apps.cart import selectors
 from apps.cart.api import serializers as s
 from apps.cart.api.presenters import cart_data, tran_data
-from apps.cart.context import TerminalContext, terminal_context
+from apps.cart.api.authentication import CartTerminalAuthentication, request_terminal_context
+from apps.cart.context import TerminalContext
 from apps.cart.services import carts, tranlogs
 from apps.core import events, tenancy
-from apps.core.api.authentication import NotifyAuthentication, TerminalAuthentication, UserJWTAuthentication
+from apps.core.api.authentication import NotifyAuthentication, UserJWTAuthentication
 from apps.core.api.views import KugelposViewSet
 from apps.core.errors import KugelposError, NotFoundError, RequestValidationError
 
@@ -27,7 +28,7 @@ def path_int(value: str, name: str) -> int:
 
 
 class CartViewSet(KugelposViewSet):
-    authentication_classes = [TerminalAuthentication]
+    authentication_classes = [CartTerminalAuthentication]
     input_serializers = {
         "create": s.CreateCartSerializer,
         "add_items": s.AddItemsSerializer,
@@ -39,7 +40,7 @@ class CartViewSet(KugelposViewSet):
     }
 
     def context(self) -> TerminalContext:
-        return terminal_context(self.credential)
+        return request_terminal_context(self.request, self.credential)
 
     def _cart(self, document, message: str, operation: str):
         return self.respond(cart_data(document), message=message, operation=operation)
@@ -130,8 +131,11 @@ class CartViewSet(KugelposViewSet):
 
 
 class TransactionViewSet(KugelposViewSet):
-    authentication_classes = [TerminalAuthentication]
+    authentication_classes = [CartTerminalAuthentication]
     input_serializers = {"void": s.PaymentsSerializer, "refund": s.PaymentsSerializer}
+
+    def context(self) -> TerminalContext:
+        return request_terminal_context(self.request, self.credential)
 
     def tenant_mismatch(self, path_tenant: str, credential_tenant: str) -> KugelposError:
         if self.action in ("void", "refund"):
@@ -161,7 +165,7 @@ class TransactionViewSet(KugelposViewSet):
             raise RequestValidationError([(("query",), "Input should be a valid integer")]) from None
         paging = self.paging(default_sort="transaction_no:-1", sort_fields=selectors.SORT_FIELDS)
         rows, total = selectors.transaction_list(where=where, paging=paging)
-        statuses = self._statuses(terminal_context(self.credential), [row.transaction_no for row in rows])
+        statuses = self._statuses(self.context(), [row.transaction_no for row in rows])
         return self.respond(
             [tran_data(row.document, statuses.get(row.transaction_no)) for row in rows],
             message="Success to get transactions by query",
@@ -176,7 +180,7 @@ class TransactionViewSet(KugelposViewSet):
                                         transaction_no=number)
         if row is None:
             raise NotFoundError(f"Transaction not found: transaction_no->{number}")
-        status = self._statuses(terminal_context(self.credential), [number]).get(number)
+        status = self._statuses(self.context(), [number]).get(number)
         return self.respond(tran_data(row.document, status), message="Success to get transaction by transaction_no",
                             operation="get_transaction_by_tranasction_no")
 
@@ -186,7 +190,7 @@ class TransactionViewSet(KugelposViewSet):
 
     def void(self, request: Request, tenant_id: str, store_code: str, terminal_no: str, transaction_no: str):
         voided = tranlogs.transaction_void(
-            context=terminal_context(self.credential), tenant_id=tenant_id, store_code=store_code,
+            context=self.context(), tenant_id=tenant_id, store_code=store_code,
             terminal_no=path_int(terminal_no, "terminal_no"),
             transaction_no=path_int(transaction_no, "transaction_no"), payments=self._refunds(),
         )
@@ -195,7 +199,7 @@ class TransactionViewSet(KugelposViewSet):
 
     def refund(self, request: Request, tenant_id: str, store_code: str, terminal_no: str, transaction_no: str):
         returned = tranlogs.transaction_return(
-            context=terminal_context(self.credential), tenant_id=tenant_id, store_code=store_code,
+            context=self.context(), tenant_id=tenant_id, store_code=store_code,
             terminal_no=path_int(terminal_no, "terminal_no"),
             transaction_no=path_int(transaction_no, "transaction_no"), payments=self._refunds(),
         )

@@ -125,11 +125,15 @@ class TerminalAuthentication(_KugelposAuthentication):
                 return credential, credential
         key, terminal_id = api_key(request), request_terminal_id(request)
         if key and terminal_id:
-            credential = api_key_credential(key, terminal_id)
+            credential = self.api_key_credential(request, key, terminal_id)
             if credential is None:
                 raise AuthenticationError(BAD_API_KEY)
             return credential, credential
         raise AuthenticationError(self.message)
+
+    def api_key_credential(self, request, key: str, terminal_id: str) -> Credential | None:
+        """The API-key check (a subclass may read more in the same query)."""
+        return api_key_credential(key, terminal_id)
 
 
 class NotifyAuthentication(_KugelposAuthentication):

@@ -183,6 +183,7 @@ class EitherScheme(_BearerOrApiKey):
 
 class TerminalScheme(_BearerOrApiKey):
     target_class = "apps.core.api.authentication.TerminalAuthentication"
+    match_subclasses = True
 
 
 class NotifyScheme(_BearerOrApiKey):
