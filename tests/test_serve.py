@@ -93,3 +93,9 @@ def test_sigterm_stops_every_web_process(server):
     assert process.wait(20) == 0
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive
+
+
+def test_web_processes_run_at_a_lower_cpu_priority_than_the_node(server):
+    process, _port = server
+    base = psutil.Process().nice()
+    assert [child.nice() for child in psutil.Process(process.pid).children()] == [base + 5, base + 5]
