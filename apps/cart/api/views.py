@@ -8,8 +8,8 @@ from rest_framework.request import Request
 
 from apps.cart import selectors
 from apps.cart.api import serializers as s
-from apps.cart.api.presenters import cart_data, tran_data
 from apps.cart.api.authentication import CartTerminalAuthentication, request_terminal_context
+from apps.cart.api.presenters import cart_data, tran_data
 from apps.cart.context import TerminalContext
 from apps.cart.services import carts, tranlogs
 from apps.core import events, tenancy

@@ -8,8 +8,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,7 +118,7 @@ def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_i
 
 # Every cart request loads its cart: the SQL is compiled once per process. The primary key needs a plain LIMIT 1,
 # without the ORDER BY that first() would add.
-_MARKERS = {"cart_id": uuid.UUID(int=0xC0FFEE), "live_since": datetime(1901, 1, 1, tzinfo=dt_timezone.utc)}
+_MARKERS = {"cart_id": uuid.UUID(int=0xC0FFEE), "live_since": datetime(1901, 1, 1, tzinfo=UTC)}
 _CART_QUERY = CompiledSelect(
     lambda cart_id, live_since: Cart.objects.filter(updated_at__gte=live_since, cart_id=cart_id)[:1], **_MARKERS
 )

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import select
 
-from psycopg.pq import TransactionStatus
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
