@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import threading
+from contextlib import contextmanager
 
 import pytest
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -36,6 +38,28 @@ def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tup
     return async_to_sync(exchange)()
 
 
+@contextmanager
+def request_signals():
+    """``(signal, path or None, thread id)`` of every request_started / request_finished sent in the block."""
+    from django.core import signals
+
+    seen = []
+
+    def started(**kwargs):
+        seen.append(("started", kwargs["scope"]["path"], threading.get_ident()))
+
+    def finished(**_kwargs):
+        seen.append(("finished", None, threading.get_ident()))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        yield seen
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+
+
 def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_thread(monkeypatch):
     handler = SyncChainASGIHandler()
     assert not asyncio.iscoroutinefunction(handler._middleware_chain)
@@ -53,25 +77,10 @@ def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_
 
 
 def test_request_started_and_finished_are_sent_once_each():
-    from django.core import signals
-
-    seen = []
-
-    def started(**kwargs):
-        seen.append(("started", kwargs["scope"]["path"]))
-
-    def finished(**_kwargs):
-        seen.append(("finished",))
-
-    signals.request_started.connect(started)
-    signals.request_finished.connect(finished)
-    try:
+    with request_signals() as seen:
         status, _headers, _body = http_get("/journal/")
-    finally:
-        signals.request_started.disconnect(started)
-        signals.request_finished.disconnect(finished)
     assert status == 200
-    assert seen == [("started", "/journal/"), ("finished",)]
+    assert [(what, path) for what, path, _thread in seen] == [("started", "/journal/"), ("finished", None)]
 
 
 def test_a_request_through_the_asgi_application_passes_every_middleware():
@@ -91,51 +100,25 @@ def test_an_unauthenticated_api_request_gets_the_401_envelope_over_asgi():
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
 def test_a_streaming_response_is_sent_whole_and_closed_after_it_on_the_same_thread(monkeypatch):
-    import threading
-
-    from django.core import signals
-
-    threads, calls = [], []
+    calls = []
     real_init = SyncToAsync.__init__
 
     def counting_init(self, func, *args, **kwargs):
         calls.append(getattr(func, "__name__", repr(func)))
         real_init(self, func, *args, **kwargs)
 
-    def started(**_kwargs):
-        threads.append(("started", threading.get_ident()))
-
-    def finished(**_kwargs):
-        threads.append(("finished", threading.get_ident()))
-
     monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
-    signals.request_started.connect(started)
-    signals.request_finished.connect(finished)
-    try:
+    with request_signals() as seen:
         status, _headers, body = http_get("/probe/stream")
-    finally:
-        signals.request_started.disconnect(started)
-        signals.request_finished.disconnect(finished)
     assert (status, body) == (200, b"one,two")
     assert calls == ["_respond", "close"]
-    assert [what for what, _ in threads] == ["started", "finished"]
-    assert threads[0][1] == threads[1][1] != threading.get_ident()  # the request's thread, not the test's
+    assert [what for what, _path, _thread in seen] == ["started", "finished"]
+    assert seen[0][2] == seen[1][2] != threading.get_ident()  # the request's thread, not the test's
 
 
 def test_requests_reuse_the_threads_of_the_process():
-    import threading
-
-    from django.core import signals
-
-    seen = set()
-
-    def started(**_kwargs):
-        seen.add(threading.get_ident())
-
-    signals.request_started.connect(started)
-    try:
+    with request_signals() as seen:
         for _ in range(20):
             assert http_get("/account/")[0] == 200
-    finally:
-        signals.request_started.disconnect(started)
-    assert 1 <= len(seen) <= 8  # never more threads than WEB_THREADS, however many requests
+    threads = {thread for what, _path, thread in seen if what == "started"}
+    assert 1 <= len(threads) <= 8  # never more threads than WEB_THREADS, however many requests
