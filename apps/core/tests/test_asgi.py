@@ -60,9 +60,9 @@ def request_signals():
         signals.request_finished.disconnect(finished)
 
 
-def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_thread(monkeypatch):
-    handler = SyncChainASGIHandler()
-    assert not asyncio.iscoroutinefunction(handler._middleware_chain)
+@pytest.fixture
+def thread_calls(monkeypatch) -> list[str]:
+    """Names of the functions handed to the request's thread (``sync_to_async``), in order."""
     calls = []
     real_init = SyncToAsync.__init__
 
@@ -71,9 +71,15 @@ def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_
         real_init(self, func, *args, **kwargs)
 
     monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
+    return calls
+
+
+def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_thread(thread_calls):
+    handler = SyncChainASGIHandler()
+    assert not asyncio.iscoroutinefunction(handler._middleware_chain)
     status, _headers, _body = http_get("/account/")
     assert status == 200
-    assert calls == ["_respond"]  # the whole request, closing the response (request_finished) included
+    assert thread_calls == ["_respond"]  # the whole request, closing the response (request_finished) included
 
 
 def test_request_started_and_finished_are_sent_once_each():
@@ -99,19 +105,11 @@ def test_an_unauthenticated_api_request_gets_the_401_envelope_over_asgi():
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_a_streaming_response_is_sent_whole_and_closed_after_it_on_the_same_thread(monkeypatch):
-    calls = []
-    real_init = SyncToAsync.__init__
-
-    def counting_init(self, func, *args, **kwargs):
-        calls.append(getattr(func, "__name__", repr(func)))
-        real_init(self, func, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
+def test_a_streaming_response_is_sent_whole_and_closed_after_it_on_the_same_thread(thread_calls):
     with request_signals() as seen:
         status, _headers, body = http_get("/probe/stream")
     assert (status, body) == (200, b"one,two")
-    assert calls == ["_respond", "close"]
+    assert thread_calls == ["_respond", "close"]
     assert [what for what, _path, _thread in seen] == ["started", "finished"]
     assert seen[0][2] == seen[1][2] != threading.get_ident()  # the request's thread, not the test's
 
