@@ -29,8 +29,9 @@ class TerminalContext:
 
 
 def terminal_context(credential: Credential) -> TerminalContext:
-    """Claims are trusted as issued (a token from before the open still says "not opened"); an API key reads the
-    terminal as it is now, and the tenant's data version in the same query."""
+    """The context a terminal JWT carries: claims are trusted as issued (a token from before the open still says
+    "not opened"). An API-key request's context is read with its key, as the terminal is now, together with the
+    tenant's data version (``api_key_entry_and_context``); a key whose terminal row is gone has none: 401."""
     if credential.kind == "terminal":
         claims = credential.claims
         return TerminalContext(
@@ -45,15 +46,7 @@ def terminal_context(credential: Credential) -> TerminalContext:
             staff_id=claims.get("staff_id"),
             staff_name=claims.get("staff_name"),
         )
-    from apps.terminal.selectors import terminal_get_annotated
-
-    from .cache_version import cache_version_expression
-
-    found = terminal_get_annotated(terminal_id=credential.terminal_id or "", cache_version=cache_version_expression())
-    if found is None:
-        raise AuthenticationError("Invalid API Key")
-    terminal, columns = found
-    return _context_of(terminal, columns["cache_version"])
+    raise AuthenticationError("Invalid API Key")
 
 
 def api_key_entry_and_context(api_key: str, terminal_id: str) -> tuple[tuple[str, str] | None, TerminalContext | None]:

@@ -157,23 +157,16 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def _to_json(obj: Any) -> Any:
-    kind = type(obj)
-    if kind in _PLAIN:
+    if type(obj) in _PLAIN:  # most values of a document: nothing to convert
         return obj
-    if kind is Decimal:
-        return str(obj)
-    if kind is list:
-        return [_to_json(item) for item in obj]
-    if kind is dict:
-        return {key: _to_json(value) for key, value in obj.items()}
-    if hasattr(obj, "__dataclass_fields__"):
-        return {name: _to_json(getattr(obj, name)) for name in _field_names(kind)}
     if isinstance(obj, Decimal):
         return str(obj)
     if isinstance(obj, list):
         return [_to_json(item) for item in obj]
     if isinstance(obj, dict):
         return {key: _to_json(value) for key, value in obj.items()}
+    if hasattr(obj, "__dataclass_fields__"):
+        return {name: _to_json(getattr(obj, name)) for name in _field_names(type(obj))}
     return obj
 
 

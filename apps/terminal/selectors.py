@@ -16,7 +16,6 @@ from django.db.models.expressions import RawSQL
 
 from apps.core import cache
 from apps.core.auth import api_key_hash, api_key_index_table
-from apps.core.compiled import CompiledSelect
 
 from .models import CashLog, Store, TenantInfo, Terminal
 
@@ -82,30 +81,6 @@ def terminal_get(*, terminal_id: str) -> TerminalInfo | None:
     """The terminal's current state (read fresh, never cached), or None if it is not in this tenant."""
     terminal = terminal_find(terminal_id=terminal_id)
     return None if terminal is None else _terminal_info(terminal)
-
-
-# One compiled query per set of extra columns (the same SQL text is the same query). Only a few such sets exist.
-_annotated_queries: dict[tuple, CompiledSelect] = {}
-
-
-def terminal_get_annotated(*, terminal_id: str, **columns: RawSQL) -> tuple[TerminalInfo, dict] | None:
-    """``terminal_get`` plus the values of ``columns`` computed in the same query (one round trip).
-
-    The request path of every terminal calls this, so its SQL is compiled once per process (``CompiledSelect``).
-    """
-    key = tuple((name, column.sql, tuple(column.params)) for name, column in sorted(columns.items()))
-    query = _annotated_queries.get(key)
-    if query is None:
-        # terminal_id is unique: a plain LIMIT 1, without the ORDER BY that first() would add
-        query = _annotated_queries.setdefault(key, CompiledSelect(
-            lambda terminal_id: Terminal.objects.filter(terminal_id=terminal_id).annotate(**columns)[:1],
-            terminal_id="\x00terminal_id",
-        ))
-    found = query.fetch(terminal_id=terminal_id)
-    if not found:
-        return None
-    terminal = found[0]
-    return _terminal_info(terminal), {name: getattr(terminal, name) for name in columns}
 
 
 _by_api_key_sql: dict[tuple, str] = {}

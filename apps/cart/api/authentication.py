@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from apps.cart.context import TerminalContext, api_key_entry_and_context, terminal_context
-from apps.core import tenancy
-from apps.core.api.authentication import TerminalAuthentication
-from apps.core.auth import Credential, credential_from_key_entry, tenant_of_terminal_id
+from apps.core.api.authentication import TerminalAuthentication, enter_claimed_tenant
+from apps.core.auth import Credential, credential_from_key_entry
 
 PRELOADED = "kugelpos_terminal_context"
 
@@ -19,10 +18,8 @@ class CartTerminalAuthentication(TerminalAuthentication):
     """
 
     def api_key_credential(self, request, key: str, terminal_id: str) -> Credential | None:
-        claimed = tenancy.tenant_get(tenant_of_terminal_id(terminal_id))
-        if claimed is None:  # no such tenant: the plain check (which fails) without reading tenant tables
+        if not enter_claimed_tenant(terminal_id):  # no such tenant: the plain check, without tenant tables
             return super().api_key_credential(request, key, terminal_id)
-        tenancy.activate(claimed)
         entry, context = api_key_entry_and_context(key, terminal_id)
         credential = credential_from_key_entry(entry, terminal_id)
         if credential is not None and context is not None:
@@ -31,8 +28,8 @@ class CartTerminalAuthentication(TerminalAuthentication):
 
 
 def request_terminal_context(request, credential: Credential) -> TerminalContext:
-    """The terminal context of this request: read with its API key, else from its credential."""
+    """The terminal context of this request: read with its API key, else from its terminal JWT's claims."""
     preloaded = getattr(request, PRELOADED, None)
     if preloaded is not None and preloaded[0] is credential:
         return preloaded[1]
-    return terminal_context(credential)
+    return terminal_context(credential)  # an API key without a terminal row: 401 there

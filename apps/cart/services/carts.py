@@ -118,15 +118,14 @@ def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_i
 
 # Every cart request loads its cart: the SQL is compiled once per process. The primary key needs a plain LIMIT 1,
 # without the ORDER BY that first() would add.
+def _live_cart(cart_id, live_since):
+    return Cart.objects.filter(updated_at__gte=live_since, cart_id=cart_id)
+
+
 _MARKERS = {"cart_id": uuid.UUID(int=0xC0FFEE), "live_since": datetime(1901, 1, 1, tzinfo=UTC)}
-_CART_QUERY = CompiledSelect(
-    lambda cart_id, live_since: Cart.objects.filter(updated_at__gte=live_since, cart_id=cart_id)[:1], **_MARKERS
-)
-_CART_QUERY_LOCKED = CompiledSelect(
-    lambda cart_id, live_since: Cart.objects.filter(updated_at__gte=live_since, cart_id=cart_id)
-    .select_for_update(of=("self",))[:1],
-    **_MARKERS,
-)
+_CART_QUERY = CompiledSelect(lambda **values: _live_cart(**values)[:1], **_MARKERS)
+_CART_QUERY_LOCKED = CompiledSelect(lambda **values: _live_cart(**values).select_for_update(of=("self",))[:1],
+                                    **_MARKERS)
 
 
 def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, CartDocument]:

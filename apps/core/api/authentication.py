@@ -39,8 +39,8 @@ def request_terminal_id(request) -> str | None:
     return kwargs.get("terminal_id") or request.query_params.get("terminal_id") or None
 
 
-def api_key_credential(key: str, terminal_id: str) -> Credential | None:
-    """The API-key check of a request, made from inside the tenant that the terminal id names.
+def enter_claimed_tenant(terminal_id: str) -> bool:
+    """Enter the tenant that the terminal id names, for its API-key check; False if there is no such tenant.
 
     When the key is good that tenant is the request's (``KugelposViewSet.initial`` then finds it entered), and
     the check reads the public key index by its qualified name: the request's first query sets the tenant's
@@ -48,8 +48,15 @@ def api_key_credential(key: str, terminal_id: str) -> Credential | None:
     and the tenant middleware returns the connection to public at its end as it always does.
     """
     claimed = tenancy.tenant_get(tenant_of_terminal_id(terminal_id))
-    if claimed is not None:
-        tenancy.activate(claimed)
+    if claimed is None:
+        return False
+    tenancy.activate(claimed)
+    return True
+
+
+def api_key_credential(key: str, terminal_id: str) -> Credential | None:
+    """The API-key check of a request, made from inside the tenant that the terminal id names."""
+    enter_claimed_tenant(terminal_id)
     return credential_from_api_key(key, terminal_id)
 
 
