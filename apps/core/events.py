@@ -2,8 +2,9 @@
 
 1. A producer calls ``event_publish`` inside its own transaction: the delivery record (with every consumer
    ``pending``) is written next to the log, and delivery is enqueued only after commit.
-2. The Celery task ``deliver_event`` calls ``event_deliver``: each consumer not yet ``received`` runs in its own
-   transaction, together with its processed marker, so a log delivered twice is counted once.
+2. The Celery task ``deliver_event`` calls ``event_deliver``: the consumers not yet ``received`` run in one
+   transaction with their processed markers and statuses (each in its own transaction if that one fails), so a
+   log delivered twice is counted once.
 3. ``event_redeliver_undelivered`` (Celery beat) re-sends what is still undelivered after the grace period.
 Enqueueing goes through a circuit breaker: a broker outage never fails the producing request.
 """
@@ -19,7 +20,9 @@ from typing import Any
 
 import pybreaker
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from . import metrics, tenancy
@@ -93,24 +96,25 @@ def event_publish(*, event_type: str, payload: dict[str, Any]) -> EventRecord:
     EventDelivery.objects.bulk_create(
         EventDelivery(record=record, service_name=service) for service in CONSUMERS[event_type]
     )
-    event_id = record.event_id
-    transaction.on_commit(lambda: event_enqueue(event_id=event_id))
+    event_id, tenant_id = record.event_id, record.tenant_id
+    transaction.on_commit(lambda: event_enqueue(event_id=event_id, tenant_id=tenant_id))
     return record
 
 
-def _send_to_broker(event_id: str) -> None:
+def _send_to_broker(event_id: str, tenant_id: str | None) -> None:
     from .tasks import deliver_event
 
-    deliver_event.apply_async(args=[event_id], retry=False)
+    deliver_event.apply_async(args=[event_id], kwargs={"tenant_id": tenant_id} if tenant_id else {}, retry=False)
 
 
-def event_enqueue(*, event_id: str) -> bool:
-    """Hand an event to the workers. On a broker failure (or an open breaker) mark the record ``failed``.
+def event_enqueue(*, event_id: str, tenant_id: str | None = None) -> bool:
+    """Hand an event (of ``tenant_id``, when the caller knows it) to the workers. On a broker failure (or an open
+    breaker) mark the record ``failed``.
 
     Never raises: the request that produced the event has already succeeded.
     """
     try:
-        broker_breaker.call(_send_to_broker, event_id)
+        broker_breaker.call(_send_to_broker, event_id, tenant_id)
     except Exception as exc:  # noqa: BLE001 - broker down, breaker open: redelivery picks it up later
         logger.warning("event %s not enqueued: %s", event_id, exc)
         EventRecord.objects.filter(event_id=event_id).update(
@@ -144,14 +148,19 @@ def _mark_consumed(service: str, event_id: str) -> bool:
     """Insert the processed marker; False when it is there already. A concurrent delivery of the same event
     waits on the unique index until the first one commits (then finds the marker) or rolls back (then inserts).
     One statement, where catching ``IntegrityError`` would cost a savepoint and its release."""
+    return service in _mark_consumed_many([service], event_id)
+
+
+def _mark_consumed_many(services: list[str], event_id: str) -> set[str]:
+    """``_mark_consumed`` for several consumers in one statement: the set of those marked now."""
     table = connection.ops.quote_name(ConsumedEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (consumer, event_id, processed_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING 1",
-            [service, event_id, timezone.now()],
+            f"INSERT INTO {table} (consumer, event_id, processed_at) SELECT unnest(%s::varchar[]), %s, %s "
+            "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING consumer",
+            [services, event_id, timezone.now()],
         )
-        return cursor.fetchone() is not None
+        return {row[0] for row in cursor.fetchall()}
 
 
 def event_receive(*, service: str, event_type: str, payload: dict[str, Any]) -> bool:
@@ -176,30 +185,102 @@ def _acknowledge_if_known(event_id: str | None, service: str, status: str, messa
         delivery_status_update(event_id=event_id, service=service, status=status, message=message)
 
 
-def event_deliver(*, event_id: str, services: Iterable[str] | None = None) -> dict[str, str]:
+def event_deliver(
+    *, event_id: str, services: Iterable[str] | None = None, tenant_id: str | None = None
+) -> dict[str, str]:
     """Deliver a stored event to each consumer not yet ``received`` (optionally only ``services``).
 
-    Each consumer runs in its own transaction; their outcomes are then recorded together in one status update.
-    A worker that dies in between leaves the statuses behind, never the work: the redelivery finds the
-    processed markers, runs nothing twice and records ``received``.
+    ``tenant_id`` (the event's, sent along with the task) lets the whole delivery run in the tenant's schema from
+    its first statement; without it the record is read once more to find the tenant.
+
+    The consumers due run together in one transaction that locks the record, writes their processed markers,
+    does their work and records their statuses: one commit per event. If anything in it fails, it is rolled
+    back and each consumer runs again on its own (``_deliver_one_by_one``), so a failing consumer never holds
+    back the others and its failure is recorded. Either way a log is processed once per consumer.
     Consumers with no registered handler yet stay ``pending``. Returns ``{service: status}`` of this run.
     """
-    record = EventRecord.objects.filter(event_id=event_id).prefetch_related("deliveries").first()
+    wanted = set(services) if services is not None else None
+    if tenant_id is None:
+        record = _delivery_state(event_id, lock=False)
+        if record is None:
+            raise EventNotFound(event_id)
+        tenant_id = record.tenant_id
+    outcome = _deliver_together(event_id, tenant_id, wanted)
+    if outcome is None:
+        outcome = _deliver_one_by_one(event_id, wanted)
+    return outcome
+
+
+def _delivery_state(event_id: str, *, lock: bool) -> EventRecord | None:
+    """The record with its consumers' names and statuses (``services``, ``service_statuses``) in one query;
+    ``lock`` locks the record (not its deliveries) until the transaction ends."""
+    deliveries = EventDelivery.objects.filter(record=OuterRef("pk")).order_by("pk")
+    queryset = EventRecord.objects.filter(event_id=event_id).annotate(
+        services=ArraySubquery(deliveries.values("service_name")),
+        service_statuses=ArraySubquery(deliveries.values("status")),
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.first()
+
+
+def _due(record: EventRecord, wanted: set[str] | None) -> list[str]:
+    return sorted(
+        service
+        for service, status in zip(record.services, record.service_statuses, strict=True)
+        if status != EventDelivery.Status.RECEIVED
+        and (wanted is None or service in wanted)
+        and consumer_handler(service, record.event_type) is not None
+    )
+
+
+def _deliver_together(event_id: str, tenant_id: str, wanted: set[str] | None) -> dict[str, str] | None:
+    """All due consumers in one transaction; None when it failed and was rolled back (or the record names
+    another tenant than ``tenant_id``). Raises ``EventNotFound``."""
+    try:
+        with tenancy.tenant_context(tenant_id), transaction.atomic():
+            record = _delivery_state(event_id, lock=True)
+            if record is None:
+                raise EventNotFound(event_id)
+            if record.tenant_id != tenant_id or record.payload.get("tenant_id") != tenant_id:
+                return None
+            due = _due(record, wanted)
+            if not due:
+                return {}
+            fresh = _mark_consumed_many(due, event_id)
+            for service in due:
+                if service in fresh:
+                    consumer_handler(service, record.event_type)(record.payload)
+            now = timezone.now()
+            EventDelivery.objects.filter(record_id=record.pk, service_name__in=due).update(
+                status=EventDelivery.Status.RECEIVED, received_at=now
+            )
+            current = dict(zip(record.services, record.service_statuses, strict=True))
+            current.update(dict.fromkeys(due, EventDelivery.Status.RECEIVED))
+            EventRecord.objects.filter(pk=record.pk).update(
+                status=overall_status(list(current.values()), record.status), last_updated_at=now
+            )
+    except EventNotFound:
+        raise
+    except Exception as exc:  # noqa: BLE001 - rolled back; each consumer is tried again on its own
+        logger.info("event %s: delivery to all consumers at once failed (%s); one by one", event_id, exc)
+        return None
+    lag = max((now - record.published_at).total_seconds(), 0.0)
+    for service in due:
+        metrics.DELIVERY_LAG.labels(service, record.event_type).observe(lag)
+    return dict.fromkeys(due, "received")
+
+
+def _deliver_one_by_one(event_id: str, wanted: set[str] | None) -> dict[str, str]:
+    """Each due consumer in its own transaction; their outcomes are then recorded together in one status update.
+    A worker that dies in between leaves the statuses behind, never the work: the redelivery finds the
+    processed markers, runs nothing twice and records ``received``."""
+    record = _delivery_state(event_id, lock=False)
     if record is None:
         raise EventNotFound(event_id)
-    wanted = set(services) if services is not None else None
     outcome: dict[str, str] = {}
     errors: dict[str, str] = {}
-    undelivered = sorted(
-        delivery.service_name
-        for delivery in record.deliveries.all()
-        if delivery.status != EventDelivery.Status.RECEIVED
-    )
-    for service in undelivered:
-        if wanted is not None and service not in wanted:
-            continue
-        if consumer_handler(service, record.event_type) is None:
-            continue
+    for service in _due(record, wanted):
         try:
             event_consume(service=service, event_type=record.event_type, payload=record.payload)
         except Exception as exc:  # noqa: BLE001 - a failing consumer is recorded and retried, others go on
@@ -314,7 +395,7 @@ def event_redeliver_undelivered(*, now: datetime | None = None) -> dict[str, int
                 record.tenant_id,
                 settings.UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES,
             )
-        if event_enqueue(event_id=record.event_id):
+        if event_enqueue(event_id=record.event_id, tenant_id=record.tenant_id):
             EventRecord.objects.filter(pk=record.pk).exclude(status=EventRecord.Status.DELIVERED).exclude(
                 created_at__lt=now - failed_after
             ).update(status=EventRecord.Status.PUBLISHED, last_updated_at=now)

@@ -12,10 +12,11 @@ logger = structlog.get_logger(__name__)
 
 
 @shared_task(name="core.deliver_event", bind=True, max_retries=3, default_retry_delay=1, acks_late=True)
-def deliver_event(self, event_id: str) -> dict[str, str]:
-    """Deliver one event to its consumers; retry (bounded) while a consumer fails."""
+def deliver_event(self, event_id: str, tenant_id: str | None = None) -> dict[str, str]:
+    """Deliver one event to its consumers; retry (bounded) while a consumer fails. ``tenant_id`` is the event's
+    (messages enqueued before it was sent along carry none)."""
     try:
-        outcome = events.event_deliver(event_id=event_id)
+        outcome = events.event_deliver(event_id=event_id, tenant_id=tenant_id)
     except events.EventNotFound:
         logger.warning("event not found", event_id=event_id)
         return {}

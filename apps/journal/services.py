@@ -22,12 +22,14 @@ from .schemas import LOG_SERIALIZERS, validation_text
 logger = logging.getLogger(__name__)
 
 
-def journal_entry_store(*, entry: JournalEntryData) -> None:
+def journal_entry_store(*, entry: JournalEntryData, savepoint: bool = True) -> None:
     """Insert one entry unless its natural key exists. Runs in the caller's transaction, in a savepoint, so a
     failed insert surfaces as ``JournalCreateError`` (500 ``410003``) and leaves the caller's transaction usable.
+    ``savepoint=False`` is for a caller whose whole transaction fails with the entry (an event consumer): two
+    round trips fewer.
     """
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             JournalEntry.objects.bulk_create([JournalEntry(**asdict(entry))], ignore_conflicts=True)
     except DatabaseError as exc:
         logger.exception("journal entry not stored: %s", entry.generate_date_time)
@@ -54,18 +56,20 @@ def journal_check_tenant(*, tenant_id: str, body_tenant_id: str | None) -> None:
         )
 
 
-def journal_log_store(*, event_type: str, tenant_id: str, log: Mapping[str, Any]) -> JournalEntryData:
+def journal_log_store(
+    *, event_type: str, tenant_id: str, log: Mapping[str, Any], savepoint: bool = True
+) -> JournalEntryData:
     """File one validated log (``tranlog``/``cashlog``/``opencloselog``) as its journal entry (spec/40 §4.3)."""
     journal_check_tenant(tenant_id=tenant_id, body_tenant_id=log.get("tenant_id"))
     entry = ENTRY_BUILDERS[event_type](log, tenant_id=tenant_id)
-    journal_entry_store(entry=entry)
+    journal_entry_store(entry=entry, savepoint=savepoint)
     return entry
 
 
 # --- event consumers (registered in JournalConfig.ready; run by apps.core.events.event_consume) ---------------
 def _consume(event_type: str, payload: Mapping[str, Any]) -> None:
     log = journal_log_parse(event_type=event_type, payload=payload)
-    journal_log_store(event_type=event_type, tenant_id=payload["tenant_id"], log=log)
+    journal_log_store(event_type=event_type, tenant_id=payload["tenant_id"], log=log, savepoint=False)
 
 
 def journal_consume_tranlog(payload: dict[str, Any]) -> None:

@@ -161,6 +161,27 @@ def tranlog_line_changes(payload: Mapping[str, Any]) -> list[LineChange]:
     return changes
 
 
+def item_totals(changes: Iterable[LineChange]) -> dict[str, float]:
+    """Each item's total change over a log's lines."""
+    totals: dict[str, float] = {}
+    for change in changes:
+        totals[change.item_code] = totals.get(change.item_code, 0.0) + change.quantity_change
+    return totals
+
+
+def line_levels(changes: Sequence[LineChange], after: Mapping[str, float]) -> list[tuple[float, float]]:
+    """(before, after) of each line, in line order, given each item's quantity after the whole log: the lines of
+    one item apply one after the other, in line order."""
+    totals = item_totals(changes)
+    running = {code: after[code] - total for code, total in totals.items()}
+    levels = []
+    for change in changes:
+        before = running[change.item_code]
+        running[change.item_code] = before + change.quantity_change
+        levels.append((before, running[change.item_code]))
+    return levels
+
+
 # --- snapshot schedule --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ScheduleTimes:

@@ -118,29 +118,44 @@ def stock_apply_change(
     return update
 
 
-def _lock_items(*, tenant_id: str, store_code: str, item_codes: Iterable[str]) -> None:
-    """Create missing rows and lock all of them in item-code order, so two logs touching the same items in a
-    different order wait for each other instead of deadlocking."""
-    codes = sorted(set(item_codes))
-    now = timezone.now()
-    Stock.objects.bulk_create(
-        [Stock(tenant_id=tenant_id, store_code=store_code, item_code=code, created_at=now, updated_at=now)
-         for code in codes],
-        ignore_conflicts=True,
-    )
-    list(
-        Stock.objects.select_for_update()
-        .filter(store_code=store_code, item_code__in=codes)
-        .order_by("item_code")
-        .values_list("id", flat=True)
-    )
+_TRANLOG_SQL = """
+INSERT INTO {table} (tenant_id, store_code, item_code, current_quantity, minimum_quantity, reorder_point,
+                     reorder_quantity, last_transaction_id, created_at, updated_at)
+SELECT %s, %s, change.item_code, change.quantity, 0, 0, 0, %s, %s, %s
+FROM unnest(%s::varchar[], %s::float8[]) AS change (item_code, quantity)
+ORDER BY change.item_code
+ON CONFLICT (store_code, item_code) DO UPDATE SET
+    current_quantity = {table}.current_quantity + EXCLUDED.current_quantity,
+    last_transaction_id = EXCLUDED.last_transaction_id,
+    updated_at = EXCLUDED.updated_at
+RETURNING item_code, current_quantity, minimum_quantity, reorder_point, reorder_quantity
+"""
+
+
+def _apply_item_totals(
+    *, tenant_id: str, store_code: str, totals: Mapping[str, float], reference_id: str | None, now: datetime
+) -> dict[str, StockLevel]:
+    """Add each item's total change in one statement (rows created as needed) and return the levels after it.
+
+    The rows are written, and so locked, in item-code order, so two logs touching the same items in a different
+    order wait for each other instead of deadlocking."""
+    codes = sorted(totals)
+    sql = _TRANLOG_SQL.format(table=connection.ops.quote_name(Stock._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [tenant_id, store_code, reference_id, now, now, codes, [float(totals[code]) for code in codes]]
+        )
+        rows = cursor.fetchall()
+    return {row[0]: _level(tenant_id, store_code, row[0], row[1:]) for row in rows}
 
 
 def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
     """Apply a transaction log (spec/50 §5.4.2): one change per eligible line, all in one transaction.
 
-    Called by the event consumer (``apps.core.events.event_consume``), which runs it in the payload's tenant
-    schema together with the processed marker; cancelled logs, unknown types and empty logs change nothing.
+    Called by the event consumer (``apps.core.events``), which runs it in the payload's tenant schema together
+    with the processed marker; cancelled logs, unknown types and empty logs change nothing. Two statements
+    whatever the number of lines: every item's total change, then every line's history row (the lines of one
+    item apply one after the other, in line order). Alerts are evaluated on each item's level after the log.
     """
     changes: list[LineChange] = calculations.tranlog_line_changes(payload)
     if not changes:
@@ -150,25 +165,40 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
     if not isinstance(store_code, str) or not store_code:
         raise ValueError("tranlog without store_code")
     reference_id = calculations.tranlog_reference_id(payload)
-    updates: list[StockUpdate] = []
-    alerts: list[StockAlert] = []
-    with transaction.atomic():
-        _lock_items(tenant_id=tenant_id, store_code=store_code, item_codes=(c.item_code for c in changes))
-        for change in changes:
-            update, line_alerts = _apply_change(
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        levels = _apply_item_totals(
+            tenant_id=tenant_id,
+            store_code=store_code,
+            totals=calculations.item_totals(changes),
+            reference_id=reference_id,
+            now=now,
+        )
+        after = {code: level.current_quantity for code, level in levels.items()}
+        updates = [
+            StockUpdate(
                 tenant_id=tenant_id,
                 store_code=store_code,
                 item_code=change.item_code,
-                quantity_change=change.quantity_change,
                 update_type=change.update_type,
+                quantity_change=change.quantity_change,
+                before_quantity=before,
+                after_quantity=after_line,
                 reference_id=reference_id,
+                timestamp=now,
                 operator_id=None,
                 note=None,
+                created_at=now,
+                updated_at=now,
             )
-            updates.append(update)
-            alerts.extend(line_alerts)
+            for change, (before, after_line) in zip(changes, calculations.line_levels(changes, after), strict=True)
+        ]
         StockUpdate.objects.bulk_create(updates)
-        alerts_send_on_commit(alerts)
+        for level in levels.values():
+            if level.current_quantity < 0:
+                logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, level.item_code,
+                               level.current_quantity)
+        alerts_send_on_commit([alert for code in sorted(levels) for alert in calculations.alerts_for(levels[code])])
     return updates
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.testing import TENANT_A
+from apps.core.testing import TENANT_A, TENANT_B
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +75,19 @@ def test_partial_delivery_then_redelivery_to_the_failed_consumer_only(tenant_a, 
     assert status == "partially_delivered"
     assert per_service == {"report": "received", "journal": "received", "stock": "failed"}
     fail.clear()
+    before = {service: len(made) for service, made in calls.items()}
     # the job skips records younger than the grace period ...
     assert events.event_redeliver_undelivered(now=timezone.now())["redelivered"] == 0
     # ... and redelivers at its first run at least 5 minutes after creation
     counts = events.event_redeliver_undelivered(now=timezone.now() + timedelta(minutes=6))
     assert counts["redelivered"] == 1
     assert statuses(record.event_id)[0] == "delivered"
-    assert len(calls["report"]) == 1 and len(calls["journal"]) == 1 and len(calls["stock"]) == 1
+    # only stock ran again; each consumer's work was kept once (a handler that ran in the rolled-back attempt to
+    # deliver to all three together left nothing: its marker went with it)
+    assert {service: len(made) - before[service] for service, made in calls.items()} == {
+        "report": 0, "journal": 0, "stock": 1}
+    markers = ConsumedEvent.objects.filter(event_id=record.event_id).values_list("consumer", flat=True)
+    assert sorted(markers) == ["journal", "report", "stock"]
 
 
 def test_duplicate_delivery_runs_the_work_once(tenant_a, consumers):
@@ -107,7 +113,7 @@ def test_broker_down_marks_failed_and_old_records_are_redelivered_with_a_warning
 ):
     calls, _ = consumers
 
-    def broker_down(event_id):
+    def broker_down(event_id, tenant_id):
         raise ConnectionError("broker unreachable")
 
     monkeypatch.setattr(events, "_send_to_broker", broker_down)
@@ -126,7 +132,7 @@ def test_broker_down_marks_failed_and_old_records_are_redelivered_with_a_warning
 def test_breaker_opens_after_three_failures_and_fails_fast(tenant_a, monkeypatch):
     attempts = []
 
-    def broker_down(event_id):
+    def broker_down(event_id, tenant_id):
         attempts.append(event_id)
         raise ConnectionError("down")
 
@@ -195,3 +201,36 @@ def test_redeliver_command_runs_the_job_and_single_events(tenant_a, consumers):
     assert "checked" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("redeliver_events", event_id="missing")
+
+
+def test_the_task_carries_the_events_tenant_and_delivers_all_consumers_in_its_schema(
+    tenant_a, consumers, django_capture_on_commit_callbacks, monkeypatch
+):
+    calls, _ = consumers
+    sent = []
+    monkeypatch.setattr(events, "_send_to_broker", lambda event_id, tenant_id: sent.append((event_id, tenant_id)))
+    with django_capture_on_commit_callbacks(execute=True):
+        record = events.event_publish(event_type="tranlog", payload=tranlog())
+    assert sent == [(record.event_id, TENANT_A)]
+    assert events.event_deliver(event_id=record.event_id, tenant_id=TENANT_A) == {
+        "journal": "received", "report": "received", "stock": "received"}
+    assert {service: made for service, made in calls.items()} == {
+        service: [(record.event_id, tenant_a.schema_name)] for service in ("journal", "report", "stock")}
+    assert statuses(record.event_id)[0] == "delivered"
+    assert events.event_deliver(event_id=record.event_id, tenant_id=TENANT_A) == {}  # nothing due any more
+
+
+@pytest.mark.parametrize("claimed", [TENANT_B, "NO-SUCH-TENANT"])
+def test_a_task_naming_another_tenant_still_delivers_in_the_events_own_schema(tenant_a, tenant_b, consumers, claimed):
+    calls, _ = consumers
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    assert events.event_deliver(event_id=record.event_id, tenant_id=claimed) == {
+        "journal": "received", "report": "received", "stock": "received"}
+    assert all(made == [(record.event_id, tenant_a.schema_name)] for made in calls.values())
+    assert statuses(record.event_id)[0] == "delivered"
+
+
+def test_an_unknown_event_is_not_found_with_or_without_a_tenant(tenant_a):
+    for tenant_id in (None, TENANT_A):
+        with pytest.raises(events.EventNotFound):
+            events.event_deliver(event_id="33333333-3333-4333-8333-333333333333", tenant_id=tenant_id)

@@ -125,7 +125,7 @@ def test_workers_check_is_unhealthy_without_a_worker():
 
 
 def test_broker_breaker_open_is_unhealthy(monkeypatch):
-    def down(event_id):
+    def down(event_id, tenant_id):
         raise ConnectionError("down")
 
     monkeypatch.setattr(events, "_send_to_broker", down)

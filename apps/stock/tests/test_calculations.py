@@ -12,6 +12,8 @@ from apps.stock.calculations import (
     alerts_for,
     initial_alerts,
     is_misfired,
+    item_totals,
+    line_levels,
     next_fire_time,
     resolve_target_stores,
     tranlog_line_changes,
@@ -145,3 +147,11 @@ def test_target_stores():
     assert resolve_target_stores(["all"], ["S2", "S1", "S2"]) == ["S1", "S2"]
     assert resolve_target_stores(["store1", "all"], ["S1"]) == ["S1"]
     assert resolve_target_stores(["store1", "store2", "store1"], ["S1"]) == ["store1", "store2"]
+
+
+def test_line_levels_apply_the_lines_of_one_item_in_line_order():
+    changes = [LineChange("Z", -1.0, "sale"), LineChange("A", -2.0, "sale"), LineChange("Z", -3.0, "sale"),
+               LineChange("A", 5.0, "return")]
+    assert item_totals(changes) == {"Z": -4.0, "A": 3.0}
+    # quantities after the whole log: Z 6 (it was 10), A 13 (it was 10)
+    assert line_levels(changes, {"Z": 6.0, "A": 13.0}) == [(10.0, 9.0), (10.0, 8.0), (9.0, 6.0), (8.0, 13.0)]

@@ -65,23 +65,27 @@ def run_in_threads(count: int, work) -> list:
 
 
 @pytest.mark.django_db
-def test_a_change_is_one_upsert_and_a_log_locks_its_rows_in_item_order(tenant_a):
+def test_a_log_is_one_upsert_over_its_items_in_item_order_then_its_history(tenant_a):
     """The statements behind the two tests below: the increment happens inside one INSERT … ON CONFLICT … DO
-    UPDATE, and a log locks all its rows, sorted by item code, before it changes any."""
+    UPDATE over all the log's items, which writes (and so locks) their rows sorted by item code; then one insert
+    of the history rows."""
     from django.test.utils import CaptureQueriesContext
 
     from apps.core.testing import TENANT_A
 
     with tenant_context(TENANT_A), CaptureQueriesContext(connection) as queries:
-        services.stock_apply_tranlog(payload={
+        updates = services.stock_apply_tranlog(payload={
             "tenant_id": TENANT_A, "store_code": STORE, "transaction_no": 1, "transaction_type": 101,
-            "line_items": [{"item_code": "Z", "quantity": 1}, {"item_code": "A", "quantity": 2}]})
+            "line_items": [{"item_code": "Z", "quantity": 1}, {"item_code": "A", "quantity": 2},
+                           {"item_code": "Z", "quantity": 3}]})
     statements = [q["sql"] for q in queries.captured_queries
                   if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))]
-    lock = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
-    upserts = [i for i, sql in enumerate(statements) if "current_quantity + EXCLUDED.current_quantity" in sql]
-    assert len(upserts) == 2 and lock < upserts[0]
-    assert 'ORDER BY "stock_stock"."item_code" ASC' in statements[lock]
+    assert len(statements) == 2
+    assert "current_quantity + EXCLUDED.current_quantity" in statements[0]
+    assert "ORDER BY change.item_code" in statements[0]
+    assert statements[1].startswith('INSERT INTO "stock_stockupdate"')
+    assert [(u.item_code, u.before_quantity, u.after_quantity) for u in updates] == [
+        ("Z", 0.0, -1.0), ("A", 0.0, -2.0), ("Z", -1.0, -4.0)]
 
 
 def test_concurrent_changes_on_one_item_all_count(committed_tenant):

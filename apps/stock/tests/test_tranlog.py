@@ -114,18 +114,16 @@ def test_the_same_log_delivered_twice_changes_stock_once(a10_c5, django_capture_
 
 def test_a_failing_log_rolls_back_every_line_and_is_retried(a10_c5, monkeypatch):
     payload = tranlog()
-    original = services._apply_change
-    calls = []
+    seen = []
 
-    def fail_on_second_line(**kwargs):
-        calls.append(kwargs["item_code"])
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return original(**kwargs)
+    def fail_after_the_quantities_changed(rows, *args, **kwargs):
+        seen.append(quantities("A", "C"))  # both lines' quantities are already changed in the transaction
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_apply_change", fail_on_second_line)
+    monkeypatch.setattr(StockUpdate.objects, "bulk_create", fail_after_the_quantities_changed)
     with pytest.raises(RuntimeError):
         events.event_consume(service="stock", event_type="tranlog", payload=payload)
+    assert seen == [{"A": 8.0, "C": 4.0}]
     assert quantities("A", "C") == {"A": 10.0, "C": 5.0}
     assert not ConsumedEvent.objects.filter(event_id=payload["event_id"]).exists()
     monkeypatch.undo()

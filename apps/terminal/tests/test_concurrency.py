@@ -47,7 +47,7 @@ def shared_terminal(committed_db, monkeypatch):
     """
     from apps.masterdata.services import staff_create
 
-    monkeypatch.setattr("apps.core.events._send_to_broker", lambda event_id: None)
+    monkeypatch.setattr("apps.core.events._send_to_broker", lambda event_id, tenant_id: None)
     tenant = tenancy.tenant_create(tenant_id=TENANT)
     try:
         with tenant_context(TENANT):
