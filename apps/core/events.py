@@ -26,6 +26,7 @@ from django.db.models import OuterRef
 from django.utils import timezone
 
 from . import metrics, tenancy
+from .compiled import CompiledSelect
 from .models import ConsumedEvent, EventDelivery, EventRecord
 
 logger = logging.getLogger(__name__)
@@ -211,17 +212,27 @@ def event_deliver(
     return outcome
 
 
+def _with_delivery_state(event_id: str):
+    deliveries = EventDelivery.objects.filter(record=OuterRef("pk")).order_by("pk")
+    return EventRecord.objects.filter(event_id=event_id).annotate(
+        services=ArraySubquery(deliveries.values("service_name")),
+        service_statuses=ArraySubquery(deliveries.values("status")),
+    )[:1]
+
+
+# Every delivery reads its record this way: the SQL is compiled once per worker process.
+_MARKER = {"event_id": "00000000-0000-4000-8000-00000000e1d0"}
+_STATE_QUERY = CompiledSelect(_with_delivery_state, **_MARKER)
+_STATE_QUERY_LOCKED = CompiledSelect(
+    lambda event_id: _with_delivery_state(event_id).select_for_update(of=("self",)), **_MARKER
+)
+
+
 def _delivery_state(event_id: str, *, lock: bool) -> EventRecord | None:
     """The record with its consumers' names and statuses (``services``, ``service_statuses``) in one query;
     ``lock`` locks the record (not its deliveries) until the transaction ends."""
-    deliveries = EventDelivery.objects.filter(record=OuterRef("pk")).order_by("pk")
-    queryset = EventRecord.objects.filter(event_id=event_id).annotate(
-        services=ArraySubquery(deliveries.values("service_name")),
-        service_statuses=ArraySubquery(deliveries.values("status")),
-    )
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    return queryset.first()
+    found = (_STATE_QUERY_LOCKED if lock else _STATE_QUERY).fetch(event_id=event_id)
+    return found[0] if found else None
 
 
 def _due(record: EventRecord, wanted: set[str] | None) -> list[str]:
