@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -74,6 +75,21 @@ def celery_backlog(stack: Stack) -> int:
         return int(client.llen("celery"))
     finally:
         client.close()
+
+
+def reference_ms(rounds: int = 5) -> float:
+    """Milliseconds this machine takes for a fixed piece of pure-Python work (median of ``rounds``), measured
+    in the driver just before each scenario, with the stack idle. The same code measures up to a third
+    slower or faster from one run to the next on this machine (a slower host: other guests, CPU frequency);
+    this number moves with it, so two runs can be compared for what the code changed."""
+    durations = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(200_000):
+            total += number * number % 7
+        durations.append(time.perf_counter() - started)
+    return round(statistics.median(durations) * 1000, 2)
 
 
 async def quiesce(stack: Stack, limit: float = 120.0) -> float:
@@ -154,6 +170,7 @@ async def drive(stack: Stack, settings: Settings) -> dict:
             prepared = await prepare() if prepare is not None else None
             drained = await quiesce(stack)
             load = os.getloadavg()[0]
+            reference = reference_ms()
             meter.start()
             rec = await run(prepared)
         except (provision.SetupError, RuntimeError, KeyError, TypeError, ValueError) as exc:
@@ -168,13 +185,14 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         if summary["requests"]:
             summary["server_cpu_ms_per_request"] = round(server_cores * seconds * 1000 / summary["requests"], 2)
         summary["loadavg_1m_before"] = round(load, 2)
+        summary["reference_ms_before"] = reference
         summary["quiesce_s_before"] = drained
         results[name] = summary
         print(f"bench: {name:28s} rps {summary['rps']:8.1f}  p50 {summary['p50_ms']}  p95 {summary['p95_ms']}  "
               f"p99 {summary['p99_ms']} ms  errors {summary['errors']}  requests {summary['requests']}  "
               f"cpu web {cpu.get('web')} db {cpu.get('postgres', '-')} celery {cpu.get('celery')} "
               f"driver {cpu.get('driver')} other {cpu.get('other')}  server CPU "
-              f"{summary.get('server_cpu_ms_per_request')} ms/request", flush=True)
+              f"{summary.get('server_cpu_ms_per_request')} ms/request  reference {reference} ms", flush=True)
         for sample in summary.get("error_samples", [])[:3]:
             print(f"bench:   error: {sample}", flush=True)
     backlog_drain = await quiesce(stack)
@@ -244,8 +262,8 @@ def markdown(report: dict) -> str:
         f"at start; setup through the API in {report['setup_seconds']} s.",
         "",
         "| scenario | rps | p50 ms | p95 ms | p99 ms | errors | requests "
-        "| CPU cores: web / db / celery / driver / other | server CPU ms/request |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| CPU cores: web / db / celery / driver / other | server CPU ms/request | reference ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for name, s in report["scenarios"].items():
         cpu = s.get("cpu_cores", {})
@@ -253,10 +271,10 @@ def markdown(report: dict) -> str:
             f"| {name} | {s['rps']} | {cell(s['p50_ms'])} | {cell(s['p95_ms'])} | {cell(s['p99_ms'])} | "
             f"{s['errors']} | {s['requests']} | {cpu.get('web')} / {cpu.get('postgres', '–')} / "
             f"{cpu.get('celery')} / {cpu.get('driver')} / {cpu.get('other')} | "
-            f"{cell(s.get('server_cpu_ms_per_request'))} |"
+            f"{cell(s.get('server_cpu_ms_per_request'))} | {cell(s.get('reference_ms_before'))} |"
         )
     for name, reason in report["skipped"].items():
-        lines.append(f"| {name} | skipped: {reason} | | | | | | | |")
+        lines.append(f"| {name} | skipped: {reason} | | | | | | | | |")
     lines += ["", "Per operation:", "", "| scenario | operation | rps | p50 ms | p95 ms | p99 ms | errors |",
               "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, s in report["scenarios"].items():
