@@ -124,3 +124,33 @@ def test_logs_touching_items_in_opposite_order_do_not_deadlock(committed_tenant)
         quantities = dict(Stock.objects.filter(store_code=STORE).values_list("item_code", "current_quantity"))
         assert quantities == {"X": -30.0, "Y": -30.0}
     connection.set_schema_to_public()
+
+
+def test_one_event_delivered_by_four_workers_at_once_changes_stock_once(committed_tenant, monkeypatch):
+    """The fan-out's delivery transaction locks the event's record: the other workers wait, then find the
+    processed marker and do nothing twice (spec/00 §10.6 rule 3)."""
+    monkeypatch.setattr(events, "_send_to_broker", lambda event_id, tenant_id: None)  # the workers are below
+    EVENT_IDS.append(event_id := str(uuid.uuid4()))
+    connection.set_schema_to_public()
+    record = events.event_publish(event_type="tranlog", payload={
+        "event_id": event_id, "tenant_id": TENANT, "store_code": STORE, "transaction_no": 1,
+        "transaction_type": 101, "sales": {"is_cancelled": False},
+        "line_items": [{"item_code": "ONCE", "quantity": 2}, {"item_code": "TWICE", "quantity": 1},
+                       {"item_code": "ONCE", "quantity": 1}]})
+    try:
+        results = run_in_threads(
+            4, lambda index: events.event_deliver(event_id=event_id, services=["stock"], tenant_id=TENANT))
+        # a worker that waited reports "received" (the work is there) or nothing (it saw the status already)
+        assert all(result in ({}, {"stock": "received"}) for result in results), results
+        assert {"stock": "received"} in results
+        with tenant_context(TENANT):
+            quantities = dict(Stock.objects.filter(store_code=STORE).values_list("item_code", "current_quantity"))
+            assert quantities == {"ONCE": -3.0, "TWICE": -1.0}
+            assert StockUpdate.objects.filter(reference_id__isnull=False).count() == 3
+        connection.set_schema_to_public()
+        statuses = dict(record.deliveries.values_list("service_name", "status"))
+        assert statuses == {"journal": "pending", "report": "pending", "stock": "received"}
+        assert ConsumedEvent.objects.filter(event_id=event_id).count() == 1
+    finally:
+        connection.set_schema_to_public()
+        record.delete()
