@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -155,7 +156,7 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
     Called by the event consumer (``apps.core.events``), which runs it in the payload's tenant schema together
     with the processed marker; cancelled logs, unknown types and empty logs change nothing. Two statements
     whatever the number of lines: every item's total change, then every line's history row (the lines of one
-    item apply one after the other, in line order). Alerts are evaluated on each item's level after the log.
+    item apply one after the other, in line order), each evaluated for alerts on the level it left.
     """
     changes: list[LineChange] = calculations.tranlog_line_changes(payload)
     if not changes:
@@ -175,8 +176,10 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
             now=now,
         )
         after = {code: level.current_quantity for code, level in levels.items()}
-        updates = [
-            StockUpdate(
+        updates: list[StockUpdate] = []
+        alerts: list[StockAlert] = []
+        for change, (before, after_line) in zip(changes, calculations.line_levels(changes, after), strict=True):
+            updates.append(StockUpdate(
                 tenant_id=tenant_id,
                 store_code=store_code,
                 item_code=change.item_code,
@@ -190,15 +193,14 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
                 note=None,
                 created_at=now,
                 updated_at=now,
-            )
-            for change, (before, after_line) in zip(changes, calculations.line_levels(changes, after), strict=True)
-        ]
+            ))
+            if after_line < 0:
+                logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, change.item_code,
+                               after_line)
+            # each line is evaluated on the level it left, even for an item on several lines (spec/50 §5.4.2)
+            alerts.extend(calculations.alerts_for(replace(levels[change.item_code], current_quantity=after_line)))
         StockUpdate.objects.bulk_create(updates)
-        for level in levels.values():
-            if level.current_quantity < 0:
-                logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, level.item_code,
-                               level.current_quantity)
-        alerts_send_on_commit([alert for code in sorted(levels) for alert in calculations.alerts_for(levels[code])])
+        alerts_send_on_commit(alerts)
     return updates
 
 

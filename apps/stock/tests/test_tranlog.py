@@ -140,6 +140,20 @@ def test_same_item_on_two_lines_gives_two_history_rows(tenant_a):
     assert rows == [(0.0, -1.0), (-1.0, -3.0)]
 
 
+def test_each_line_of_an_item_is_evaluated_for_alerts_on_the_level_it_left(tenant_a, monkeypatch):
+    with in_tenant_a():
+        StockFactory(item_code="A", current_quantity=10.0, reorder_point=9.0, reorder_quantity=20.0,
+                     minimum_quantity=8.0)
+    sent = []
+    monkeypatch.setattr(services, "alerts_send_on_commit", sent.extend)
+    payload = tranlog(lines=[{"item_code": "A", "quantity": 1}, {"item_code": "A", "quantity": 2}])
+    events.event_consume(service="stock", event_type="tranlog", payload=payload)
+    # 10 → 9: at the reorder point; 9 → 7: at it and under the minimum (spec/50 §5.4.2: per line, same item)
+    assert [(alert.alert_type, alert.level.current_quantity) for alert in sent] == [
+        ("reorder_point", 9.0), ("reorder_point", 7.0), ("minimum_stock", 7.0)]
+    assert all(alert.level.reorder_point == 9.0 and alert.level.minimum_quantity == 8.0 for alert in sent)
+
+
 # --- compat receiver ----------------------------------------------------------------------------------------
 @pytest.fixture
 def open_receiver(settings):
