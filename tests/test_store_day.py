@@ -93,4 +93,9 @@ def test_a_full_day(api, token_a, day):
     report_again = api.get(
         f"/report/api/v1/tenants/{TENANT_A}/stores/5678/reports?report_scope=flash&report_type=sales"
         f"&business_date={business_date}", **bearer(token_a)).json()["data"]
-    assert report_again == report
+
+    def figures(data):  # the printed texts carry the time they were printed (to the minute): not a figure
+        return {key: value for key, value in data.items() if key not in ("receiptText", "journalText")}
+
+    assert figures(report_again) == figures(report)
+    assert report_again.keys() == report.keys()
