@@ -28,17 +28,6 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME = "stock"
 SCHEDULED_CREATOR = "scheduled_system"
 
-_CHANGE_SQL = """
-INSERT INTO {table} (tenant_id, store_code, item_code, current_quantity, minimum_quantity, reorder_point,
-                     reorder_quantity, last_transaction_id, created_at, updated_at)
-VALUES (%s, %s, %s, %s, 0, 0, 0, %s, %s, %s)
-ON CONFLICT (store_code, item_code) DO UPDATE SET
-    current_quantity = {table}.current_quantity + EXCLUDED.current_quantity,
-    last_transaction_id = EXCLUDED.last_transaction_id,
-    updated_at = EXCLUDED.updated_at
-RETURNING current_quantity, minimum_quantity, reorder_point, reorder_quantity
-"""
-
 
 def _level(tenant_id: str, store_code: str, item_code: str, row: Iterable[float]) -> StockLevel:
     current, minimum, reorder_point, reorder_quantity = row
@@ -46,6 +35,38 @@ def _level(tenant_id: str, store_code: str, item_code: str, row: Iterable[float]
 
 
 # --- quantity changes ---------------------------------------------------------------------------------------
+_ADD_SQL = """
+INSERT INTO {table} (tenant_id, store_code, item_code, current_quantity, minimum_quantity, reorder_point,
+                     reorder_quantity, last_transaction_id, created_at, updated_at)
+SELECT %s, %s, change.item_code, change.quantity, 0, 0, 0, %s, %s, %s
+FROM unnest(%s::varchar[], %s::float8[]) AS change (item_code, quantity)
+ORDER BY change.item_code
+ON CONFLICT (store_code, item_code) DO UPDATE SET
+    current_quantity = {table}.current_quantity + EXCLUDED.current_quantity,
+    last_transaction_id = EXCLUDED.last_transaction_id,
+    updated_at = EXCLUDED.updated_at
+RETURNING item_code, current_quantity, minimum_quantity, reorder_point, reorder_quantity
+"""
+
+
+def _apply_item_totals(
+    *, tenant_id: str, store_code: str, totals: Mapping[str, float], reference_id: str | None, now: datetime
+) -> dict[str, StockLevel]:
+    """Add each item's change in one statement (rows created as needed) and return the levels after it; the
+    increment happens in the database, so concurrent changes never lose one.
+
+    The rows are written, and so locked, in item-code order, so two logs touching the same items in a different
+    order wait for each other instead of deadlocking."""
+    codes = sorted(totals)
+    sql = _ADD_SQL.format(table=connection.ops.quote_name(Stock._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [tenant_id, store_code, reference_id, now, now, codes, [float(totals[code]) for code in codes]]
+        )
+        rows = cursor.fetchall()
+    return {row[0]: _level(tenant_id, store_code, row[0], row[1:]) for row in rows}
+
+
 def _apply_change(
     *,
     tenant_id: str,
@@ -57,18 +78,14 @@ def _apply_change(
     operator_id: str | None,
     note: str | None,
 ) -> tuple[StockUpdate, list[StockAlert]]:
-    """Spec/50 §5.1 steps 1–4 in the caller's transaction: one atomic upsert-and-add, and the history row to
-    write (unsaved: the caller saves it, a tranlog's rows all in one statement).
-
-    The increment happens in the database (``current_quantity + change``), so concurrent changes never lose one.
-    """
+    """Spec/50 §5.1 steps 1–4 for one manual change, in the caller's transaction: the upsert-and-add
+    (``_apply_item_totals``, as for a tranlog), the history row to write (unsaved: the caller saves it) and the
+    alerts the new level raises."""
     now = timezone.now()
     change = float(quantity_change)
-    sql = _CHANGE_SQL.format(table=connection.ops.quote_name(Stock._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tenant_id, store_code, item_code, change, reference_id, now, now])
-        row = cursor.fetchone()
-    level = _level(tenant_id, store_code, item_code, row)
+    level = _apply_item_totals(
+        tenant_id=tenant_id, store_code=store_code, totals={item_code: change}, reference_id=reference_id, now=now
+    )[item_code]
     after = level.current_quantity
     if after < 0:
         logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, item_code, after)
@@ -117,37 +134,6 @@ def stock_apply_change(
         update.save(force_insert=True)
         alerts_send_on_commit(alerts)
     return update
-
-
-_TRANLOG_SQL = """
-INSERT INTO {table} (tenant_id, store_code, item_code, current_quantity, minimum_quantity, reorder_point,
-                     reorder_quantity, last_transaction_id, created_at, updated_at)
-SELECT %s, %s, change.item_code, change.quantity, 0, 0, 0, %s, %s, %s
-FROM unnest(%s::varchar[], %s::float8[]) AS change (item_code, quantity)
-ORDER BY change.item_code
-ON CONFLICT (store_code, item_code) DO UPDATE SET
-    current_quantity = {table}.current_quantity + EXCLUDED.current_quantity,
-    last_transaction_id = EXCLUDED.last_transaction_id,
-    updated_at = EXCLUDED.updated_at
-RETURNING item_code, current_quantity, minimum_quantity, reorder_point, reorder_quantity
-"""
-
-
-def _apply_item_totals(
-    *, tenant_id: str, store_code: str, totals: Mapping[str, float], reference_id: str | None, now: datetime
-) -> dict[str, StockLevel]:
-    """Add each item's total change in one statement (rows created as needed) and return the levels after it.
-
-    The rows are written, and so locked, in item-code order, so two logs touching the same items in a different
-    order wait for each other instead of deadlocking."""
-    codes = sorted(totals)
-    sql = _TRANLOG_SQL.format(table=connection.ops.quote_name(Stock._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [tenant_id, store_code, reference_id, now, now, codes, [float(totals[code]) for code in codes]]
-        )
-        rows = cursor.fetchall()
-    return {row[0]: _level(tenant_id, store_code, row[0], row[1:]) for row in rows}
 
 
 def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
