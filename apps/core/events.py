@@ -276,10 +276,14 @@ def _deliver_together(event_id: str, tenant_id: str, wanted: set[str] | None) ->
     except Exception as exc:  # noqa: BLE001 - rolled back; each consumer is tried again on its own
         logger.info("event %s: delivery to all consumers at once failed (%s); one by one", event_id, exc)
         return None
-    lag = max((now - record.published_at).total_seconds(), 0.0)
-    for service in due:
-        metrics.DELIVERY_LAG.labels(service, record.event_type).observe(lag)
+    _observe_lag(record, due)
     return dict.fromkeys(due, "received")
+
+
+def _observe_lag(record: EventRecord, services: Iterable[str]) -> None:
+    lag = max((timezone.now() - record.published_at).total_seconds(), 0.0)
+    for service in services:
+        metrics.DELIVERY_LAG.labels(service, record.event_type).observe(lag)
 
 
 def _deliver_one_by_one(event_id: str, wanted: set[str] | None) -> dict[str, str]:
@@ -300,8 +304,7 @@ def _deliver_one_by_one(event_id: str, wanted: set[str] | None) -> dict[str, str
             errors[service] = str(exc)[:1000]
         else:
             outcome[service] = "received"
-            lag = (timezone.now() - record.published_at).total_seconds()
-            metrics.DELIVERY_LAG.labels(service, record.event_type).observe(max(lag, 0.0))
+            _observe_lag(record, [service])
     if outcome:
         delivery_statuses_update(event_id=event_id, statuses=outcome, messages=errors)
     return outcome

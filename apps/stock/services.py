@@ -67,6 +67,32 @@ def _apply_item_totals(
     return {row[0]: _level(tenant_id, store_code, row[0], row[1:]) for row in rows}
 
 
+def _history(
+    level: StockLevel, *, update_type: str, change: float, reference_id: str | None, operator_id: str | None,
+    note: str | None, now: datetime,
+) -> StockUpdate:
+    """The (unsaved) history row of one change that left ``level``; a change that leaves stock negative is
+    allowed, and logged."""
+    after = level.current_quantity
+    if after < 0:
+        logger.warning("stock of %s/%s/%s is negative: %s", level.tenant_id, level.store_code, level.item_code, after)
+    return StockUpdate(
+        tenant_id=level.tenant_id,
+        store_code=level.store_code,
+        item_code=level.item_code,
+        update_type=update_type,
+        quantity_change=change,
+        before_quantity=after - change,
+        after_quantity=after,
+        reference_id=reference_id,
+        timestamp=now,
+        operator_id=operator_id,
+        note=note,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 def _apply_change(
     *,
     tenant_id: str,
@@ -86,24 +112,8 @@ def _apply_change(
     level = _apply_item_totals(
         tenant_id=tenant_id, store_code=store_code, totals={item_code: change}, reference_id=reference_id, now=now
     )[item_code]
-    after = level.current_quantity
-    if after < 0:
-        logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, item_code, after)
-    update = StockUpdate(
-        tenant_id=tenant_id,
-        store_code=store_code,
-        item_code=item_code,
-        update_type=update_type,
-        quantity_change=change,
-        before_quantity=after - change,
-        after_quantity=after,
-        reference_id=reference_id,
-        timestamp=now,
-        operator_id=operator_id,
-        note=note,
-        created_at=now,
-        updated_at=now,
-    )
+    update = _history(level, update_type=update_type, change=change, reference_id=reference_id,
+                      operator_id=operator_id, note=note, now=now)
     return update, calculations.alerts_for(level)
 
 
@@ -164,27 +174,12 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
         after = {code: level.current_quantity for code, level in levels.items()}
         updates: list[StockUpdate] = []
         alerts: list[StockAlert] = []
-        for change, (before, after_line) in zip(changes, calculations.line_levels(changes, after), strict=True):
-            updates.append(StockUpdate(
-                tenant_id=tenant_id,
-                store_code=store_code,
-                item_code=change.item_code,
-                update_type=change.update_type,
-                quantity_change=change.quantity_change,
-                before_quantity=before,
-                after_quantity=after_line,
-                reference_id=reference_id,
-                timestamp=now,
-                operator_id=None,
-                note=None,
-                created_at=now,
-                updated_at=now,
-            ))
-            if after_line < 0:
-                logger.warning("stock of %s/%s/%s is negative: %s", tenant_id, store_code, change.item_code,
-                               after_line)
+        for change, (_, after_line) in zip(changes, calculations.line_levels(changes, after), strict=True):
             # each line is evaluated on the level it left, even for an item on several lines (spec/50 §5.4.2)
-            alerts.extend(calculations.alerts_for(replace(levels[change.item_code], current_quantity=after_line)))
+            level = replace(levels[change.item_code], current_quantity=after_line)
+            updates.append(_history(level, update_type=change.update_type, change=change.quantity_change,
+                                    reference_id=reference_id, operator_id=None, note=None, now=now))
+            alerts.extend(calculations.alerts_for(level))
         StockUpdate.objects.bulk_create(updates)
         alerts_send_on_commit(alerts)
     return updates
