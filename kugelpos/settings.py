@@ -233,6 +233,7 @@ CORS_EXPOSE_HEADERS = ["X-New-Token"]
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.KugelposJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # the token endpoint adds form parsing
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.api.renderers.SingleRendererNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,

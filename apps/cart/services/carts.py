@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from apps.cart import calculations as calc
 from apps.cart.context import TerminalContext
@@ -174,9 +175,8 @@ def _command(
         with transaction.atomic():
             row, document = _load(cart_id, context, lock=True)
             _apply(document, context, event, change, recalculate=recalculate)
-            row.document, row.status = document.to_json(), document.status
-            row.updated_at, row.revision = timezone.now(), row.revision + 1
-            row.save(update_fields=["document", "status", "updated_at", "revision"])
+            saved = _save_over(row, document)  # under the row lock: nobody saved it in between
+            assert saved, "a cart locked for update changed revision"
         return document
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         row, document = _load(cart_id, context, lock=False)
@@ -204,8 +204,7 @@ _SAVE_OVER_REVISION = (
 
 def _save_over(row: Cart, document: CartDocument) -> bool:
     """Save ``document`` if the cart is still at ``row.revision``; False if another request saved it first."""
-    field = Cart._meta.get_field("document")
-    params = [field.get_db_prep_save(document.to_json(), connection), document.status, timezone.now(),
+    params = [Jsonb(document, dumps=CartDocument.to_json_bytes), document.status, timezone.now(),
               row.revision + 1, row.cart_id, row.revision]
     with connection.cursor() as cursor:
         cursor.execute(_SAVE_OVER_REVISION, params)
