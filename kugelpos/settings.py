@@ -68,13 +68,16 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.middleware.TenantContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.core.middleware.SessionMiddleware",  # these four: Django's, for the back office only (not the API)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.MessageMiddleware",
+    "apps.core.middleware.XFrameOptionsMiddleware",
 ]
+# The Kugelpos service prefixes of kugelpos/urls.py (JSON API, token or API-key auth, no session), health, metrics.
+API_PATH_PREFIXES = ("/account", "/terminal", "/master-data", "/cart", "/report", "/journal", "/stock", "/health",
+                     "/metrics")
 
 ROOT_URLCONF = "kugelpos.urls"
 WSGI_APPLICATION = "kugelpos.wsgi.application"

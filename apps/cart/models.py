@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.core.fields import FastJSONField
+
 
 class Cart(models.Model):
     """One cart as a JSON document (spec/30 §13); absent once 10 h without a change.
@@ -15,7 +17,7 @@ class Cart(models.Model):
     cart_id = models.UUIDField(primary_key=True)
     terminal_id = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
-    document = models.JSONField()
+    document = FastJSONField()
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
@@ -43,7 +45,7 @@ class Transaction(models.Model):
     total_amount_with_tax = models.DecimalField(max_digits=18, decimal_places=4)
     cart_id = models.UUIDField(null=True, blank=True, unique=True)  # one transaction per cart, ever
     event_id = models.CharField(max_length=36)
-    document = models.JSONField()
+    document = FastJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django_tenants.models import DomainMixin, TenantMixin
 
+from apps.core.fields import FastJSONField
+
 
 class Tenant(TenantMixin):
     """One retail chain. ``tenant_id`` is the exact, case-sensitive Kugelpos id; the schema name derives from it."""
@@ -74,7 +76,7 @@ class EventRecord(models.Model):
     business_date = models.CharField(max_length=8, null=True, blank=True)
     open_counter = models.IntegerField(null=True, blank=True)
     transaction_no = models.IntegerField(null=True, blank=True)
-    payload = models.JSONField()
+    payload = FastJSONField()
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.PUBLISHED)
     last_error = models.TextField(null=True, blank=True)
     published_at = models.DateTimeField()

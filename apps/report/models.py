@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.core.fields import FastJSONField
+
 MONEY = {"max_digits": 18, "decimal_places": 4}
 # The data scope of every report (spec/40 §3.3): store + date (or a date range), then terminal and session.
 SCOPE_FIELDS = ["store_code", "business_date", "terminal_no", "open_counter"]
@@ -36,7 +38,7 @@ class ReportTranlog(models.Model):
     total_discount_amount = models.DecimalField(**MONEY, default=0)
     staff_id = models.CharField(max_length=100, null=True)
     event_id = models.CharField(max_length=64, null=True)
-    payload = models.JSONField()
+    payload = FastJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,7 +173,7 @@ class ReportCashLog(models.Model):
     description = models.CharField(max_length=500, null=True)
     staff_id = models.CharField(max_length=100, null=True)
     event_id = models.CharField(max_length=64, null=True)
-    payload = models.JSONField()
+    payload = FastJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -203,7 +205,7 @@ class ReportOpenCloseLog(models.Model):
     cash_in_out_count = models.IntegerField(null=True)
     cash_in_out_last_datetime = models.CharField(max_length=64, null=True)
     event_id = models.CharField(max_length=64, null=True)
-    payload = models.JSONField()
+    payload = FastJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

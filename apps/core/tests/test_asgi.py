@@ -94,8 +94,13 @@ def test_a_request_through_the_asgi_application_passes_every_middleware():
     assert status == 200
     assert json.loads(body) == {"message": "Welcome to Kugel-POS Auth API. supoorted version: v1"}
     assert headers["x-request-id"] == "asgi-test-1"  # ours, outermost
-    assert headers["x-frame-options"] == "DENY"  # Django's, innermost
     assert headers["x-content-type-options"] == "nosniff"  # Django's SecurityMiddleware
+    assert "x-frame-options" not in headers  # the back office's middlewares skip the API
+    status, headers, body = http_get("/admin/", [(b"x-request-id", b"asgi-test-2")])
+    assert status == 200 and b"tenant_id" in body
+    assert headers["x-request-id"] == "asgi-test-2"
+    assert headers["x-frame-options"] == "DENY"  # Django's, innermost, on a page
+    assert headers["x-content-type-options"] == "nosniff"
 
 
 def test_an_unauthenticated_api_request_gets_the_401_envelope_over_asgi():
