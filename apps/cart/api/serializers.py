@@ -22,6 +22,42 @@ class AddItemSerializer(CamelCaseSerializer):
 class AddItemsSerializer(serializers.ListSerializer):
     child = AddItemSerializer()
 
+    @staticmethod
+    def validate_plain(data) -> list[dict] | None:
+        """The validated data of the body nearly every add item sends (item codes, whole quantities, no price or a
+        null one, keys in one spelling), without building the serializer: its construction and validation were
+        ~6 % of an add item's instructions. Anything else is None: the serializer validates it and reports."""
+        if type(data) is not list or not data:
+            return None
+        rows = []
+        for row in data:
+            if type(row) is not dict:
+                return None
+            keys = row.keys()
+            if keys <= _SNAKE:
+                code, price = row.get("item_code"), row.get("unit_price", _ABSENT)
+            elif keys <= _CAMEL:
+                code, price = row.get("itemCode"), row.get("unitPrice", _ABSENT)
+            else:
+                return None
+            quantity = row.get("quantity")
+            if type(code) is not str or not code or code != code.strip() or type(quantity) is not int:
+                return None
+            if not code.isascii() and any("\ud800" <= char <= "\udfff" for char in code):
+                return None  # a lone surrogate: the serializer's error
+            if price is _ABSENT:
+                rows.append({"item_code": code, "quantity": quantity})
+            elif price is None:
+                rows.append({"item_code": code, "quantity": quantity, "unit_price": None})
+            else:
+                return None
+        return rows
+
+
+_SNAKE = frozenset({"item_code", "quantity", "unit_price"})
+_CAMEL = frozenset({"itemCode", "quantity", "unitPrice"})
+_ABSENT = object()
+
 
 class UnitPriceSerializer(CamelCaseSerializer):
     unit_price = MoneyField()

@@ -113,6 +113,9 @@ class KugelposViewSet(ViewSet):
         nul = list(_nul_locations(data, ("body",)))
         if nul:  # PostgreSQL text and jsonb cannot hold a NUL, wherever it sits in the body
             raise RequestValidationError([(loc, NUL_MESSAGE) for loc in nul])
+        plain = getattr(serializer_class, "validate_plain", None)  # a fast path for a hot body, or None
+        if plain is not None and (validated := plain(data)) is not None:
+            return validated
         serializer = serializer_class(data=data)
         if not serializer.is_valid():
             child = getattr(serializer, "child", serializer)
