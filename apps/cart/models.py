@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from apps.core.fields import FastJSONField
+from apps.core.fields import FastJSONField, JSONTextField
 
 
 class Cart(models.Model):
@@ -17,7 +17,7 @@ class Cart(models.Model):
     cart_id = models.UUIDField(primary_key=True)
     terminal_id = models.CharField(max_length=200)
     status = models.CharField(max_length=20)
-    document = FastJSONField()
+    document = JSONTextField()  # PostgreSQL json: read and written whole on every cart request
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)

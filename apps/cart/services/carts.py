@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Json
 
 from apps.cart import calculations as calc
 from apps.cart.context import TerminalContext
@@ -204,7 +204,7 @@ _SAVE_OVER_REVISION = (
 
 def _save_over(row: Cart, document: CartDocument) -> bool:
     """Save ``document`` if the cart is still at ``row.revision``; False if another request saved it first."""
-    params = [Jsonb(document, dumps=CartDocument.to_json_bytes), document.status, timezone.now(),
+    params = [Json(document, dumps=CartDocument.to_json_bytes), document.status, timezone.now(),
               row.revision + 1, row.cart_id, row.revision]
     with connection.cursor() as cursor:
         cursor.execute(_SAVE_OVER_REVISION, params)

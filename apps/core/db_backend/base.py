@@ -12,6 +12,9 @@ connection (``CONN_MAX_AGE``), as Celery processes do. On such a connection:
   trip: an idle connection that PostgreSQL has closed (restart, ``pg_terminate_backend``, idle timeout) has sent
   its goodbye and its socket reads as ready; a healthy idle connection has nothing to read. Errors inside a
   request still close the connection at its end (Django's ``errors_occurred``), so the next request reconnects.
+
+``json`` columns (``apps.core.fields.JSONTextField``) are read as text, as Django has psycopg read ``jsonb``: the
+field parses them, once, with orjson.
 """
 
 from __future__ import annotations
@@ -20,10 +23,16 @@ import select
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from psycopg.pq import TransactionStatus
+from psycopg.types.string import TextLoader
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     _applied_search_path: list[str] | None = None  # the search path PostgreSQL has for this connection
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        connection.adapters.register_loader("json", TextLoader)
+        return connection
 
     # --- search path ----------------------------------------------------------------------------------------
     def set_tenant(self, tenant, include_public=True):

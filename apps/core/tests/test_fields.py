@@ -54,3 +54,21 @@ def test_a_field_with_its_own_encoder_or_decoder_keeps_them():
     adapted = field.get_db_prep_value({"amount": Decimal("1.50")}, connection)
     assert json.loads(adapted.dumps(adapted.obj)) == {"amount": "1.50"}
     assert isinstance(FastJSONField(), models.JSONField)
+
+
+def test_the_cart_document_is_a_json_column_read_as_text_and_parsed_by_the_field(tenant_a):
+    from apps.cart.models import Cart
+    from apps.core.tenancy import tenant_context
+
+    with tenant_context(tenant_a.tenant_id):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() "
+                           "AND table_name = 'cart_cart' AND column_name = 'document'")
+            assert cursor.fetchone() == ("json",)
+            cursor.execute("""SELECT '{"a": [1, 2.5, "緑"]}'::json, '{"b": 1}'::jsonb""")
+            assert cursor.fetchone() == ('{"a": [1, 2.5, "緑"]}', '{"b": 1}')  # both as text, for the fields to parse
+        now = datetime.now(UTC)
+        document = {"line_items": [{"unit_price": "128", "quantity": 3}], "huge": 2**70, "name": "緑茶 \u2028"}
+        cart = Cart.objects.create(cart_id="c0ffee00-0000-0000-0000-000000000002", terminal_id="T", status="Idle",
+                                   document=document, created_at=now, updated_at=now)
+        assert Cart.objects.get(pk=cart.pk).document == document
