@@ -67,8 +67,9 @@ def is_api_path(path: str) -> bool:
 class _BackOfficeOnly:
     """Runs the middleware for the back office's pages only. The API answers terminals and services with a
     token or API key: it has no session, no logged-in Django user, no messages and no page to frame, and these
-    four cost ~7 % of an add item's instructions (callgrind) for nothing. CSRF and the security headers stay on
-    every request. Subclasses keep their Django base, so the admin's checks still find them."""
+    four cost every API request a few per cent of its instructions (callgrind, add item) for nothing. CSRF and
+    the security headers stay on every request. Subclasses keep their Django base, so the admin's checks still
+    find them."""
 
     def __call__(self, request):
         if is_api_path(request.path_info):
