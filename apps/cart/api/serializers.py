@@ -43,8 +43,8 @@ class AddItemsSerializer(serializers.ListSerializer):
             quantity = row.get("quantity")
             if type(code) is not str or not code or code != code.strip() or type(quantity) is not int:
                 return None
-            if not code.isascii() and any("\ud800" <= char <= "\udfff" for char in code):
-                return None  # a lone surrogate: the serializer's error
+            if "\x00" in code or (not code.isascii() and any("\ud800" <= char <= "\udfff" for char in code)):
+                return None  # a NUL or a lone surrogate: the serializer's error
             if price is _ABSENT:
                 rows.append({"item_code": code, "quantity": quantity})
             elif price is None:
