@@ -175,8 +175,8 @@ def _command(
         with transaction.atomic():
             row, document = _load(cart_id, context, lock=True)
             _apply(document, context, event, change, recalculate=recalculate)
-            saved = _save_over(row, document)  # under the row lock: nobody saved it in between
-            assert saved, "a cart locked for update changed revision"
+            if not _save_over(row, document):  # cannot happen: the row is locked since it was read
+                raise RuntimeError(f"cart {cart_id} changed revision under its row lock")
         return document
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         row, document = _load(cart_id, context, lock=False)
