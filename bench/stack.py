@@ -119,6 +119,8 @@ class Stack:
         return f"http://{self.config.host}:{self.config.port}"
 
     def prepare(self) -> None:
+        # Before anything is dropped: a bench already running on this port uses the database re-created below.
+        self._check_port_free()
         database_url = os.environ.get("DATABASE_URL")
         redis_url = os.environ.get("REDIS_URL")
         if not database_url or not redis_url:
