@@ -8,11 +8,14 @@ sale (create cart, 5 adds, subtotal, cash payment, bill) ``N`` times through Dja
 operation it prints the database round trips of one request (``-v``: their SQL) and the median CPU time of the
 process per request (Django, DRF and the driver's test client; the database server's CPU is not in it).
 ``--profile add_item`` prints a cProfile summary of that operation (``--sort tottime``: by own time).
+``--only add_item`` runs just that operation (and the cart it needs), without capturing queries (capturing makes
+Django format every statement as text): the loop to sample with an outside profiler (py-spy, callgrind).
 No test asserts a timing: this is a tool.
 """
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import os
 import pstats
@@ -27,11 +30,13 @@ OPS = ("floor", "create_cart", "add_item", "subtotal", "pay_cash", "bill")
 
 def _options() -> dict:
     raw = os.environ.get("PROFILE_HOT_PATH_ARGS", "").split()
-    options = {"verbose": "-v" in raw, "profile": None, "n": 30, "sort": "cumulative"}
+    options = {"verbose": "-v" in raw, "profile": None, "only": None, "n": 30, "sort": "cumulative"}
     if "--sort" in raw:
         options["sort"] = raw[raw.index("--sort") + 1]
     if "--profile" in raw:
         options["profile"] = raw[raw.index("--profile") + 1]
+    if "--only" in raw:
+        options["only"] = raw[raw.index("--only") + 1]
     if "-n" in raw:
         options["n"] = int(raw[raw.index("-n") + 1])
     return options
@@ -74,13 +79,18 @@ def test_profile_hot_path(api, token_a):
 
     steps = [("floor", floor), ("create_cart", create_cart), *[("add_item", add_item)] * 5,
              ("subtotal", subtotal), ("pay_cash", pay_cash), ("bill", bill)]
+    only = options["only"]
+    if only == "floor":
+        steps = [("floor", floor)]
+    elif only == "add_item":  # a new cart every 20 items, as in bench/'s add_item_saturation
+        steps = [("create_cart", create_cart), *[("add_item", add_item)] * 20]
     cpu: dict[str, list[float]] = {op: [] for op in OPS}
     queries: dict[str, list[str]] = {}
     profiler = cProfile.Profile() if options["profile"] else None
     for round_no in range(options["n"] + 1):
         for op, step in steps:
             measured = round_no > 0  # round 0 warms caches and code paths up
-            with CaptureQueriesContext(connection) as captured:
+            with contextlib.nullcontext() if only else CaptureQueriesContext(connection) as captured:
                 if measured and profiler and op == options["profile"]:
                     profiler.enable()
                 started = time.process_time()
@@ -90,9 +100,16 @@ def test_profile_hot_path(api, token_a):
                     profiler.disable()
             if measured:
                 cpu[op].append(elapsed * 1000)
+            if measured and not only:
                 queries.setdefault(op, [q["sql"] for q in captured.captured_queries])
 
     out = sys.__stdout__
+    if only:
+        for op in OPS:
+            if cpu[op]:
+                out.write(f"{op:<12} {len(cpu[op]):>7} requests, cpu ms p50 {statistics.median(cpu[op]):.2f}\n")
+        out.flush()
+        return
     out.write(f"\n{'operation':<12} {'queries':>7} {'cpu ms p50':>10}\n")
     for op in OPS:
         out.write(f"{op:<12} {len(queries[op]):>7} {statistics.median(cpu[op]):>10.2f}\n")
