@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
 import asyncio
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -35,6 +36,15 @@ class SyncChainASGIHandler(ASGIHandler):
     lends one to each request; a request that finds them all busy waits its turn in the event loop, first come
     first served. All calls of a request run on its thread, so Django's per-thread state (the database
     connection) is the request's while it runs, and is reused by the thread's next request.
+
+    Requests under ``WEB_INLINE_PATH_PREFIXES`` (the terminal's sale path: cart commands, master-data reads and
+    writes) skip the threads: they run on the event loop's own thread, the process serving one of them at a
+    time, the way a WSGI worker does. Each is a handful of indexed queries on one cart or one record; the hop
+    to a thread and back, and the nine threads of a process taking the GIL from each other several times per
+    request (every query releases it), cost more than such a request's own work when the cores are busy
+    (bench/: the threads idled while requests queued for seconds at 1000 terminals). Everything else (the back
+    office, reports, journal searches, stock, logins with their password hashing, health checks) may take
+    longer and keeps its thread, so it never holds up the event loop.
     """
 
     def __init__(self):
@@ -44,6 +54,7 @@ class SyncChainASGIHandler(ASGIHandler):
         ]
         self._threads: asyncio.Queue | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._inline_prefixes = tuple(settings.WEB_INLINE_PATH_PREFIXES)
 
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
@@ -51,6 +62,9 @@ class SyncChainASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        if self._inline_prefixes and scope["path"].startswith(self._inline_prefixes):
+            await self.handle_inline(scope, receive, send)
+            return
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # the server's loop, at its first request (tests run a loop per request)
             self._loop, self._threads = loop, asyncio.Queue()
@@ -79,6 +93,25 @@ class SyncChainASGIHandler(ASGIHandler):
         finally:
             body_file.close()
 
+    async def handle_inline(self, scope, receive, send):
+        """Serve the request on this (the event loop's) thread: see the class docstring."""
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        try:
+            with _loop_paused():
+                response = self._respond(scope, body_file)
+            try:
+                await self.send_response(response, send)
+            finally:
+                if response.streaming:
+                    with _loop_paused():
+                        response.close()
+        finally:
+            body_file.close()
+
     def _respond(self, scope, body_file):
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
@@ -93,6 +126,22 @@ class SyncChainASGIHandler(ASGIHandler):
             # request a second hop to this thread after sending.
             response.close()
         return response
+
+
+@contextlib.contextmanager
+def _loop_paused():
+    """Run synchronous Django code on the event loop's thread, the loop waiting for it.
+
+    Django refuses database calls from a thread whose event loop is running (they would block it); here blocking
+    it is the point, so the thread has no running loop while the code runs. Code inside that needs an event loop
+    (``async_to_sync``: a channel-layer send) gets one of its own from asgiref, on another thread.
+    """
+    loop = asyncio.get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 def get_asgi_application() -> SyncChainASGIHandler:

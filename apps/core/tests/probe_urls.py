@@ -60,8 +60,30 @@ def stream_view(request):
     return StreamingHttpResponse(chunks(), content_type="text/plain")
 
 
+def loop_thread_view(request):
+    """What an inline request (``WEB_INLINE_PATH_PREFIXES``) finds on the event loop's thread: a database it may
+    use, and ``async_to_sync`` (a channel-layer send does that) working."""
+    import asyncio
+    import threading
+
+    from asgiref.sync import async_to_sync
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 41 + 1")
+        (answer,) = cursor.fetchone()
+
+    async def sent() -> str:
+        await asyncio.sleep(0)
+        return "sent"
+
+    return JsonResponse({"answer": answer, "sent": async_to_sync(sent)(), "thread": threading.get_ident()})
+
+
 urlpatterns = [
     path("probe/stream", stream_view),
+    path("probe/loop-thread", loop_thread_view),
     api_path("probe/api/v1/tenants/{tenant_id}/items", ProbeViewSet.as_view({"get": "list", "post": "create"})),
     api_path("probe/api/v1/tenants/{tenant_id}/admin", UserOnlyProbeViewSet.as_view({"get": "list"})),
     *project_urlpatterns,

@@ -8,13 +8,14 @@ from contextlib import contextmanager
 import pytest
 from asgiref.sync import SyncToAsync, async_to_sync
 from asgiref.testing import ApplicationCommunicator
+from django.db import connections
 
-from kugelpos.asgi import SyncChainASGIHandler, application
+from kugelpos.asgi import SyncChainASGIHandler, _loop_paused, application
 
 pytestmark = pytest.mark.django_db
 
 
-def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tuple[int, dict, bytes]:
+def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None, app=application) -> tuple[int, dict, bytes]:
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
         "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
@@ -23,7 +24,7 @@ def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tup
     }
 
     async def exchange():
-        communicator = ApplicationCommunicator(application, scope)
+        communicator = ApplicationCommunicator(app, scope)
         await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
         start = await communicator.receive_output(5)
         body = b""
@@ -125,3 +126,49 @@ def test_requests_reuse_the_threads_of_the_process():
             assert http_get("/account/")[0] == 200
     threads = {thread for what, _path, thread in seen if what == "started"}
     assert 1 <= len(threads) <= 8  # never more threads than WEB_THREADS, however many requests
+
+
+def test_a_request_of_the_sale_path_is_served_on_the_event_loops_thread(thread_calls):
+    loop_threads = []
+
+    async def app(scope, receive, send):
+        loop_threads.append(threading.get_ident())
+        await application(scope, receive, send)
+
+    with request_signals() as seen:
+        status, _headers, body = http_get("/cart/api/v1/carts/nope", app=app)
+    assert status == 401 and json.loads(body)["success"] is False
+    assert thread_calls == []  # no hop to a request thread
+    assert [what for what, _path, _thread in seen] == ["started", "finished"]
+    assert seen[0][2] == seen[1][2] == loop_threads[0]
+    status, _headers, _body = http_get("/master-data/api/v1/tenants/T1/items/x")
+    assert status == 401 and thread_calls == []
+    # The tenant creation (it migrates a schema) and everything else keep their threads.
+    http_get("/master-data/api/v1/tenants")
+    http_get("/cart/api/v1/tenants/T1/stores/S1/terminals/1/transactions")
+    assert thread_calls == ["_respond", "_respond"]
+
+
+@pytest.mark.urls("apps.core.tests.probe_urls")
+def test_an_inline_request_may_use_the_database_and_async_to_sync(settings):
+    settings.WEB_INLINE_PATH_PREFIXES = ("/probe/loop-thread",)
+    handler = SyncChainASGIHandler()
+    loop_threads = []
+
+    async def app(scope, receive, send):
+        loop_threads.append(threading.get_ident())
+        await handler(scope, receive, send)
+        asyncio.get_running_loop()  # the loop is the thread's running loop again afterwards
+        with _loop_paused():  # this thread's connection: closed here, its thread ends with the test's exchange
+            connections.close_all()
+
+    status, _headers, body = http_get("/probe/loop-thread", app=app)
+    assert status == 200, body
+    assert json.loads(body) == {"answer": 42, "sent": "sent", "thread": loop_threads[0]}
+
+
+def test_inline_serving_can_be_switched_off(settings, thread_calls):
+    settings.WEB_INLINE_PATH_PREFIXES = ()
+    status, _headers, _body = http_get("/cart/api/v1/carts/nope", app=SyncChainASGIHandler())
+    assert status == 401
+    assert thread_calls == ["_respond"]
