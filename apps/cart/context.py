@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from apps.core.auth import Credential
 from apps.core.errors import AuthenticationError
+from apps.core.fields import loads as json_loads
+
+
+@dataclass(frozen=True)
+class PreloadedCart:
+    """The cart a request's path names, as it was when the request's API key was checked (same query):
+    ``revision`` and ``document`` (parsed JSON), or both None when there is no live cart with this id."""
+
+    cart_id: uuid.UUID
+    revision: int | None
+    document: dict | None
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,8 @@ class TerminalContext:
     staff_name: str | None
     # The tenant's data version read with the terminal (``apps.core.cache``); None: read master data uncached.
     cache_version: int | None = None
+    # The request's cart, read with the key (``api_key_entry_and_context``): saves the command a round trip.
+    preloaded_cart: PreloadedCart | None = field(default=None, compare=False, repr=False)
 
     @property
     def staff(self) -> dict | None:
@@ -49,19 +63,32 @@ def terminal_context(credential: Credential) -> TerminalContext:
     raise AuthenticationError("Invalid API Key")
 
 
-def api_key_entry_and_context(api_key: str, terminal_id: str) -> tuple[tuple[str, str] | None, TerminalContext | None]:
-    """The key's index entry and the terminal's context, read together (``CartTerminalAuthentication``)."""
+def api_key_entry_and_context(
+    api_key: str, terminal_id: str, *, cart_id: str | None = None
+) -> tuple[tuple[str, str] | None, TerminalContext | None]:
+    """The key's index entry and the terminal's context, read together (``CartTerminalAuthentication``); with
+    ``cart_id`` (a request on one cart), that cart too, as the context's ``preloaded_cart``."""
     from apps.terminal.selectors import terminal_get_by_api_key
 
     from .cache_version import cache_version_expression
+    from .services.carts import live_cart_expression
 
-    entry, terminal, columns = terminal_get_by_api_key(
-        api_key=api_key, terminal_id=terminal_id, cache_version=cache_version_expression()
-    )
-    return entry, (None if terminal is None else _context_of(terminal, columns["cache_version"]))
+    extra = {"cache_version": cache_version_expression()}
+    cart = None if cart_id is None else live_cart_expression(cart_id)
+    if cart is not None:
+        extra["cart"] = cart[1]
+    entry, terminal, columns = terminal_get_by_api_key(api_key=api_key, terminal_id=terminal_id, **extra)
+    if terminal is None:
+        return entry, None
+    preloaded = None
+    if cart is not None:
+        found = columns["cart"]
+        revision, document = json_loads(found) if found is not None else (None, None)
+        preloaded = PreloadedCart(cart[0], revision, document)
+    return entry, _context_of(terminal, columns["cache_version"], preloaded)
 
 
-def _context_of(terminal, cache_version: int | None) -> TerminalContext:
+def _context_of(terminal, cache_version: int | None, preloaded_cart: PreloadedCart | None = None) -> TerminalContext:
     return TerminalContext(
         tenant_id=terminal.tenant_id,
         store_code=terminal.store_code,
@@ -74,4 +101,5 @@ def _context_of(terminal, cache_version: int | None) -> TerminalContext:
         staff_id=terminal.staff_id,
         staff_name=terminal.staff_name,
         cache_version=cache_version,
+        preloaded_cart=preloaded_cart,
     )

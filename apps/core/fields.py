@@ -27,6 +27,14 @@ def dumps(value: Any) -> bytes:
         return json.dumps(value).encode()
 
 
+def loads(text: str) -> Any:
+    """``json.loads(text)``: by orjson, by the standard library for what orjson refuses (an integer over 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 class FastJSONField(models.JSONField):
     _adapter = Jsonb
 

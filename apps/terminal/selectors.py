@@ -93,13 +93,12 @@ def terminal_get_by_api_key(
 
     Returns the key's index entry ``(tenant_id, terminal_id)`` (None: unknown key), for the caller to check with
     ``apps.core.auth.credential_from_key_entry``; the terminal ``terminal_id`` of the current tenant (None if it
-    is not there or the key is unknown); and ``columns`` (SQL without parameters) computed in the same query.
+    is not there or the key is unknown); and ``columns`` (scalar subqueries) computed in the same query.
     """
-    key = tuple((name, column.sql) for name, column in sorted(columns.items()))
+    ordered = sorted(columns.items())
+    key = tuple((name, column.sql) for name, column in ordered)
     sql = _by_api_key_sql.get(key)
     if sql is None:
-        if any(column.params for column in columns.values()):
-            raise ValueError("columns of terminal_get_by_api_key take no parameters")
         quote = connection.ops.quote_name
         selected = ", ".join(f"t.{quote(Terminal._meta.get_field(name).column)}" for name in _INFO_FIELDS)
         extra = "".join(f", ({sql})" for _, sql in key)
@@ -109,7 +108,8 @@ def terminal_get_by_api_key(
             f"ON t.{quote(Terminal._meta.get_field('terminal_id').column)} = %s WHERE k.key_hash = %s"
         ))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [terminal_id, api_key_hash(api_key)])
+        cursor.execute(sql, [*(param for _, column in ordered for param in column.params), terminal_id,
+                             api_key_hash(api_key)])
         row = cursor.fetchone()
     if row is None:
         return None, None, {}

@@ -20,11 +20,21 @@ class CartTerminalAuthentication(TerminalAuthentication):
     def api_key_credential(self, request, key: str, terminal_id: str) -> Credential | None:
         if not enter_claimed_tenant(terminal_id):  # no such tenant: the plain check, without tenant tables
             return super().api_key_credential(request, key, terminal_id)
-        entry, context = api_key_entry_and_context(key, terminal_id)
+        entry, context = api_key_entry_and_context(key, terminal_id, cart_id=_cart_read_with_key(request))
         credential = credential_from_key_entry(entry, terminal_id)
         if credential is not None and context is not None:
             setattr(request, PRELOADED, (credential, context))
         return credential
+
+
+def _cart_read_with_key(request) -> str | None:
+    """The cart id of the request's path when its view reads that cart unlocked (``cart_read_with_key``, a set of
+    actions): the key's query reads it too. Bill and cancel read it under a row lock, in their transaction."""
+    context = getattr(request, "parser_context", None) or {}
+    view = context.get("view")
+    if view is None or getattr(view, "action", None) not in getattr(view, "cart_read_with_key", ()):
+        return None
+    return context.get("kwargs", {}).get("cart_id")
 
 
 def request_terminal_context(request, credential: Credential) -> TerminalContext:

@@ -29,6 +29,9 @@ def path_int(value: str, name: str) -> int:
 
 class CartViewSet(KugelposViewSet):
     authentication_classes = [CartTerminalAuthentication]
+    # Actions reading their cart without a lock: it is read in the API key's query (CartTerminalAuthentication).
+    cart_read_with_key = frozenset({"retrieve", "add_items", "cancel_line", "unit_price", "quantity",
+                                    "line_discounts", "subtotal", "cart_discounts", "payments", "resume"})
     input_serializers = {
         "create": s.CreateCartSerializer,
         "add_items": s.AddItemsSerializer,

@@ -7,12 +7,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from psycopg.types.json import Json
 
@@ -129,13 +130,33 @@ _CART_QUERY_LOCKED = CompiledSelect(lambda **values: _live_cart(**values).select
                                     **_MARKERS)
 
 
+def live_cart_expression(cart_id: str) -> tuple[uuid.UUID, RawSQL] | None:
+    """The live cart ``cart_id`` (as ``_load`` finds it) as a column of another query, the API-key check's: its
+    revision and document as a JSON array, NULL when there is none. None when ``cart_id`` is not a cart id."""
+    try:
+        key = uuid.UUID(str(cart_id))
+    except ValueError:
+        return None
+    return key, RawSQL(_LIVE_CART_COLUMN, [key, timezone.now() - CART_TTL])
+
+
 def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, CartDocument]:
+    """The live cart and its document. Unlocked, it is the one read with the request's API key when there is one
+    (``context.preloaded_cart``): a command that then finds it changed by the time it saves reads it again with
+    ``_without_preloaded_cart``."""
     try:
         key = uuid.UUID(str(cart_id))
     except ValueError:
         raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}") from None
-    found = (_CART_QUERY_LOCKED if lock else _CART_QUERY).fetch(cart_id=key, live_since=timezone.now() - CART_TTL)
-    row = found[0] if found else None
+    preloaded = context.preloaded_cart
+    if not lock and preloaded is not None and preloaded.cart_id == key:
+        row = None if preloaded.document is None else Cart(
+            cart_id=key, revision=preloaded.revision, document=preloaded.document
+        )
+    else:
+        found = (_CART_QUERY_LOCKED if lock else _CART_QUERY).fetch(cart_id=key,
+                                                                    live_since=timezone.now() - CART_TTL)
+        row = found[0] if found else None
     if row is None or not context.staff_id:
         # Kugelpos cannot load a cart while no staff is signed in on the terminal (spec/30 §12)
         raise CartNotFoundError(f"Cart not found: cart_id->{cart_id}")
@@ -183,6 +204,7 @@ def _command(
         _apply(document, context, event, change, recalculate=recalculate)
         if _save_over(row, document):
             return document
+        context = _without_preloaded_cart(context)  # changed since: read it again
     raise CartError(
         f"The cart was changed by other requests at the same time; try again: cart_id->{cart_id}",
         code="100000",
@@ -190,8 +212,19 @@ def _command(
     )
 
 
+def _without_preloaded_cart(context: TerminalContext) -> TerminalContext:
+    return context if context.preloaded_cart is None else replace(context, preloaded_cart=None)
+
+
 def _column(name: str) -> str:
     return connection.ops.quote_name(Cart._meta.get_field(name).column)
+
+
+_LIVE_CART_COLUMN = (
+    f"SELECT json_build_array({_column('revision')}, {_column('document')}) "
+    f"FROM {connection.ops.quote_name(Cart._meta.db_table)} "
+    f"WHERE {_column('cart_id')} = %s AND {_column('updated_at')} >= %s"
+)
 
 
 # The optimistic save of every cart change, written once (QuerySet.update compiles it again on every call).
