@@ -63,7 +63,7 @@ class SyncChainASGIHandler(ASGIHandler):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         if self._inline_prefixes and scope["path"].startswith(self._inline_prefixes):
-            await self.handle_inline(scope, receive, send)
+            await self.handle(scope, receive, send, inline=True)
             return
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # the server's loop, at its first request (tests run a loop per request)
@@ -77,38 +77,19 @@ class SyncChainASGIHandler(ASGIHandler):
         finally:
             self._threads.put_nowait(thread)
 
-    async def handle(self, scope, receive, send):
+    async def handle(self, scope, receive, send, *, inline=False):
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
         set_script_prefix(get_script_prefix(scope))
         try:
-            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            response = await _run_sync(self._respond, inline, scope, body_file)
             try:
                 await self.send_response(response, send)
             finally:
                 if response.streaming:  # still open while it streams; closed afterwards, on the same thread
-                    await sync_to_async(response.close, thread_sensitive=True)()
-        finally:
-            body_file.close()
-
-    async def handle_inline(self, scope, receive, send):
-        """Serve the request on this (the event loop's) thread: see the class docstring."""
-        try:
-            body_file = await self.read_body(receive)
-        except RequestAborted:
-            return
-        set_script_prefix(get_script_prefix(scope))
-        try:
-            with _loop_paused():
-                response = self._respond(scope, body_file)
-            try:
-                await self.send_response(response, send)
-            finally:
-                if response.streaming:
-                    with _loop_paused():
-                        response.close()
+                    await _run_sync(response.close, inline)
         finally:
             body_file.close()
 
@@ -126,6 +107,14 @@ class SyncChainASGIHandler(ASGIHandler):
             # request a second hop to this thread after sending.
             response.close()
         return response
+
+
+async def _run_sync(function, inline: bool, *args):
+    """``function(*args)`` on the request's thread, or with ``inline`` on this one, the event loop's."""
+    if inline:
+        with _loop_paused():
+            return function(*args)
+    return await sync_to_async(function, thread_sensitive=True)(*args)
 
 
 @contextlib.contextmanager

@@ -172,3 +172,15 @@ def test_inline_serving_can_be_switched_off(settings, thread_calls):
     status, _headers, _body = http_get("/cart/api/v1/carts/nope", app=SyncChainASGIHandler())
     assert status == 401
     assert thread_calls == ["_respond"]
+
+
+@pytest.mark.urls("apps.core.tests.probe_urls")
+def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(settings, thread_calls):
+    settings.WEB_INLINE_PATH_PREFIXES = ("/probe/stream",)
+    handler = SyncChainASGIHandler()
+    with request_signals() as seen:
+        status, _headers, body = http_get("/probe/stream", app=handler)
+    assert (status, body) == (200, b"one,two")
+    assert thread_calls == []
+    assert [what for what, _path, _thread in seen] == ["started", "finished"]
+    assert seen[0][2] == seen[1][2] != threading.get_ident()  # the loop's thread (async_to_sync's, in tests)
