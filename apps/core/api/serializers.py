@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from apps.core.casing import accept_both_cases, camelize
 
@@ -26,10 +29,30 @@ class SnakeCaseSerializer(serializers.Serializer):
     """Plain (non-aliased) models: snake_case in and out (token bodies, delivery-status, event payloads)."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class SurrogateCharactersValidator(ProhibitSurrogateCharactersValidator):
+    """DRF's refusal of lone surrogates (same message and code), by one regular-expression search instead of a
+    Python loop over every character: receipt and journal texts of a few thousand characters cost ~0.3 ms each."""
+
+    def __call__(self, value):
+        found = _SURROGATE.search(str(value))
+        if found is not None:
+            raise ValidationError(self.message.format(code_point=ord(found.group())), code=self.code)
+
+
 class StrictCharField(serializers.CharField):
     """A string field that refuses numbers and booleans, as Kugelpos' pydantic models do."""
 
     default_error_messages = {"invalid": "Input should be a valid string"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            SurrogateCharactersValidator() if type(v) is ProhibitSurrogateCharactersValidator else v
+            for v in self.validators
+        ]
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
