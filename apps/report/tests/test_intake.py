@@ -2,6 +2,7 @@
 and the direct tranlog receive (§2.5)."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -19,7 +20,17 @@ from apps.report.models import (
     ReportTranlogTax,
 )
 
-from .factories import DAY, STORE, TERMINAL, DiscountFactory, LineItemFactory, d1_logs, tranlog
+from .factories import (
+    DAY,
+    STORE,
+    TERMINAL,
+    DiscountFactory,
+    LineItemFactory,
+    PaymentFactory,
+    d1_logs,
+    new_event_id,
+    tranlog,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +70,64 @@ def test_a_tranlog_is_stored_as_header_and_rows(consume):
             900, 100, 1, 10, 1)
         assert sorted(ReportTranlogDiscount.objects.values_list("kind", "promotion_code", "line_id")) == [
             ("line", "P1", row.id), ("subtotal", None, None)]
+
+
+def test_every_row_of_a_tranlog_is_stored_exactly_in_one_statement(tenant_a):
+    """Lines, their discounts (each on its own line, by position, even where two lines share a line_no),
+    subtotal discounts, payments and taxes: every value as sent, to the last decimal place."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.report.logs import parse_tranlog
+    from apps.report.services import tranlog_store
+
+    lines = [
+        LineItemFactory(line_no=1, item_code="A", unit_price=1000.0, quantity=2,
+                        discounts=[DiscountFactory(seq_no=1, discount_amount=100.5, promotion_code="P1")]),
+        LineItemFactory(line_no=1, item_code="B", unit_price=333.3333, is_cancelled=True,  # a line_no repeated
+                        discounts=[DiscountFactory(seq_no=1, discount_amount=0.3333, discount_type="DiscountPercent",
+                                                   discount_value=10.0),
+                                   DiscountFactory(seq_no=2, discount_amount=1.0)]),
+        LineItemFactory(line_no=3, item_code="C", unit_price=50.0),
+    ]
+    log = tranlog(8, line_items=lines, subtotal_discounts=[DiscountFactory(seq_no=9, discount_amount=7.25)],
+                  payments=[PaymentFactory(amount=1000.0, deposit_amount=2000.0),
+                            PaymentFactory(payment_no=2, payment_code="11", amount=0.0001, description="Card")])
+    with tenant_context(TENANT_A):
+        assert not ReportTranlog.objects.exists()  # (and the tenant's search path is set)
+        with CaptureQueriesContext(connection) as captured:
+            assert tranlog_store(tranlog=parse_tranlog(log)) is True
+        assert len(captured.captured_queries) == 1
+        header = ReportTranlog.objects.get()
+        rows = {row.item_code: row for row in ReportTranlogLine.objects.filter(tranlog=header).order_by("id")}
+        assert [(r.line_no, r.quantity, r.amount, r.is_cancelled, r.discount_amount, r.discount_count,
+                 r.tranlog_cancelled, r.business_date, r.terminal_no) for r in rows.values()] == [
+            (1, 2, Decimal("1899.5000"), False, Decimal("100.5000"), 1, False, DAY, TERMINAL),
+            (1, 1, Decimal("332.0000"), True, Decimal("1.3333"), 2, False, DAY, TERMINAL),
+            (3, 1, Decimal("50.0000"), False, Decimal("0.0000"), 0, False, DAY, TERMINAL),
+        ]
+        discounts = ReportTranlogDiscount.objects.order_by("kind", "line_id", "seq_no").values_list(
+            "kind", "line_id", "seq_no", "discount_type", "discount_value", "discount_amount", "promotion_code",
+            "line_amount", "line_quantity", "line_cancelled", "tranlog_id")
+        assert list(discounts) == [
+            ("line", rows["A"].id, 1, "DiscountAmount", Decimal("100.5000"), Decimal("100.5000"), "P1",
+             Decimal("1899.5000"), 2, False, header.id),
+            ("line", rows["B"].id, 1, "DiscountPercent", Decimal("10.0000"), Decimal("0.3333"), None,
+             Decimal("332.0000"), 1, True, header.id),
+            ("line", rows["B"].id, 2, "DiscountAmount", Decimal("1.0000"), Decimal("1.0000"), None,
+             Decimal("332.0000"), 1, True, header.id),
+            ("subtotal", None, 9, "DiscountAmount", Decimal("7.2500"), Decimal("7.2500"), None, None, None, False,
+             header.id),
+        ]
+        assert list(ReportTranlogPayment.objects.order_by("payment_no").values_list(
+            "payment_no", "payment_code", "description", "amount", "deposit_amount", "store_code")) == [
+            (1, "01", "Cash", Decimal("1000.0000"), Decimal("2000.0000"), STORE),
+            (2, "11", "Card", Decimal("0.0001"), Decimal("0.0001"), STORE)]
+        assert list(ReportTranlogTax.objects.values_list("tax_code", "tax_name", "tax_amount", "target_quantity")) == [
+            ("01", "外税10%", Decimal("50.0000"), 3)]
+        counts = stored_counts()
+        assert tranlog_store(tranlog=parse_tranlog({**log, "event_id": new_event_id()})) is False
+        assert stored_counts() == counts  # a duplicate writes no row anywhere
 
 
 def test_camel_case_payload_keys_are_accepted(consume):
