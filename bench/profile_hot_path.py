@@ -4,12 +4,14 @@
 
 Runs under pytest-django (a throw-away test database, the session's test tenants), sets a store up through the
 API like ``apps/cart/tests/conftest.py`` does, then drives the floor request (authenticated item read) and a full
-sale (create cart, 5 adds, subtotal, cash payment, bill) ``N`` times through Django's test client. For each
-operation it prints the database round trips of one request (``-v``: their SQL) and the median CPU time of the
-process per request (Django, DRF and the driver's test client; the database server's CPU is not in it).
-``--profile add_item`` prints a cProfile summary of that operation (``--sort tottime``: by own time).
-``--only add_item`` runs just that operation (and the cart it needs), without capturing queries (capturing makes
-Django format every statement as text): the loop to sample with an outside profiler (py-spy, callgrind).
+sale (create cart, 5 adds, subtotal, cash payment, bill) ``N`` times through Django's test client, and after each
+bill the fan-out's work for its tranlog (``deliver``: journal, report and stock, as the Celery task runs it, without
+Celery). For each operation it prints the database round trips of one request (``-v``: their SQL) and the median
+CPU time of the process per request (Django, DRF and the driver's test client; the database server's CPU is not in
+it). ``--profile add_item`` prints a cProfile summary (CPU time) of that operation (``--sort tottime``: by own
+time). ``--only add_item`` runs just that operation and the cart it needs (``--only deliver``: full sales and their
+fan-out), without capturing queries (capturing makes Django format every statement as text): the loop to sample
+with an outside profiler (py-spy, callgrind).
 No test asserts a timing: this is a tool.
 """
 
@@ -25,7 +27,7 @@ import time
 
 import pytest
 
-OPS = ("floor", "create_cart", "add_item", "subtotal", "pay_cash", "bill")
+OPS = ("floor", "create_cart", "add_item", "subtotal", "pay_cash", "bill", "deliver")
 
 
 def _options() -> dict:
@@ -77,16 +79,27 @@ def test_profile_hot_path(api, token_a):
     def bill():
         pos.ok("post", f"/carts/{state['cart']}/bill")
 
+    def deliver():  # the Celery task's work for the bill's tranlog (journal, report, stock), without Celery
+        from apps.core import events
+        from apps.core.models import EventRecord
+
+        record = EventRecord.objects.filter(event_type="tranlog").latest("published_at")
+        assert events.event_deliver(event_id=str(record.event_id), tenant_id=record.tenant_id) == dict.fromkeys(
+            ("journal", "report", "stock"), "received")
+
     steps = [("floor", floor), ("create_cart", create_cart), *[("add_item", add_item)] * 5,
-             ("subtotal", subtotal), ("pay_cash", pay_cash), ("bill", bill)]
+             ("subtotal", subtotal), ("pay_cash", pay_cash), ("bill", bill),
+             ("deliver", deliver)]
     only = options["only"]
     if only == "floor":
         steps = [("floor", floor)]
     elif only == "add_item":  # a new cart every 20 items, as in bench/'s add_item_saturation
         steps = [("create_cart", create_cart), *[("add_item", add_item)] * 20]
+    elif only == "deliver":  # full sales, each delivered
+        steps = steps[1:]
     cpu: dict[str, list[float]] = {op: [] for op in OPS}
     queries: dict[str, list[str]] = {}
-    profiler = cProfile.Profile() if options["profile"] else None
+    profiler = cProfile.Profile(time.process_time) if options["profile"] else None
     for round_no in range(options["n"] + 1):
         for op, step in steps:
             measured = round_no > 0  # round 0 warms caches and code paths up
@@ -113,9 +126,10 @@ def test_profile_hot_path(api, token_a):
     out.write(f"\n{'operation':<12} {'queries':>7} {'cpu ms p50':>10}\n")
     for op in OPS:
         out.write(f"{op:<12} {len(queries[op]):>7} {statistics.median(cpu[op]):>10.2f}\n")
-    sale = sum(statistics.median(cpu[op]) * (5 if op == "add_item" else 1) for op in OPS if op != "floor")
-    sale_queries = sum(len(queries[op]) * (5 if op == "add_item" else 1) for op in OPS if op != "floor")
-    out.write(f"{'full sale':<12} {sale_queries:>7} {sale:>10.2f}\n")
+    web = [op for op in OPS if op not in ("floor", "deliver")]
+    sale = sum(statistics.median(cpu[op]) * (5 if op == "add_item" else 1) for op in web)
+    sale_queries = sum(len(queries[op]) * (5 if op == "add_item" else 1) for op in web)
+    out.write(f"{'full sale':<12} {sale_queries:>7} {sale:>10.2f}   (the requests; deliver is the fan-out's)\n")
     if options["verbose"]:
         for op in OPS:
             out.write(f"\n--- {op}\n")
