@@ -137,7 +137,7 @@ def test_profile_hot_path(api, token_a):
                 out.write(f"  {sql[:300]}\n")
     if profiler:
         out.write(f"\n--- cProfile of {options['profile']} ({options['n']} requests), by {options['sort']}\n")
-        pstats.Stats(profiler, stream=out).sort_stats(options["sort"]).print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(options["sort"]).print_stats(int(os.environ.get("PROFILE_LINES", "45")))
     out.flush()
 
 

@@ -1,7 +1,7 @@
 """Everything the scenarios need, created through the public API only (as a real back office would).
 
 Tenant (account register), tenant info and stores (terminal), catalogue, payments and staff (master data),
-terminals signed in and opened (terminal), the fan-out probe's stock row (stock). The daily report's 10,000
+terminals signed in and opened (terminal), every item's stock row (stock). The daily report's 10,000
 transactions are delivered to the report service through its documented tranlog-receive endpoint (spec/40
 §2.5), framed by open/close logs posted to its log endpoint (§2.4) so the daily verification has real sessions
 to check.
@@ -199,13 +199,19 @@ async def create_terminals(conns: list[Connection], world: World, count: int) ->
     world.probe_terminal = terminals[-1]
 
 
-async def stock_probe_item(conn: Connection, world: World, quantity: int = 1_000_000) -> None:
+async def stock_items(conns: list[Connection], world: World, quantity: int = 1_000_000) -> None:
+    """Every item in stock, as in a shop (a sale that takes stock below zero is allowed but logged per line),
+    the fan-out probe's item included: its level is what the probe watches."""
     probe = world.probe_terminal
     assert probe is not None
-    path = probe.q(f"/stock/api/v1/tenants/{world.tenant_id}/stores/{STORE}/stock/{PROBE_ITEM}/update")
-    expect(await conn.request("PUT", path, {"quantityChange": quantity, "updateType": "initial"},
-                              headers=probe.auth),
-           200, "PUT /stock/.../stock/{item_code}/update")
+
+    async def stock(connection: Connection, code: str) -> None:
+        path = probe.q(f"/stock/api/v1/tenants/{world.tenant_id}/stores/{STORE}/stock/{code}/update")
+        expect(await connection.request("PUT", path, {"quantityChange": quantity, "updateType": "initial"},
+                                        headers=probe.auth),
+               200, "PUT /stock/.../stock/{item_code}/update")
+
+    await gather_limited(conns, [item.code for item in world.items] + [PROBE_ITEM], stock)
     world.probe_stock_start = quantity
 
 

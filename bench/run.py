@@ -146,7 +146,7 @@ async def drive(stack: Stack, settings: Settings) -> dict:
     await provision.create_catalogue(setup_conns, world, settings.items)
     terminal_count = max([16, *settings.pattern]) if settings.wanted("kugelpos_pattern") else 16
     await provision.create_terminals(setup_conns, world, terminal_count)
-    await provision.stock_probe_item(setup_conns[0], world)
+    await provision.stock_items(setup_conns, world)
     for conn in setup_conns:
         conn.close()
     setup_seconds = round(time.monotonic() - began, 1)
