@@ -5,6 +5,7 @@ Apps build the lines (spec/10 §8, spec/30 §9.4, spec/40 §3.12); this module o
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -45,23 +46,32 @@ def border() -> Line:
 
 
 # --- display width ------------------------------------------------------------------------------------------
+# Both are pure and see the same few hundred strings (item names, labels, amounts) on every receipt and journal
+# of a store: cached, and printable ASCII (one column a character) skips the per-character table lookup.
+@functools.lru_cache(maxsize=4096)
 def display_width(text: str) -> int:
     """Columns on a receipt printer: East-Asian wide characters take two."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     return sum(max(wcwidth(char), 0) for char in text)
 
 
+@functools.lru_cache(maxsize=4096)
 def fit(text: str, columns: int) -> str:
     """Cut ``text`` at a character boundary to at most ``columns``, then pad with spaces to exactly that."""
     if columns <= 0:
         return ""
-    used, kept = 0, []
+    if text.isascii() and text.isprintable():
+        kept = text[:columns]
+        return kept + " " * (columns - len(kept))
+    used, chars = 0, []
     for char in text:
         char_width = max(wcwidth(char), 0)
         if used + char_width > columns:
             break
-        kept.append(char)
+        chars.append(char)
         used += char_width
-    return "".join(kept) + " " * (columns - used)
+    return "".join(chars) + " " * (columns - used)
 
 
 def fitted_split(line: Line) -> tuple[str, str]:

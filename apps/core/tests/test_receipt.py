@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from wcwidth import wcwidth
 
 from apps.core import receipt
 
@@ -30,6 +33,23 @@ def test_wide_characters_count_two_columns():
     assert receipt.render_journal([receipt.left("テスト")]) == "テスト" + " " * 26 + "\n"
     # a wide character that would cross the limit is dropped and replaced by padding
     assert receipt.fit("ab林", 3) == "ab "
+
+
+def _columns(text: str) -> int:  # the definition: each character's wcwidth, control characters none
+    return sum(max(wcwidth(char), 0) for char in text)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ0 ~!\t\n\x00\x7f\x1b林テ¥é\u0301😀\u200b"), max_size=40),
+       st.integers(min_value=-1, max_value=40))
+def test_display_width_and_fit_follow_the_per_character_widths(text, columns):
+    assert receipt.display_width(text) == _columns(text)
+    fitted = receipt.fit(text, columns)
+    if columns <= 0:
+        assert fitted == ""
+        return
+    assert _columns(fitted) == columns  # exactly the columns asked for: the longest prefix that fits, padded
+    longest = max(n for n in range(len(text) + 1) if _columns(text[:n]) <= columns)
+    assert fitted == text[:longest] + " " * (columns - _columns(text[:longest]))
 
 
 @pytest.mark.parametrize(
