@@ -9,9 +9,9 @@ bill the fan-out's work for its tranlog (``deliver``: journal, report and stock,
 Celery). For each operation it prints the database round trips of one request (``-v``: their SQL) and the median
 CPU time of the process per request (Django, DRF and the driver's test client; the database server's CPU is not in
 it). ``--profile add_item`` prints a cProfile summary (CPU time) of that operation (``--sort tottime``: by own
-time). ``--only add_item`` runs just that operation and the cart it needs (``--only deliver``: full sales and their
-fan-out), without capturing queries (capturing makes Django format every statement as text): the loop to sample
-with an outside profiler (py-spy, callgrind).
+time; ``PROFILE_LINES``: how many). ``--only add_item`` runs just that operation and the cart it needs (``--only
+deliver``: full sales and their fan-out), without capturing queries (capturing makes Django format every statement
+as text): the loop to sample with an outside profiler (py-spy, callgrind), or to profile without that noise.
 No test asserts a timing: this is a tool.
 """
 
@@ -56,6 +56,12 @@ def test_profile_hot_path(api, token_a):
     logging.getLogger("kugelpos.request").setLevel(logging.WARNING)  # one log line per request otherwise
     options = _options()
     pos = set_up_store(api, token_a, items=(("49-02", 1000, "001", "01"),))
+    from apps.core.tenancy import tenant_context
+    from apps.stock.services import stock_apply_change
+
+    with tenant_context(pos.tenant_id):  # in stock, as in a shop (a sale below zero logs a warning per line)
+        stock_apply_change(tenant_id=pos.tenant_id, store_code=pos.store_code, item_code="49-01",
+                           quantity_change=1_000_000, update_type="initial")
     item_path = f"/master-data/api/v1/tenants/{pos.tenant_id}/items/49-01?terminal_id={pos.terminal_id}"
 
     def floor():
@@ -121,7 +127,7 @@ def test_profile_hot_path(api, token_a):
         for op in OPS:
             if cpu[op]:
                 out.write(f"{op:<12} {len(cpu[op]):>7} requests, cpu ms p50 {statistics.median(cpu[op]):.2f}\n")
-        out.flush()
+        _print_profile(out, profiler, options)
         return
     out.write(f"\n{'operation':<12} {'queries':>7} {'cpu ms p50':>10}\n")
     for op in OPS:
@@ -135,9 +141,14 @@ def test_profile_hot_path(api, token_a):
             out.write(f"\n--- {op}\n")
             for sql in queries[op]:
                 out.write(f"  {sql[:300]}\n")
+    _print_profile(out, profiler, options)
+
+
+def _print_profile(out, profiler: cProfile.Profile | None, options: dict) -> None:
     if profiler:
         out.write(f"\n--- cProfile of {options['profile']} ({options['n']} requests), by {options['sort']}\n")
-        pstats.Stats(profiler, stream=out).sort_stats(options["sort"]).print_stats(int(os.environ.get("PROFILE_LINES", "45")))
+        stats = pstats.Stats(profiler, stream=out).sort_stats(options["sort"])
+        stats.print_stats(int(os.environ.get("PROFILE_LINES", "45")))
     out.flush()
 
 
