@@ -220,6 +220,23 @@ def test_the_task_carries_the_events_tenant_and_delivers_all_consumers_in_its_sc
     assert events.event_deliver(event_id=record.event_id, tenant_id=TENANT_A) == {}  # nothing due any more
 
 
+def test_a_delivery_costs_three_statements_besides_the_consumers_own(tenant_a, consumers):
+    """Read the record (locked) with its deliveries, write the processed markers, record every consumer received
+    and the overall status (one statement for both tables)."""
+    from django.test.utils import CaptureQueriesContext
+
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    before = timezone.now()
+    with CaptureQueriesContext(connection) as captured:
+        events.event_deliver(event_id=record.event_id, tenant_id=TENANT_A)
+    statements = [q["sql"] for q in captured.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))]
+    assert len(statements) == 3, statements
+    record = events.delivery_record(event_id=record.event_id)
+    assert record.status == "delivered" and record.last_updated_at >= before
+    assert all(d.status == "received" and d.received_at >= before for d in record.deliveries.all())
+
+
 @pytest.mark.parametrize("claimed", [TENANT_B, "NO-SUCH-TENANT"])
 def test_a_task_naming_another_tenant_still_delivers_in_the_events_own_schema(tenant_a, tenant_b, consumers, claimed):
     calls, _ = consumers
