@@ -130,3 +130,19 @@ def test_a_payload_that_does_not_fit_names_the_field(event_type, change, field):
         parsed(event_type, payload)
     assert caught.value.error_code == "410002"
     assert caught.value.message.startswith(f"Invalid {event_type} payload: {field}")
+
+
+def test_the_shared_reader_keeps_nothing_from_one_payload_to_the_next():
+    """One serializer per log type serves every parse: a bad payload between two good ones changes neither."""
+    good = TranlogPayloadFactory()
+    other = {**TranlogPayloadFactory(), "terminal_no": 77, "staff": None}
+    first = parsed("tranlog", good)
+    with pytest.raises(JournalValidationError) as caught:
+        parsed("tranlog", {**good, "terminal_no": "abc", "sales": {"total_quantity": "x"}})
+    assert "terminalNo" in caught.value.message and "sales -> totalQuantity" in caught.value.message
+    assert parsed("tranlog", good) == first
+    second = parsed("tranlog", other)
+    assert (second["terminal_no"], second["staff"]) == (77, None) and first["terminal_no"] != 77
+    with pytest.raises(JournalValidationError) as again:
+        parsed("tranlog", {**good, "store_code": 5})
+    assert again.value.message == "Invalid tranlog payload: storeCode: Input should be a valid string"
