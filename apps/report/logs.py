@@ -29,7 +29,10 @@ def snake_keys(value: Any) -> Any:
     if isinstance(value, dict):
         result: dict[str, Any] = {}
         for key, item in value.items():
-            name = _CAMEL_BOUNDARY.sub("_", key).lower() if isinstance(key, str) else key
+            if not isinstance(key, str) or key.islower():  # (already snake_case: no capital to break at)
+                name = key
+            else:
+                name = _CAMEL_BOUNDARY.sub("_", key).lower()
             if name in result and name != key:
                 continue
             result[name] = snake_keys(item)
