@@ -26,7 +26,7 @@ from django.db.models import OuterRef
 from django.utils import timezone
 
 from . import metrics, tenancy
-from .compiled import CompiledSelect
+from .compiled import CompiledSelect, insert_values
 from .models import ConsumedEvent, EventDelivery, EventRecord
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def event_publish(*, event_type: str, payload: dict[str, Any]) -> EventRecord:
     """
     now = timezone.now()
     payload = {**payload, "event_id": payload.get("event_id") or str(uuid.uuid4())}
-    record = EventRecord.objects.create(
+    record = EventRecord(
         event_id=payload["event_id"],
         event_type=event_type,
         topic=TOPICS[event_type],
@@ -94,12 +94,29 @@ def event_publish(*, event_type: str, payload: dict[str, Any]) -> EventRecord:
         published_at=now,
         last_updated_at=now,
     )
-    EventDelivery.objects.bulk_create(
-        EventDelivery(record=record, service_name=service) for service in CONSUMERS[event_type]
-    )
+    _insert_with_deliveries(record, CONSUMERS[event_type])
     event_id, tenant_id = record.event_id, record.tenant_id
     transaction.on_commit(lambda: event_enqueue(event_id=event_id, tenant_id=tenant_id))
     return record
+
+
+def _insert_with_deliveries(record: EventRecord, services: tuple[str, ...]) -> None:
+    """Insert the record and a ``pending`` delivery per consumer in one statement (the deliveries take the new
+    record's id from a CTE); ``record`` becomes the saved instance."""
+    quote = connection.ops.quote_name
+    columns, values = insert_values(record)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH record AS (INSERT INTO {quote(EventRecord._meta.db_table)} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id), "
+            f"deliveries AS (INSERT INTO {quote(EventDelivery._meta.db_table)} (record_id, service_name, status) "
+            "SELECT record.id, s.service, %s FROM record "
+            "CROSS JOIN unnest(%s::varchar[]) WITH ORDINALITY AS s(service, n) ORDER BY s.n) "
+            "SELECT id FROM record",
+            [*values, EventDelivery.Status.PENDING.value, list(services)],
+        )
+        record.pk = cursor.fetchone()[0]
+    record._state.adding, record._state.db = False, connection.alias
 
 
 def _send_to_broker(event_id: str, tenant_id: str | None) -> None:

@@ -56,6 +56,10 @@ def test_publish_writes_record_with_all_consumers_pending_and_delivers_after_com
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         record = events.event_publish(event_type="tranlog", payload=tranlog())
     assert record.payload["event_id"] == record.event_id and record.transaction_no == 7
+    stored = EventRecord.objects.get(pk=record.pk)  # the returned record is the saved one
+    assert (stored.event_id, stored.created_at, stored.tenant_id) == (record.event_id, record.created_at, TENANT_A)
+    assert list(stored.deliveries.order_by("pk").values_list("service_name", "status", "received_at")) == [
+        ("report", "pending", None), ("journal", "pending", None), ("stock", "pending", None)]
     assert statuses(record.event_id) == ("published", {"report": "pending", "journal": "pending",
                                                        "stock": "pending"})
     assert calls["journal"] == []  # nothing before commit

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from django.db import DatabaseError, connection, models, transaction
 
+from apps.core.compiled import insert_values
 from apps.core.errors import CannotCreateError
 
 from .. import calculations
@@ -33,18 +34,10 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME = "report"
 
 
-def _insert_columns(instance: models.Model) -> tuple[list[str], list[Any]]:
-    """The quoted columns of ``instance``'s concrete non-key fields and their database values."""
-    fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    return [quote(field.column) for field in fields], values
-
-
 def _insert_or_skip(instance: models.Model) -> int | None:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or None if its natural key exists."""
     meta = instance._meta
-    columns, values = _insert_columns(instance)
+    columns, values = insert_values(instance)
     sql = (
         f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING "
@@ -154,7 +147,7 @@ def tranlog_store(*, tranlog: Tranlog) -> bool:
         event_id=tranlog.event_id,
         payload=tranlog.payload,
     )
-    columns, values = _insert_columns(header)
+    columns, values = insert_values(header)
     lines = [
         {
             "n": index,
