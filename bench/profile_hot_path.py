@@ -147,6 +147,8 @@ def test_profile_hot_path(api, token_a):
 def _print_profile(out, profiler: cProfile.Profile | None, options: dict) -> None:
     if profiler:
         out.write(f"\n--- cProfile of {options['profile']} ({options['n']} requests), by {options['sort']}\n")
+        if os.environ.get("PROFILE_DUMP"):
+            profiler.dump_stats(os.environ["PROFILE_DUMP"])
         stats = pstats.Stats(profiler, stream=out).sort_stats(options["sort"])
         stats.print_stats(int(os.environ.get("PROFILE_LINES", "45")))
     out.flush()
