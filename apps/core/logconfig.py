@@ -35,7 +35,9 @@ def logging_config(level: str = "INFO", json_logs: bool = True) -> dict[str, Any
     ]
     renderer = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # filter_by_level first: an event below its logger's level is dropped before any processor runs (the
+        # request log line at INFO costs 2-3 % of a cart command otherwise, even with INFO switched off)
+        processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

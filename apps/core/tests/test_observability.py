@@ -83,6 +83,22 @@ def test_secrets_and_card_numbers_are_redacted():
     assert "4111" not in line["event"]
 
 
+def test_an_event_below_its_loggers_level_runs_no_processor():
+    """The configured chain drops an INFO event of a logger set to WARNING at its first step: no time stamp,
+    no redaction, no rendering is paid for a line nobody will see. A WARNING event goes all the way."""
+    quiet = logging.getLogger("kugelpos.quiet-test")
+    quiet.setLevel(logging.WARNING)
+    event = {"event": "request", "password": "p"}
+    with pytest.raises(structlog.DropEvent):
+        for processor in structlog.get_config()["processors"]:
+            event = processor(quiet, "info", event)
+    assert event == {"event": "request", "password": "p"}  # untouched: redaction never ran
+    loud = {"event": "stock negative", "password": "p"}
+    for processor in structlog.get_config()["processors"][:-1]:
+        loud = processor(quiet, "warning", loud)
+    assert loud["password"] == "***" and loud["level"] == "warning" and "timestamp" in loud
+
+
 # --- metrics ------------------------------------------------------------------------------------------------
 def test_metrics_expose_the_named_series(api, settings):
     api.get("/cart/")
