@@ -10,6 +10,7 @@ library, which refuses them as before), and whatever orjson refuses (a key that 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -25,6 +26,14 @@ def dumps(value: Any) -> bytes:
         return orjson.dumps(value, option=_STRICT)
     except TypeError:  # orjson.JSONEncodeError: the standard library writes it, or refuses it, as before
         return json.dumps(value).encode()
+
+
+def decimal_text(value: Any) -> str:
+    """``default`` for ``orjson.dumps`` where amounts travel as text: a ``Decimal`` as its exact digits (a JSON
+    number would go through a float). Anything else orjson cannot write is refused, as it would be."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
 def loads(text: str) -> Any:

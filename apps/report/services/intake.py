@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -16,6 +15,7 @@ from django.db import DatabaseError, connection, models, transaction
 
 from apps.core.compiled import insert_values
 from apps.core.errors import CannotCreateError
+from apps.core.fields import decimal_text
 
 from .. import calculations
 from ..logs import CashLog, OpenCloseLog, Tranlog, parse_cashlog, parse_opencloselog, parse_tranlog
@@ -108,17 +108,7 @@ def _tranlog_insert_sql(header_columns: tuple[str, ...]) -> str:
 
 def _json_rows(rows: list[dict[str, Any]]) -> str:
     """A JSON array of row objects; amounts go as strings, so PostgreSQL reads the exact decimal."""
-    return orjson.dumps(rows, default=_exact).decode()
-
-
-def _exact(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-def _discount_row(discount: Any, **extra: Any) -> dict[str, Any]:
-    return {**vars(discount), **extra}
+    return orjson.dumps(rows, default=decimal_text).decode()
 
 
 def tranlog_store(*, tranlog: Tranlog) -> bool:
@@ -166,19 +156,19 @@ def tranlog_store(*, tranlog: Tranlog) -> bool:
         for index, line in enumerate(tranlog.lines, start=1)
     ]
     discounts = [
-        _discount_row(
-            d,
-            kind=ReportTranlogDiscount.Kind.LINE.value,
-            line_index=index,
-            line_amount=line.amount,
-            line_quantity=line.quantity,
-            line_cancelled=line.is_cancelled,
-        )
+        {
+            **vars(d),
+            "kind": ReportTranlogDiscount.Kind.LINE.value,
+            "line_index": index,
+            "line_amount": line.amount,
+            "line_quantity": line.quantity,
+            "line_cancelled": line.is_cancelled,
+        }
         for index, line in enumerate(tranlog.lines, start=1)
         for d in line.discounts
     ]
     discounts += [
-        _discount_row(d, kind=ReportTranlogDiscount.Kind.SUBTOTAL.value, line_cancelled=False)
+        {**vars(d), "kind": ReportTranlogDiscount.Kind.SUBTOTAL.value, "line_cancelled": False}
         for d in tranlog.subtotal_discounts
     ]
     params = [
