@@ -20,6 +20,10 @@ def cache_version_bump() -> None:
         cursor.execute(_BUMP)
 
 
+# Read-only and without parameters: one instance serves every request (the API key's query reads its SQL).
+_VERSION_COLUMN = RawSQL(f"SELECT version FROM {_TABLE} WHERE id = 1", [])
+
+
 def cache_version_expression() -> RawSQL:
     """The current version as a column of another query (NULL when no write happened yet: no caching)."""
-    return RawSQL(f"SELECT version FROM {_TABLE} WHERE id = 1", [])
+    return _VERSION_COLUMN
