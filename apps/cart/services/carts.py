@@ -393,6 +393,10 @@ def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[It
     """Add lines in request order; an item's master data is read once per cart (spec/30 §4.2)."""
 
     def change(document: CartDocument) -> None:
+        for item in items:  # before any master-data read: a refused request costs no query
+            calc.validate_quantity(item.quantity)
+            if item.unit_price is not None:
+                calc.validate_unit_price(item.unit_price, item_code=item.item_code)
         missing = {item.item_code for item in items} - document.items.keys()
         if missing:
             found = masterdata.item_details_map(store_code=document.store_code, item_codes=missing,
@@ -417,6 +421,7 @@ def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[It
                 price = Decimal(master["store_price"])
             else:
                 price = Decimal(master["unit_price"])
+            calc.validate_unit_price(price, item_code=item.item_code)  # a negative master price is not sold either
             document.line_items.append(
                 LineItem(
                     line_no=len(document.line_items) + 1,
@@ -444,6 +449,7 @@ def cart_update_unit_price(*, cart_id: str, context: TerminalContext, line_no: i
                            unit_price: Decimal) -> CartDocument:
     def change(document: CartDocument) -> None:
         line = _line(document, line_no)
+        calc.validate_unit_price(unit_price)
         if not line.is_unit_price_changed:
             line.is_unit_price_changed = True
             line.unit_price_original = line.unit_price
@@ -454,7 +460,9 @@ def cart_update_unit_price(*, cart_id: str, context: TerminalContext, line_no: i
 
 def cart_update_quantity(*, cart_id: str, context: TerminalContext, line_no: int, quantity: int) -> CartDocument:
     def change(document: CartDocument) -> None:
-        _line(document, line_no).quantity = quantity
+        line = _line(document, line_no)
+        calc.validate_quantity(quantity)
+        line.quantity = quantity
 
     return _command(cart_id, context, CartEvent.UPDATE_QUANTITY, change)
 
@@ -522,6 +530,8 @@ def cart_add_payments(*, cart_id: str, context: TerminalContext,
     """Apply tendered amounts in order through the payment plugins (spec/30 §8)."""
 
     def change(document: CartDocument) -> None:
+        for request in payments:
+            calc.validate_payment_amount(request.amount)
         balance = document.balance_amount
         for request in payments:
             if balance == 0:
@@ -561,6 +571,15 @@ def cart_bill(*, cart_id: str, context: TerminalContext) -> CartDocument:
 
     def change(document: CartDocument) -> None:
         cart_recalculate(document, cache_version=context.cache_version)
+        sales = document.sales
+        if calc.is_sale_below_zero(transaction_type=document.transaction_type, total_amount=sales.total_amount,
+                                   total_amount_with_tax=sales.total_amount_with_tax):
+            raise CartError(
+                f"The total of a sale cannot be below 0, cart_id: {document.cart_id}, "
+                f"total: {float(sales.total_amount_with_tax)}",
+                code="403003",
+                status=406,
+            )
         if document.balance_amount > 0:
             raise CartError(
                 f"The balance is greater than 0, cart_id: {document.cart_id}, "
