@@ -38,6 +38,8 @@ CART_TTL = timedelta(hours=10)
 # bound and fails when it saves): an amount below 10^12, a quantity below 10^8, per line and in total.
 MAX_AMOUNT = Decimal(10) ** 12
 MAX_QUANTITY = 10**8
+# The transaction log's integer column (psycopg would store 2^31 wrapped around to -2^31; 2^63 failed the bill).
+TRANSACTION_TYPE_RANGE = range(-(2**31), 2**31)
 SNAPSHOT_SETTINGS = (
     "RECEIPT_NO_START_VALUE",
     "RECEIPT_NO_END_VALUE",
@@ -80,6 +82,13 @@ def _raise_calculation(error: calc.CalculationError) -> None:
 def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_id: str | None = None,
                 user_name: str | None = None) -> CartDocument:
     """A new cart for an opened terminal with a signed-in staff member (spec/30 §4.1)."""
+    if transaction_type not in TRANSACTION_TYPE_RANGE:
+        raise CartError(
+            f"Transaction type out of range: transactionType must be between {TRANSACTION_TYPE_RANGE.start} and "
+            f"{TRANSACTION_TYPE_RANGE.stop - 1}",
+            code="300001",
+            status=400,
+        )
     if context.status != "Opened":
         raise CartError(f"Terminal is not opened: {context.terminal_id}", code="404001", status=400)
     if not context.staff_id:
@@ -258,6 +267,14 @@ def _apply(document: CartDocument, context: TerminalContext, event: CartEvent,
         document.status = target.value if isinstance(target, CartState) else target
 
 
+def _check_quantity(quantity: int) -> None:
+    """A line's quantity as sent (add items, quantity change): at least 1, and below the bound of the logs before
+    anything is computed with it (10^30 made the tax rounding fail with a 500)."""
+    calc.validate_quantity(quantity)
+    if quantity >= MAX_QUANTITY:
+        raise CartError(f"Quantity out of range: must be less than {MAX_QUANTITY}", code="300001", status=400)
+
+
 def _check_storable(document: CartDocument) -> None:
     """Refuse (400, nothing saved) a change that leaves an amount or quantity the logs cannot hold."""
     parts = [document, document.sales, *document.line_items, *document.payments, *document.taxes,
@@ -394,7 +411,7 @@ def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[It
 
     def change(document: CartDocument) -> None:
         for item in items:  # before any master-data read: a refused request costs no query
-            calc.validate_quantity(item.quantity)
+            _check_quantity(item.quantity)
             if item.unit_price is not None:
                 calc.validate_unit_price(item.unit_price, item_code=item.item_code)
         missing = {item.item_code for item in items} - document.items.keys()
@@ -461,7 +478,7 @@ def cart_update_unit_price(*, cart_id: str, context: TerminalContext, line_no: i
 def cart_update_quantity(*, cart_id: str, context: TerminalContext, line_no: int, quantity: int) -> CartDocument:
     def change(document: CartDocument) -> None:
         line = _line(document, line_no)
-        calc.validate_quantity(quantity)
+        _check_quantity(quantity)
         line.quantity = quantity
 
     return _command(cart_id, context, CartEvent.UPDATE_QUANTITY, change)
