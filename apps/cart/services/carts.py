@@ -40,6 +40,10 @@ MAX_AMOUNT = Decimal(10) ** 12
 MAX_QUANTITY = 10**8
 # The transaction log's integer column (psycopg would store 2^31 wrapped around to -2^31; 2^63 failed the bill).
 TRANSACTION_TYPE_RANGE = range(-(2**31), 2**31)
+# Types that give money back (return 102, void sale 201, void return 202, cancelled sale -101): a cart created with
+# one would bill a refund with no original on record. They come only from the void and return endpoints, whose
+# rules check the original (issue #20, money that cannot leak). Kugelpos' own tests create carts with type 1.
+MONEY_BACK_TRANSACTION_TYPES = frozenset({102, 201, 202, -101})
 SNAPSHOT_SETTINGS = (
     "RECEIPT_NO_START_VALUE",
     "RECEIPT_NO_END_VALUE",
@@ -86,6 +90,13 @@ def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_i
         raise CartError(
             f"Transaction type out of range: transactionType must be between {TRANSACTION_TYPE_RANGE.start} and "
             f"{TRANSACTION_TYPE_RANGE.stop - 1}",
+            code="300001",
+            status=400,
+        )
+    if transaction_type in MONEY_BACK_TRANSACTION_TYPES:
+        raise CartError(
+            f"Transaction type {transaction_type} cannot be created as a cart: returns and voids go through "
+            "their own endpoints (/transactions/{transaction_no}/return, /void)",
             code="300001",
             status=400,
         )

@@ -39,6 +39,21 @@ def test_create_cart_refuses_a_transaction_type_beyond_the_integer_column(pos, t
     assert cart_count() == 1
 
 
+@pytest.mark.parametrize("transaction_type", [102, 201, 202, -101])
+def test_create_cart_refuses_a_type_that_gives_money_back(pos, transaction_type):
+    """A cart of type 102 billed positive amounts that the report counts as a refund: a return with no original."""
+    response = pos.post("/carts", {"transactionType": transaction_type})
+    assert error_of(response) == (400, "300001")
+    assert "returns and voids go through their own endpoints" in response.json()["message"]
+    assert cart_count() == 0
+
+
+@pytest.mark.parametrize("transaction_type", [101, 1])
+def test_create_cart_keeps_the_sale_types_kugelpos_clients_send(pos, transaction_type):
+    pos.new_cart(transactionType=transaction_type)
+    assert cart_count() == 1
+
+
 def test_the_largest_transaction_type_is_stored_as_sent(pos):
     cart_id = pos.new_cart(transactionType=2**31 - 1)
     pos.add(cart_id, ("49-01", 1))
