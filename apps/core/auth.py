@@ -7,6 +7,7 @@ build it with the resolution rules of spec/00 §4.6.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -78,6 +79,25 @@ def credential_from_jwt(token: str) -> Credential | None:
         return None
     kind: CredentialKind = "service" if claims.get("is_service_account") is True else "user"
     return Credential(kind, claims["tenant_id"], claims)
+
+
+# Whether the user or terminal a JWT names still exists (and, for a user, is active): each app that owns such a
+# principal registers its check in ``AppConfig.ready()``. Kugelpos trusts a token's claims until it expires; we
+# don't (issue #20): deleting a terminal or deactivating a user takes effect on the next request.
+PrincipalCheck = Callable[[Credential], bool]
+_principal_checks: dict[CredentialKind, PrincipalCheck] = {}
+
+
+def register_principal_check(kind: CredentialKind, check: PrincipalCheck) -> None:
+    """``check(credential)`` runs in the credential's tenant schema and says whether its principal still exists."""
+    _principal_checks[kind] = check
+
+
+def principal_exists(credential: Credential) -> bool:
+    """Whether the principal of ``credential`` still exists (call in its tenant's schema). Kinds without a
+    registered check (service JWTs, minted internally for 5 minutes) always do."""
+    check = _principal_checks.get(credential.kind)
+    return True if check is None else check(credential)
 
 
 def api_key_hash(api_key: str) -> str:
