@@ -98,3 +98,13 @@ def test_a_terminal_jwt_on_the_cart_path_costs_no_extra_round_trip(pos, django_a
     with django_assert_max_num_queries(2):  # as with the API key: the check reads the cart and the data version
         response = cart_call(pos, token, "post", f"/carts/{cart_id}/lineItems", [{"itemCode": "49-01", "quantity": 2}])
     assert response.status_code == 200 and len(response.json()["data"]["lineItems"]) == 2
+
+
+def test_a_token_signed_with_the_old_development_key_is_refused(api, token_a):
+    import time
+
+    import jwt
+
+    forged = jwt.encode({"sub": "admin", "tenant_id": TENANT_A, "is_superuser": True, "exp": int(time.time()) + 60},
+                        "test-secret-key-for-development-only", algorithm="HS256")
+    assert_401(api.get(f"{MD}/staff", **bearer(forged)))
