@@ -33,7 +33,6 @@ class CartTerminalAuthentication(TerminalAuthentication):
             setattr(request, PRELOADED, (credential, context))
         return credential
 
-
     def terminal_exists(self, request, credential: Credential) -> bool:
         tenant = tenancy.tenant_get(credential.tenant_id)
         if tenant is None:
