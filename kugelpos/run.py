@@ -58,6 +58,8 @@ def main() -> int:
                 f"  health            {base}/health        metrics {base}/metrics (from this machine)",
                 f"  API docs          {base}/api/docs/",
                 f"  back office       {base}/t/DEMO/admin/   (entry page: {base}/admin/)",
+                "  secrets           SECRET_KEY and PUBSUB_NOTIFY_API_KEY from the environment, else generated "
+                "once and kept in var/secrets/",
                 "Press Ctrl-C to stop.",
                 "",
             ]

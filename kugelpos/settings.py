@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
 
 from apps.stock.beat import STOCK_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
+from kugelpos.installation_secrets import installation_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -14,10 +16,11 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-DEV_SECRET_KEY = "test-secret-key-for-development-only"
-SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
-if SECRET_KEY == DEV_SECRET_KEY and env.bool("PRODUCTION", default=False):
-    raise RuntimeError("SECRET_KEY must be set in production")
+# Issue #20 (secrets): SECRET_KEY and PUBSUB_NOTIFY_API_KEY come from the environment, else are generated on first
+# start and kept under SECRETS_DIR (mode 0600; a restart keeps tokens valid). A published development value is
+# refused at start-up, whatever PRODUCTION says (kugelpos.installation_secrets).
+SECRETS_DIR = Path(env.str("SECRETS_DIR", default=str(BASE_DIR / "var" / "secrets")))
+SECRET_KEY = installation_secret("SECRET_KEY", environ=os.environ, directory=SECRETS_DIR)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 
 # --- applications -----------------------------------------------------------------------------------------
@@ -196,6 +199,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.BCryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Issue #20: Django's password validators apply in the back office; in the API (account registration) only with
+# API_PASSWORD_VALIDATION (default off: Kugelpos clients register admin/admin). Empty or blank is always refused.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+API_PASSWORD_VALIDATION = env.bool("API_PASSWORD_VALIDATION", default=False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -218,7 +230,7 @@ LOGIN_RATE_LIMIT_WINDOW_SECONDS = env.int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", def
 # --- Kugelpos settings (spec/00 §12) ----------------------------------------------------------------------
 TOKEN_EXPIRE_MINUTES = env.int("TOKEN_EXPIRE_MINUTES", default=30)
 TERMINAL_TOKEN_EXPIRE_HOURS = env.int("TERMINAL_TOKEN_EXPIRE_HOURS", default=24)
-PUBSUB_NOTIFY_API_KEY = env.str("PUBSUB_NOTIFY_API_KEY", default="dev-pubsub-notify-api-key")
+PUBSUB_NOTIFY_API_KEY = installation_secret("PUBSUB_NOTIFY_API_KEY", environ=os.environ, directory=SECRETS_DIR)
 ERROR_MESSAGE_LANGUAGE = env.str("ERROR_MESSAGE_LANGUAGE", default="ja")
 ROUND_METHOD_FOR_DISCOUNT = env.str("ROUND_METHOD_FOR_DISCOUNT", default="Round")
 RECEIPT_NO_START_VALUE = env.int("RECEIPT_NO_START_VALUE", default=111111)

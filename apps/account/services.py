@@ -8,11 +8,19 @@ import string
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core import auth, tenancy
-from apps.core.errors import AuthenticationError, DuplicateKeyError, HttpError, KugelposError
+from apps.core.errors import (
+    AuthenticationError,
+    DuplicateKeyError,
+    HttpError,
+    KugelposError,
+    RequestValidationError,
+)
 from apps.core.throttle import Limit, throttle_record_failure, throttle_reset, throttle_retry_after
 
 from .models import User
@@ -46,8 +54,22 @@ def _create_tenant(requested_id: str | None) -> tenancy.Tenant:
     raise KugelposError("Could not allocate a tenant id", code="500002", status=400)
 
 
+def account_check_password(*, password: str, username: str) -> None:
+    """A password an API caller may set (422 ``300001`` otherwise). Never empty or blank (issue #20; Kugelpos
+    takes any string); Django's validators (``AUTH_PASSWORD_VALIDATORS``) only with ``API_PASSWORD_VALIDATION``:
+    Kugelpos clients register ``admin``/``admin``. The back office applies the validators always."""
+    if not password.strip():
+        raise RequestValidationError([(("body", "password"), "Password must not be empty or blank")])
+    if settings.API_PASSWORD_VALIDATION:
+        try:
+            validate_password(password, user=User(username=username))
+        except ValidationError as error:
+            raise RequestValidationError([(("body", "password"), message) for message in error.messages]) from None
+
+
 def account_register_superuser(*, username: str, password: str, tenant_id: str | None) -> User:
     """Create a tenant (registry row and schema) and its first superuser, in one transaction."""
+    account_check_password(password=password, username=username)
     with transaction.atomic():
         tenant = _create_tenant(tenant_id)
         with tenancy.tenant_context(tenant.tenant_id):
@@ -70,6 +92,7 @@ def account_authorize_superuser(*, credential: auth.Credential) -> User:
 def account_register_user(*, credential: auth.Credential, username: str, password: str) -> User:
     """A superuser adds a (non-superuser) user to its own tenant; a taken username is 400 ``500005``."""
     account_authorize_superuser(credential=credential)
+    account_check_password(password=password, username=username)
     try:
         with transaction.atomic():
             return User.objects.create_user(username, password, tenant_id=credential.tenant_id)

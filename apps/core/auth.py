@@ -7,18 +7,16 @@ build it with the resolution rules of spec/00 §4.6.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import jwt
-from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from . import tokens
 from .models import ApiKeyIndex
 
-ALGORITHM = "HS256"
 CredentialKind = Literal["user", "terminal", "service", "api_key", "notify"]
 
 
@@ -43,35 +41,29 @@ class Credential:
 
 
 def encode_jwt(claims: dict[str, Any]) -> str:
-    return jwt.encode(claims, settings.SECRET_KEY, algorithm=ALGORITHM)
+    """``claims`` signed as they are (simplejwt's backend; tests make tokens of their own shape with it)."""
+    return tokens.sign(claims)
 
 
 def decode_jwt(token: str) -> dict[str, Any] | None:
     """Claims of a token signed with our key and not expired, else None."""
-    try:
-        claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM], options={"require": ["exp"]})
-    except jwt.PyJWTError:
-        return None
-    return claims if isinstance(claims, dict) else None
+    return tokens.verified_claims(token)
 
 
 def user_token(*, username: str, tenant_id: str, is_superuser: bool) -> str:
     """User JWT (spec/10 §3.1): exactly ``sub``, ``tenant_id``, ``is_superuser``, ``exp``."""
-    expires = datetime.now(UTC) + timedelta(minutes=settings.TOKEN_EXPIRE_MINUTES)
-    return encode_jwt({"sub": username, "tenant_id": tenant_id, "is_superuser": is_superuser, "exp": expires})
+    return tokens.UserToken.issue({"sub": username, "tenant_id": tenant_id, "is_superuser": is_superuser})
 
 
 def service_token(*, service: str, tenant_id: str) -> str:
     """Internal service JWT (spec/00 §4.5), 5 minutes."""
-    expires = datetime.now(UTC) + timedelta(minutes=5)
-    return encode_jwt(
+    return tokens.ServiceToken.issue(
         {
             "sub": f"service:{service}",
             "tenant_id": tenant_id,
             "service": service,
             "is_service_account": True,
             "is_superuser": False,
-            "exp": expires,
         }
     )
 
@@ -87,6 +79,25 @@ def credential_from_jwt(token: str) -> Credential | None:
         return None
     kind: CredentialKind = "service" if claims.get("is_service_account") is True else "user"
     return Credential(kind, claims["tenant_id"], claims)
+
+
+# Whether the user or terminal a JWT names still exists (and, for a user, is active): each app that owns such a
+# principal registers its check in ``AppConfig.ready()``. Kugelpos trusts a token's claims until it expires; we
+# don't (issue #20): deleting a terminal or deactivating a user takes effect on the next request.
+PrincipalCheck = Callable[[Credential], bool]
+_principal_checks: dict[CredentialKind, PrincipalCheck] = {}
+
+
+def register_principal_check(kind: CredentialKind, check: PrincipalCheck) -> None:
+    """``check(credential)`` runs in the credential's tenant schema and says whether its principal still exists."""
+    _principal_checks[kind] = check
+
+
+def principal_exists(credential: Credential) -> bool:
+    """Whether the principal of ``credential`` still exists (call in its tenant's schema). Kinds without a
+    registered check (service JWTs, minted internally for 5 minutes) always do."""
+    check = _principal_checks.get(credential.kind)
+    return True if check is None else check(credential)
 
 
 def api_key_hash(api_key: str) -> str:

@@ -16,7 +16,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from apps.core import tenancy
-from apps.core.auth import credential_from_jwt
+from apps.core.api.authentication import live_credential
+from apps.core.auth import Credential, credential_from_jwt
 from apps.core.metrics import WEBSOCKETS
 
 from . import selectors
@@ -27,6 +28,14 @@ logger = logging.getLogger(__name__)
 
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
+
+
+def _live_credential(token: str) -> Credential | None:
+    """The token's credential while the user or terminal it names exists (issue #20), checked in its tenant."""
+    try:
+        return live_credential(credential_from_jwt(token))
+    finally:
+        tenancy.deactivate()
 
 
 def _initial_alert_messages(tenant_id: str, store_code: str) -> list[dict]:
@@ -51,7 +60,7 @@ class StockAlertConsumer(AsyncWebsocketConsumer):
         if not token:
             await self.close(code=POLICY_VIOLATION, reason="No token provided")
             return
-        credential = credential_from_jwt(token)
+        credential = await database_sync_to_async(_live_credential)(token)
         if credential is None or not credential.claims.get("sub"):
             await self.close(code=POLICY_VIOLATION, reason="Authentication failed")
             return

@@ -7,14 +7,18 @@ class TerminalConfig(AppConfig):
     verbose_name = "Stores and terminals"
 
     def ready(self) -> None:
+        from apps.core.auth import register_principal_check
         from apps.core.errors import register_messages
         from apps.core.seed import register_seeder
 
         from .errors import MESSAGES
         from .seed import seed
+        from .selectors import terminal_exists
 
         register_messages(MESSAGES)
         register_seeder(30, "terminal", seed)
+        # A terminal JWT works while its terminal exists (issue #20), not until it expires.
+        register_principal_check("terminal", lambda cred: terminal_exists(terminal_id=cred.terminal_id or ""))
         from apps.core import cache
 
         from .models import Store

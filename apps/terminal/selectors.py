@@ -83,6 +83,33 @@ def terminal_get(*, terminal_id: str) -> TerminalInfo | None:
     return None if terminal is None else _terminal_info(terminal)
 
 
+def terminal_exists(*, terminal_id: str) -> bool:
+    """Whether the terminal is in this tenant (a terminal JWT names one, apps.core.auth)."""
+    return Terminal.objects.filter(terminal_id=terminal_id).exists()
+
+
+_exists_sql: dict[tuple, str] = {}
+
+
+def terminal_exists_with(*, terminal_id: str, **columns: RawSQL) -> tuple[bool, dict]:
+    """``terminal_exists`` and ``columns`` (scalar subqueries) in one round trip: a terminal JWT's check on the
+    cart path reads what the request needs with it, as the API key's does (``terminal_get_by_api_key``)."""
+    ordered = sorted(columns.items())
+    key = tuple((name, column.sql) for name, column in ordered)
+    sql = _exists_sql.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        extra = "".join(f", ({sql})" for _, sql in key)
+        sql = _exists_sql.setdefault(key, (
+            f"SELECT EXISTS (SELECT 1 FROM {quote(Terminal._meta.db_table)} "
+            f"WHERE {quote(Terminal._meta.get_field('terminal_id').column)} = %s){extra}"
+        ))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [terminal_id, *(param for _, column in ordered for param in column.params)])
+        found, *values = cursor.fetchone()
+    return found, {name: value for (name, _), value in zip(key, values, strict=True)}
+
+
 _by_api_key_sql: dict[tuple, str] = {}
 
 

@@ -5,12 +5,11 @@ Tokens are signed against the wall clock (``iat``/``exp``), not the business clo
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
 
-from apps.core.auth import encode_jwt
+from apps.core.tokens import TerminalToken
 
 from .models import Terminal
 
@@ -21,8 +20,8 @@ def token_lifetime_seconds() -> int:
     return settings.TERMINAL_TOKEN_EXPIRE_HOURS * 3600
 
 
-def terminal_claims(terminal: Terminal, *, issued_at: int | None = None) -> dict[str, Any]:
-    issued_at = int(time.time()) if issued_at is None else issued_at
+def terminal_claims(terminal: Terminal) -> dict[str, Any]:
+    """The claims naming the terminal and its state; the token adds ``iat`` and ``exp``."""
     claims: dict[str, Any] = {
         "sub": f"terminal:{terminal.terminal_id}",
         "tenant_id": terminal.tenant_id,
@@ -42,11 +41,9 @@ def terminal_claims(terminal: Terminal, *, issued_at: int | None = None) -> dict
     if terminal.staff_id is not None:
         claims["staff_id"] = terminal.staff_id
         claims["staff_name"] = terminal.staff_name
-    claims["iat"] = issued_at
-    claims["exp"] = issued_at + token_lifetime_seconds()
     return claims
 
 
 def terminal_token(terminal: Terminal) -> str:
     """A terminal JWT reflecting ``terminal`` as it is now (sent as ``X-New-Token`` after lifecycle calls)."""
-    return encode_jwt(terminal_claims(terminal))
+    return TerminalToken.issue(terminal_claims(terminal))

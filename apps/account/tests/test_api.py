@@ -56,7 +56,7 @@ def test_register_with_a_taken_id_silently_generates_a_new_one(api, tenant_a):
 
 
 def test_register_without_tenant_generates_one(api):
-    response = api.post(REGISTER, {"username": "boss", "password": ""}, format="json")
+    response = api.post(REGISTER, {"username": "boss", "password": "boss"}, format="json")
     assert response.status_code == 201
     tenant_id = response.json()["data"]["tenantId"]
     assert re.match(r"^[A-Z]\d{4}$", tenant_id)
@@ -182,7 +182,8 @@ def test_register_user_auth_failures(api, admin_a):
         User.objects.filter(username="admin").update(is_active=False)
     response = api.post(REGISTER_USER, body, format="json", **bearer(user_token(
         username="admin", tenant_id=TENANT_A, is_superuser=True)))
-    assert response.json()["message"] == "You are not authorized to perform this action"
+    # an inactive user's token is no credential at all (issue #20), before the superuser check
+    assert response.status_code == 401 and response.json()["message"] == "Could not validate credentials"
     with tenant_context(TENANT_A):
         assert not User.objects.filter(username="user").exists()
 
@@ -201,3 +202,61 @@ def test_production_hasher_is_bcrypt():
     from kugelpos import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("BCryptSHA256PasswordHasher")
+
+
+# --- passwords (issue #20): never empty or blank; Django's validators behind API_PASSWORD_VALIDATION ----------
+def _tenant_ids() -> set[str]:
+    from apps.core.models import Tenant
+
+    return set(Tenant.objects.values_list("tenant_id", flat=True))
+
+
+@pytest.mark.parametrize("password", ["", " ", "\t \n"])
+def test_register_refuses_an_empty_or_blank_password_and_creates_nothing(api, password):
+    before = _tenant_ids()
+    response = api.post(REGISTER, {"username": "boss", "password": password, "tenant_id": "B4321"}, format="json")
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["user_error"]["code"] == "300001" and "password" in body["message"]
+    assert "Password must not be empty" in body["message"]
+    assert _tenant_ids() == before and tenant_get("B4321") is None
+
+
+@pytest.mark.parametrize("password", ["", "   "])
+def test_register_user_refuses_an_empty_or_blank_password(api, token_a, password):
+    response = api.post(REGISTER_USER, {"username": "clerk", "password": password}, format="json",
+                        **bearer(token_a))
+    assert response.status_code == 422 and response.json()["user_error"]["code"] == "300001"
+    with tenant_context(TENANT_A):
+        assert not User.objects.filter(username="clerk").exists()
+
+
+def test_kugelpos_passwords_pass_while_api_password_validation_is_off(api, settings):
+    assert settings.API_PASSWORD_VALIDATION is False  # the default: Kugelpos clients register admin/admin
+    assert api.post(REGISTER, {"username": "admin", "password": "admin"}, format="json").status_code == 201
+
+
+def test_api_password_validation_applies_djangos_validators(api, settings, token_a):
+    settings.API_PASSWORD_VALIDATION = True
+    before = _tenant_ids()
+    response = api.post(REGISTER, {"username": "admin", "password": "admin"}, format="json")
+    assert response.status_code == 422 and response.json()["user_error"]["code"] == "300001"
+    assert "too short" in response.json()["message"] and _tenant_ids() == before
+    response = api.post(REGISTER_USER, {"username": "clerk", "password": "12345678"}, format="json",
+                        **bearer(token_a))
+    assert response.status_code == 422 and "too common" in response.json()["message"]
+    with tenant_context(TENANT_A):
+        assert not User.objects.filter(username="clerk").exists()
+    response = api.post(REGISTER_USER, {"username": "clerk", "password": "Violet-Harbour-93"}, format="json",
+                        **bearer(token_a))
+    assert response.status_code == 201
+
+
+def test_the_back_office_applies_djangos_password_validators(client, admin_a):
+    assert client.post("/t/T1001/admin/login/", {"username": "admin", "password": "admin"}).status_code == 302
+    add = "/t/T1001/admin/account/user/add/"
+    response = client.post(add, {"username": "clerk", "password1": "12345678", "password2": "12345678",
+                                 "usable_password": "true"})
+    assert response.status_code == 200 and "too common" in response.content.decode()
+    with tenant_context(TENANT_A):
+        assert not User.objects.filter(username="clerk").exists()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from apps.cart.context import TerminalContext, api_key_entry_and_context, terminal_context
+from apps.cart.context import (
+    TerminalContext,
+    api_key_entry_and_context,
+    live_terminal_jwt_context,
+    terminal_context,
+)
+from apps.core import tenancy
 from apps.core.api.authentication import TerminalAuthentication, enter_claimed_tenant
 from apps.core.auth import Credential, credential_from_key_entry
 
@@ -11,7 +17,8 @@ PRELOADED = "kugelpos_terminal_context"
 
 class CartTerminalAuthentication(TerminalAuthentication):
     """``TerminalAuthentication`` (same rules, same answers) whose API-key check also reads the terminal and the
-    tenant's data version in the same query: every cart request needs them, and this saves it a round trip.
+    tenant's data version in the same query: every cart request needs them, and this saves it a round trip. A
+    terminal JWT's check (does its terminal still exist) reads the data version and the cart the same way.
 
     The key is checked exactly as core checks it (``credential_from_key_entry``); the context read with it is
     kept on the request only when the key is good, and ``request_terminal_context`` hands it to the view.
@@ -26,6 +33,17 @@ class CartTerminalAuthentication(TerminalAuthentication):
             setattr(request, PRELOADED, (credential, context))
         return credential
 
+    def terminal_exists(self, request, credential: Credential) -> bool:
+        tenant = tenancy.tenant_get(credential.tenant_id)
+        if tenant is None:
+            return False
+        tenancy.activate(tenant)
+        context = live_terminal_jwt_context(credential, cart_id=_cart_read_with_key(request))
+        if context is None:
+            return False
+        setattr(request, PRELOADED, (credential, context))
+        return True
+
 
 def _cart_read_with_key(request) -> str | None:
     """The cart id of the request's path when its view reads that cart unlocked (``cart_read_with_key``, a set of
@@ -38,7 +56,8 @@ def _cart_read_with_key(request) -> str | None:
 
 
 def request_terminal_context(request, credential: Credential) -> TerminalContext:
-    """The terminal context of this request: read with its API key, else from its terminal JWT's claims."""
+    """The terminal context of this request, read with its credential's check (the API key's: the terminal row;
+    a terminal JWT's: its claims)."""
     preloaded = getattr(request, PRELOADED, None)
     if preloaded is not None and preloaded[0] is credential:
         return preloaded[1]

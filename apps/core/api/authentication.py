@@ -12,7 +12,13 @@ from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 
 from apps.core import tenancy
-from apps.core.auth import Credential, credential_from_api_key, credential_from_jwt, tenant_of_terminal_id
+from apps.core.auth import (
+    Credential,
+    credential_from_api_key,
+    credential_from_jwt,
+    principal_exists,
+    tenant_of_terminal_id,
+)
 from apps.core.errors import AuthenticationError
 
 NO_CREDENTIAL = "Unauthorized access : No token or API-KEY provided"
@@ -60,13 +66,29 @@ def api_key_credential(key: str, terminal_id: str) -> Credential | None:
     return credential_from_api_key(key, terminal_id)
 
 
+def live_credential(credential: Credential | None) -> Credential | None:
+    """``credential`` when the user or terminal it names still exists (a user: and is active), else None.
+
+    Checked in the credential's tenant, which this enters (the request goes on in it, as ``KugelposViewSet``
+    would enter it next): a token naming a tenant that does not exist names no user or terminal either. Service
+    JWTs (internal, 5 minutes) name no row.
+    """
+    if credential is None or credential.kind == "service":
+        return credential
+    tenant = tenancy.tenant_get(credential.tenant_id)
+    if tenant is None:
+        return None
+    tenancy.activate(tenant)
+    return credential if principal_exists(credential) else None
+
+
 class _KugelposAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 rather than 403; the exception handler does not send the header (spec/00 §2.4).
         return "Bearer"
 
     def _bearer(self, request, token: str) -> Credential:
-        credential = credential_from_jwt(token)
+        credential = live_credential(credential_from_jwt(token))
         if credential is None:
             raise AuthenticationError(BAD_TOKEN)
         return credential
@@ -128,7 +150,7 @@ class TerminalAuthentication(_KugelposAuthentication):
         token = bearer_token(request)
         if token is not None:
             credential = credential_from_jwt(token)
-            if credential is not None and credential.kind == "terminal":
+            if credential is not None and credential.kind == "terminal" and self.terminal_exists(request, credential):
                 return credential, credential
         key, terminal_id = api_key(request), request_terminal_id(request)
         if key and terminal_id:
@@ -141,6 +163,11 @@ class TerminalAuthentication(_KugelposAuthentication):
     def api_key_credential(self, request, key: str, terminal_id: str) -> Credential | None:
         """The API-key check (a subclass may read more in the same query)."""
         return api_key_credential(key, terminal_id)
+
+    def terminal_exists(self, request, credential: Credential) -> bool:
+        """Whether a terminal JWT's terminal still exists (a subclass may read more in the same query); a token
+        whose terminal is gone is no terminal JWT."""
+        return live_credential(credential) is not None
 
 
 class NotifyAuthentication(_KugelposAuthentication):

@@ -139,10 +139,17 @@ def test_api_key_must_belong_to_the_named_terminal(api, tenant_a, tenant_b):
 
 
 def test_terminal_jwt_and_service_jwt_are_accepted_on_either_endpoints(api, tenant_a):
-    now = int(time.time())
-    terminal = encode_jwt({"sub": f"terminal:{TENANT_A}-S1-1", "tenant_id": TENANT_A, "token_type": "terminal",
-                           "terminal_id": f"{TENANT_A}-S1-1", "iat": now, "exp": now + 60})
+    from apps.terminal.tests.factories import TerminalFactory
+    from apps.terminal.tokens import terminal_token
+
+    with tenant_context(TENANT_A):
+        terminal = terminal_token(TerminalFactory(store_code="S1", terminal_no=1))
     assert api.get(ITEMS_A, **bearer(terminal)).status_code == 200
+    now = int(time.time())
+    no_such_terminal = encode_jwt({"sub": f"terminal:{TENANT_A}-S1-2", "tenant_id": TENANT_A,
+                                   "token_type": "terminal", "terminal_id": f"{TENANT_A}-S1-2", "iat": now,
+                                   "exp": now + 60})
+    assert api.get(ITEMS_A, **bearer(no_such_terminal)).status_code == 401  # issue #20
     assert api.get(ITEMS_A, **bearer(service_token(service="report", tenant_id=TENANT_A))).status_code == 200
 
 
@@ -187,10 +194,14 @@ def test_isolation_token_of_a_sees_only_a(api, token_a, token_b):
 
 
 def test_unknown_tenant_in_a_valid_token_is_not_found(api):
-    token = user_token(username="x", tenant_id="Z9999", is_superuser=True)
+    token = service_token(service="report", tenant_id="Z9999")
     response = api.get("/probe/api/v1/tenants/Z9999/items", **bearer(token))
     assert response.status_code == 404
     assert response.json()["user_error"]["code"] == "100001"
+    # a user JWT names a user, and a tenant that does not exist has none (issue #20)
+    token = user_token(username="x", tenant_id="Z9999", is_superuser=True)
+    response = api.get("/probe/api/v1/tenants/Z9999/items", **bearer(token))
+    assert response.status_code == 401 and response.json()["message"] == "Could not validate credentials"
 
 
 def test_framework_errors_are_not_enveloped(api):

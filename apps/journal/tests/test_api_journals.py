@@ -183,6 +183,11 @@ def test_search_with_a_terminal_api_key_or_terminal_jwt(api, d1_journal):
     response = api.get(f"{SEARCH}?terminal_id={TENANT_A}-5678-5555&transaction_types=101&terminals=5555",
                        HTTP_X_API_KEY="k" * 43)
     assert response.status_code == 200 and receipt_numbers(response) == [2001, 2002, 2003]
+    from apps.core.tenancy import tenant_context as _in_tenant
+    from apps.terminal.tests.factories import TerminalFactory
+
+    with _in_tenant(TENANT_A):  # a terminal JWT works while its terminal exists (issue #20)
+        TerminalFactory(store_code="5678", terminal_no=5555)
     terminal_jwt = encode_jwt({"sub": f"terminal:{TENANT_A}-5678-5555", "tenant_id": TENANT_A, "store_code": "5678",
                                "terminal_no": 5555, "terminal_id": f"{TENANT_A}-5678-5555", "token_type": "terminal",
                                "status": "Opened", "exp": 4102444800})

@@ -90,6 +90,11 @@ def test_promotion_report_journals_its_plain_text_and_an_unparseable_terminal_id
 
 def test_terminal_jwt_staff_is_the_journaled_staff(consume_all, get_report):
     consume_all(d1_logs())
+    from apps.core.tenancy import tenant_context as _in_tenant
+    from apps.terminal.tests.factories import TerminalFactory
+
+    with _in_tenant(TENANT_A):  # a terminal JWT works while its terminal exists (issue #20)
+        TerminalFactory(store_code=STORE, terminal_no=TERMINAL)
     token = encode_jwt({"sub": f"terminal:{TERMINAL_ID}", "token_type": "terminal", "tenant_id": TENANT_A,
                         "terminal_id": TERMINAL_ID, "store_code": STORE, "terminal_no": TERMINAL,
                         "staff_id": "S042", "exp": datetime.now(UTC) + timedelta(hours=1)})

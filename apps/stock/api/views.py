@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
@@ -246,21 +245,11 @@ class StockTenantInitViewSet(TenantInitViewSet):
         return super().create(request)
 
 
-class ReceiverAuthentication(NotifyAuthentication):
-    """Open while ``PUBSUB_NOTIFY_API_KEY`` is empty; otherwise the notify key or a service JWT (spec/50 §5.4.4)."""
-
-    def authenticate(self, request):
-        if not settings.PUBSUB_NOTIFY_API_KEY:
-            credential = Credential("notify", "", {})
-            return credential, credential
-        return super().authenticate(request)
-
-
 class TranlogReceiverView(APIView):
     """``POST /stock/api/v1/tranlog``: a Dapr CloudEvent ``{"data": <tranlog>}``; answers are not enveloped."""
 
     permission_classes = [AllowAny]
-    authentication_classes = [ReceiverAuthentication]
+    authentication_classes = [NotifyAuthentication]  # never open: the key is always set (issue #20)
 
     @extend_schema(
         request=OBJECT, responses={200: OBJECT, 400: OBJECT, 500: OBJECT}, operation_id="stock_tranlog_receive"

@@ -100,7 +100,11 @@ def test_weekly_schedule_next_run_counts_monday_as_zero(client_a):
 
 def test_terminal_jwt_updates_as_system(api, tenant_a):
     from apps.core.auth import encode_jwt
+    from apps.core.tenancy import tenant_context as _in_tenant
+    from apps.terminal.tests.factories import TerminalFactory
 
+    with _in_tenant(TENANT_A):  # a terminal JWT works while its terminal exists (issue #20)
+        TerminalFactory(store_code="5678", terminal_no=1)
     token = encode_jwt({"sub": "terminal:T1001-5678-1", "tenant_id": TENANT_A, "token_type": "terminal",
                         "terminal_id": "T1001-5678-1", "exp": 4102444800})
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.core.auth import user_token
+from apps.core.auth import service_token
 from apps.core.formats import app_now, iso_app
 from apps.core.testing import TENANT_A, bearer
 from apps.stock.models import Snapshot
@@ -151,7 +151,7 @@ def test_tenant_init_refuses_another_tenant_and_api_keys(api, token_a):
 
 def test_tenant_init_failure_names_the_cause(api):
     bad = "bad-id"
-    api.credentials(**bearer(user_token(username="x", tenant_id=bad, is_superuser=True)))
+    api.credentials(**bearer(service_token(service="stock", tenant_id=bad)))  # no user in a tenant not created
     response = api.post("/stock/api/v1/tenants", {"tenant_id": bad}, format="json")
     assert response.status_code == 500 and response.json()["user_error"]["code"] == "100000"
     assert response.json()["message"].startswith(f"Error creating tenant: {bad} : ")

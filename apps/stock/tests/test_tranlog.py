@@ -156,8 +156,9 @@ def test_each_line_of_an_item_is_evaluated_for_alerts_on_the_level_it_left(tenan
 
 # --- compat receiver ----------------------------------------------------------------------------------------
 @pytest.fixture
-def open_receiver(settings):
-    settings.PUBSUB_NOTIFY_API_KEY = ""
+def open_receiver(api, settings):
+    """A caller with the configured notify key (Kugelpos' pub/sub callers send it)."""
+    api.credentials(HTTP_X_API_KEY=settings.PUBSUB_NOTIFY_API_KEY)
 
 
 def test_receiver_health_check_and_drops(api, open_receiver, tenant_a):
@@ -184,6 +185,15 @@ def test_receiver_error_is_500_retry(api, open_receiver, tenant_a):
     payload["tenant_id"] = "Nobody9"
     response = api.post("/stock/api/v1/tranlog", {"data": payload}, format="json")
     assert response.status_code == 500 and response.json()["status"] == "RETRY"
+
+
+def test_receiver_is_never_open_without_a_credential(api, settings, a10_c5):
+    """Issue #20: an empty notify key no longer opens the receiver to anyone (it used to)."""
+    settings.PUBSUB_NOTIFY_API_KEY = ""
+    for headers in ({}, {"HTTP_X_API_KEY": ""}, {"HTTP_X_API_KEY": "dev-pubsub-notify-api-key"}):
+        response = api.post("/stock/api/v1/tranlog", {"data": tranlog()}, format="json", **headers)
+        assert response.status_code == 401 and response.json()["user_error"]["code"] == "200001"
+    assert quantities("A") == {"A": 10.0}
 
 
 def test_receiver_requires_the_notify_key_or_a_service_token_when_configured(api, settings, a10_c5):

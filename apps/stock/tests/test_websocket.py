@@ -296,23 +296,31 @@ def test_unreachable_channel_layer_closes_1011(ws_store, token_a, monkeypatch):
     async_to_sync(scenario)()
 
 
-def test_a_tenant_without_schema_gets_no_initial_alerts(ws_store):
-    token = user_token(username="x", tenant_id="Ghost1", is_superuser=False)
+def test_a_token_naming_no_user_or_terminal_is_closed_1008(ws_store, tenant_b):
+    """Issue #20: a token whose user (or terminal, or tenant) does not exist is refused, good signature or not."""
+    from apps.core.auth import encode_jwt
+
+    tokens = (user_token(username="x", tenant_id="Ghost1", is_superuser=False),
+              user_token(username="nobody", tenant_id=TENANT_B, is_superuser=True),
+              encode_jwt({"sub": "terminal:T2002-A-1", "tenant_id": TENANT_B, "terminal_id": "T2002-A-1",
+                          "token_type": "terminal", "exp": 4102444800}))
 
     async def scenario():
-        communicator = await open_socket(ws_store, token, tenant="Ghost1")
-        assert (await communicator.receive_json_from())["type"] == "connection"
-        assert await communicator.receive_nothing(timeout=0.3)
-        await communicator.disconnect()
+        for token, tenant in zip(tokens, ("Ghost1", TENANT_B, TENANT_B), strict=True):
+            communicator = await open_socket(ws_store, token, tenant=tenant)
+            assert (await communicator.receive_output())["reason"] == "Authentication failed"
+            await communicator.disconnect()
 
     async_to_sync(scenario)()
 
 
 def test_terminal_tokens_may_watch_any_store_of_their_tenant(ws_store, tenant_b):
-    from apps.core.auth import encode_jwt
+    from apps.core.tenancy import tenant_context
+    from apps.terminal.tests.factories import TerminalFactory
+    from apps.terminal.tokens import terminal_token
 
-    token = encode_jwt({"sub": "terminal:T2002-A-1", "tenant_id": TENANT_B, "token_type": "terminal",
-                        "exp": 4102444800})
+    with tenant_context(TENANT_B):
+        token = terminal_token(TerminalFactory(tenant_id=TENANT_B, store_code="A"))
 
     async def scenario():
         communicator = await open_socket(ws_store, token, tenant=TENANT_B)

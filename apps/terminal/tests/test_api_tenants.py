@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.core.auth import user_token
+from apps.core.auth import service_token
 from apps.core.tenancy import tenant_context, tenant_get
 from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.terminal.models import Store, TenantInfo
@@ -33,7 +33,7 @@ def with_info(api, T, clock):
 
 def test_t1_creates_the_tenant_schema_when_it_does_not_exist(api):
     assert tenant_get("N5555") is None
-    token = user_token(username="admin", tenant_id="N5555", is_superuser=True)
+    token = service_token(service="terminal", tenant_id="N5555")  # no user in a tenant not created yet
     response = api.post(
         TENANTS, {"tenant_id": "N5555", "tenant_name": "New", "tags": ["x"]}, format="json", **bearer(token)
     )
@@ -200,7 +200,7 @@ def test_user_only_endpoints_refuse_api_keys_and_terminal_jwts(api, term_a):
 
 
 def test_t1_with_an_unusable_tenant_id_is_407006(api):
-    token = user_token(username="admin", tenant_id="BAD-ID", is_superuser=True)
+    token = service_token(service="terminal", tenant_id="BAD-ID")
     response = api.post(
         TENANTS, {"tenant_id": "BAD-ID", "tenant_name": "x", "tags": []}, format="json", **bearer(token)
     )

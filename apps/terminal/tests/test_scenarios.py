@@ -10,11 +10,11 @@ import jwt
 import pytest
 from django.conf import settings
 
-from apps.core.auth import user_token
+from apps.core.auth import service_token, user_token
 from apps.core.events import delivery_record
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import bearer
+from apps.core.testing import bearer, make_superuser
 from apps.terminal.models import CashLog, OpenCloseLog
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,11 @@ def user_error(response) -> tuple[int, str]:
 @pytest.fixture
 def a1234(api, clock, staff_master):
     """Scenarios 3-5 done: tenant info A1234, stores 5678 (テスト店舗), terminal 9; staff S001 "Taro"."""
-    token = user_token(username="admin", tenant_id="A1234", is_superuser=True)
     body = {"tenant_id": "A1234", "tenant_name": "Test Tenant", "tags": ["Test"]}
-    assert api.post(TENANTS, body, format="json", **bearer(token)).status_code == 201
+    creator = service_token(service="terminal", tenant_id="A1234")  # no user before the tenant (issue #20)
+    assert api.post(TENANTS, body, format="json", **bearer(creator)).status_code == 201
+    make_superuser("A1234")
+    token = user_token(username="admin", tenant_id="A1234", is_superuser=True)
     assert (
         api.post(
             f"{TENANTS}/A1234/stores",
@@ -65,7 +67,7 @@ def a1234(api, clock, staff_master):
 
 
 def test_scenario_3_tenant_info(api):
-    token = user_token(username="admin", tenant_id="A1234", is_superuser=True)
+    token = service_token(service="terminal", tenant_id="A1234")  # no user before the tenant (issue #20)
     body = {"tenant_id": "A1234", "tenant_name": "Test Tenant", "tags": ["Test"]}
     response = api.post(TENANTS, body, format="json", **bearer(token))
     assert response.status_code == 201
@@ -331,6 +333,7 @@ def test_scenario_15_auth_edges(api, a1234):
     from apps.core.tenancy import tenant_ensure
 
     tenant_ensure(tenant_id="B0001")
+    make_superuser("B0001")  # a user JWT works while its user exists (issue #20)
     foreign = api.get(TERMINAL, **bearer(user_token(username="admin", tenant_id="B0001", is_superuser=True)))
     assert user_error(foreign) == (404, "100001")
 
