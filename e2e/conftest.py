@@ -29,9 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TENANT_ID = "DEMO"  # seeded by `manage.py seed_demo`, with its store manager admin/admin
+TENANT_ID = "DEMO"  # seeded by `manage.py seed_demo`, with its store manager admin (password: Stack.admin_password)
 TENANT_NAME = "Demo Tenant"
-USERNAME = PASSWORD = "admin"
+USERNAME = "admin"
 STORE_CODE = "S001"
 DEMO_TERMINAL_ID = "DEMO-S001-1"
 
@@ -98,7 +98,7 @@ def manager_session(browser: Browser, stack: Stack) -> dict:
     """The cookies of the store manager's back-office session (signed in once through the login form)."""
     context = browser.new_context(base_url=stack.base_url)
     try:
-        sign_in(context.new_page())
+        sign_in(context.new_page(), stack.admin_password)
         return context.storage_state()
     finally:
         context.close()
@@ -149,12 +149,12 @@ def admin_url(path: str = "") -> str:
     return f"/t/{TENANT_ID}/admin/{path}"
 
 
-def sign_in(page: Page, shots: Screenshots | None = None) -> None:
+def sign_in(page: Page, password: str, shots: Screenshots | None = None) -> None:
     """The store manager signs in to the tenant's back office through the login form."""
     page.goto(admin_url())
     page.wait_for_url(re.compile(r"/admin/login/"))
     page.fill("#id_username", USERNAME)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     if shots:
         shots("login")
     page.click("input[type=submit]")
@@ -164,7 +164,7 @@ def sign_in(page: Page, shots: Screenshots | None = None) -> None:
 @pytest.fixture(scope="session")
 def api(stack: Stack) -> Api:
     """The API as the store manager's back-office scripts use it (user JWT)."""
-    return user_api(stack.base_url, tenant_id=TENANT_ID, username=USERNAME, password=PASSWORD)
+    return user_api(stack.base_url, tenant_id=TENANT_ID, username=USERNAME, password=stack.admin_password)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -42,6 +43,9 @@ class Stack:
     base_url: str = ""
     env: dict = field(default_factory=dict)
     seed_output: str = ""
+    # the demo store manager's password: the seed sets it from DEMO_ADMIN_PASSWORD (there is no public default)
+    admin_password: str = field(
+        default_factory=lambda: os.environ.get("E2E_ADMIN_PASSWORD") or secrets.token_urlsafe(12))
     _servers: list = field(default_factory=list)
     _children: dict = field(default_factory=dict)
     _logs: list = field(default_factory=list)
@@ -124,6 +128,7 @@ class Stack:
             "DATABASE_URL": self._postgres(),
             "REDIS_URL": self._redis(),
             "DJANGO_SETTINGS_MODULE": "kugelpos.settings",
+            "DEMO_ADMIN_PASSWORD": self.admin_password,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
             "LOG_JSON": "0",
             "PYTHONUNBUFFERED": "1",

@@ -14,9 +14,9 @@ MD = f"/master-data/api/v1/tenants/{TENANT_ID}"
 
 
 @pytest.mark.flow("1-add-item")
-def test_manager_adds_a_category_and_an_item_with_a_store_price(page: Page, shots, api: Api, run_id: str):
+def test_manager_adds_a_category_and_an_item_with_a_store_price(page: Page, shots, api: Api, run_id: str, stack):
     category_code, item_code = f"C{run_id}", f"E2E-{run_id}"
-    sign_in(page, shots)
+    sign_in(page, stack.admin_password, shots)
     expect(page.locator("#site-name")).to_contain_text(TENANT_NAME)  # the tenant's name on every page
     shots("back office home")
 

@@ -24,6 +24,7 @@ from pathlib import Path
 KNOWN_DEVELOPMENT_VALUES = {
     "SECRET_KEY": frozenset({"test-secret-key-for-development-only"}),
     "PUBSUB_NOTIFY_API_KEY": frozenset({"dev-pubsub-notify-api-key"}),
+    "DEMO_ADMIN_PASSWORD": frozenset({"admin"}),  # the demo store manager's password in the README of old
 }
 
 
@@ -31,8 +32,9 @@ class KnownSecretError(RuntimeError):
     """A setting holds a value that is public (a development default): the process must not start."""
 
 
-def generated_secret(path: Path) -> str:
-    """The secret kept at ``path``; generated (URL-safe, 64 random bytes) and stored with mode 0600 if absent."""
+def generated_secret(path: Path, *, nbytes: int = 64) -> str:
+    """The secret kept at ``path``; generated (URL-safe, ``nbytes`` random bytes) and stored with mode 0600 if
+    absent."""
     try:
         return _read(path)
     except FileNotFoundError:
@@ -41,7 +43,7 @@ def generated_secret(path: Path) -> str:
     descriptor, candidate = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
     try:
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(secrets.token_urlsafe(64) + "\n")
+            file.write(secrets.token_urlsafe(nbytes) + "\n")
             file.flush()
             os.fsync(file.fileno())
         try:
@@ -60,12 +62,12 @@ def _read(path: Path) -> str:
     return value
 
 
-def installation_secret(name: str, *, environ: Mapping[str, str], directory: Path) -> str:
+def installation_secret(name: str, *, environ: Mapping[str, str], directory: Path, nbytes: int = 64) -> str:
     """Setting ``name``: the environment's value when set (not empty), else this installation's generated one.
 
     Raises ``KnownSecretError`` for a known development value, wherever it comes from.
     """
-    value = environ.get(name, "").strip() or generated_secret(directory / name.lower())
+    value = environ.get(name, "").strip() or generated_secret(directory / name.lower(), nbytes=nbytes)
     if value in KNOWN_DEVELOPMENT_VALUES.get(name, ()):
         raise KnownSecretError(
             f"{name} is a published development value: unset it (a random one is generated under "

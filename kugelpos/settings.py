@@ -208,6 +208,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 API_PASSWORD_VALIDATION = env.bool("API_PASSWORD_VALIDATION", default=False)
+# The demo tenant's store manager (`make run`'s seed): from the environment, else generated per installation like
+# the secrets above (16 characters, to be typed); the public "admin" of earlier versions is refused and replaced.
+DEMO_ADMIN_PASSWORD = installation_secret("DEMO_ADMIN_PASSWORD", environ=os.environ, directory=SECRETS_DIR, nbytes=12)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -72,3 +72,12 @@ def test_a_start_with_a_published_development_value_is_refused(tmp_path, product
     assert refused.returncode != 0 and "SECRET_KEY is a published development value" in refused.stderr
     refused = _start(tmp_path, PUBSUB_NOTIFY_API_KEY=DEV_NOTIFY_KEY, PRODUCTION=production)
     assert refused.returncode != 0 and "PUBSUB_NOTIFY_API_KEY is a published development value" in refused.stderr
+
+
+def test_the_demo_store_manager_password_is_generated_short_and_never_the_public_admin(tmp_path):
+    first = _start(tmp_path)
+    assert first.returncode == 0, first.stderr
+    password = (tmp_path / "secrets" / "demo_admin_password").read_text().strip()
+    assert len(password) == 16 and password != "admin"
+    refused = _start(tmp_path, DEMO_ADMIN_PASSWORD="admin")
+    assert refused.returncode != 0 and "DEMO_ADMIN_PASSWORD is a published development value" in refused.stderr
