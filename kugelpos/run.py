@@ -56,7 +56,7 @@ def main() -> int:
                 "Kugelpos is running:",
                 f"  API (per service) {base}/account  /terminal  /master-data  /cart  /report  /journal  /stock",
                 f"  health            {base}/health        metrics {base}/metrics (from this machine)",
-                f"  API docs          {base}/api/docs/",
+                f"  API docs          {base}/api/docs/   (ReDoc {base}/api/redoc/)",
                 f"  back office       {base}/t/DEMO/admin/   (entry page: {base}/admin/)",
                 "  secrets           SECRET_KEY and PUBSUB_NOTIFY_API_KEY from the environment, else generated "
                 "once and kept in var/secrets/",

@@ -4,7 +4,7 @@ A tenant's own pages (admin, dashboard) are served under ``/t/<tenant_id>/`` fro
 """
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from apps.account.urls import urlpatterns as account_urlpatterns
 from apps.cart.urls import urlpatterns as cart_urlpatterns
@@ -30,6 +30,7 @@ urlpatterns = [
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"), name="redoc"),
     re_path(r"^admin/?$", back_office_entry, name="back-office-entry"),
 ]
 

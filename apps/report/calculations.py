@@ -89,7 +89,8 @@ class SalesFigures:
 
 
 def sales_figures(totals: Iterable[TypeTotals]) -> SalesFigures:
-    """The formulas of §3.4; raises ``UnknownTransactionTypeError`` for a type outside 101/102/201/202."""
+    """The formulas of §3.4 (returns before discounts: ours, issue 14); raises ``UnknownTransactionTypeError``
+    for a type outside 101/102/201/202."""
     by_type = {}
     for total in totals:
         sales_sign(total.transaction_type)
@@ -105,8 +106,10 @@ def sales_figures(totals: Iterable[TypeTotals]) -> SalesFigures:
         quantity=sale.quantity - void_sale.quantity,
         count=sale.count - void_sale.count,
     )
+    # Ours (issue 14): returns are before discounts, as the gross is. Kugelpos takes WT alone while the discount
+    # lines still net the return's discounts away, so a fully returned discounted sale kept its discount in net.
     returns = SalesAmount(
-        amount=ret.amount_with_tax - void_ret.amount_with_tax,
+        amount=(ret.amount_with_tax + ret.discount_amount) - (void_ret.amount_with_tax + void_ret.discount_amount),
         quantity=ret.quantity - void_ret.quantity,
         count=ret.count - void_ret.count,
     )
@@ -312,7 +315,7 @@ class LineGroup:
     transaction_type: int
     category_code: str | None
     item_code: str | None = None
-    gross_amount: Decimal = ZERO  # Σ line.amount
+    gross_amount: Decimal = ZERO  # Σ (line.amount + line discounts) = Σ unit price × quantity (ours, issue 14)
     discount_amount: Decimal = ZERO  # Σ (line discounts + allocated discounts)
     quantity: int = 0
     discount_quantity: int = 0  # Σ quantity of lines with a line or allocated discount > 0
@@ -421,7 +424,7 @@ class PromotionGroup:
     transaction_type: int
     promotion_code: str
     promotion_type: str | None
-    gross_amount: Decimal = ZERO  # line amount, once per discount entry
+    gross_amount: Decimal = ZERO  # line amount before its line discounts, once per discount entry (issue 14)
     discount_amount: Decimal = ZERO
     quantity: int = 0
     transaction_count: int = 0  # distinct transactions (a transaction has one type, so these add up)

@@ -228,8 +228,9 @@ def transaction_types(scope: ReportScope) -> list[int]:
 
 # --- category / item / promotion ----------------------------------------------------------------------------
 def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
-    """Live line items grouped by (type, category[, item]); the discount of a line = its line discounts plus
-    its allocated subtotal discounts."""
+    """Live line items grouped by (type, category[, item]); the gross of a line is before any discount (its
+    amount is net of its line discounts, spec/30 §5, so they are added back: ours, issue 14) and its discount =
+    its line discounts plus its allocated subtotal discounts."""
     keys = {"category": F("category_code")}
     if by_item:
         keys["item"] = F("item_code")
@@ -238,7 +239,7 @@ def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
         ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False))
         .values("transaction_type", **keys)
         .annotate(
-            gross=Sum("amount"),
+            gross=Sum(F("amount") + F("discount_amount")),
             discount=Sum(F("discount_amount") + F("allocated_amount")),
             qty=Sum("quantity"),
             discount_qty=Sum("quantity", filter=discounted),
@@ -282,7 +283,8 @@ def promotion_groups(scope: ReportScope) -> list[PromotionGroup]:
         )
         .values("transaction_type", code=F("promotion_code"), ptype=F("promotion_type"))
         .annotate(
-            gross=Sum("line_amount"),
+            # the line's amount before its line discounts (ours, issue 14): its row holds their sum
+            gross=Sum(F("line_amount") + F("line__discount_amount")),
             discount=Sum("discount_amount"),
             qty=Sum("line_quantity"),
             transactions=Count("tranlog", distinct=True),

@@ -65,6 +65,100 @@ TERMINAL_ID_QUERY = {
 }
 
 
+API_KEY_SCHEME = "apiKeyAuth"
+TERMINAL_ID_SCHEME = "terminalIdAuth"
+SUMMARY_MAX = 90
+CRUD_VERBS = {"list": "List", "retrieve": "Get", "create": "Create", "update": "Update",
+              "partial_update": "Update", "destroy": "Delete"}
+
+
+# Summaries the action and path names cannot give, by method and path ending (first match wins).
+SUMMARIES = {
+    ("GET", "/health"): "Health check",
+    ("POST", "/api/v1/tenants"): "Initialise a tenant for this service",
+    ("POST", "/accounts/register"): "Register a tenant and its first superuser",
+    ("POST", "/accounts/register/user"): "Register a user in the caller's tenant",
+    ("POST", "/accounts/token"): "Log in: user JWT from username and password (form)",
+    ("POST", "/auth/token"): "Terminal JWT from a terminal's API key",
+    ("DELETE", "/cache/terminal"): "Clear the terminal cache",
+    ("GET", "/cache/terminal/status"): "Terminal cache status",
+    ("POST", "/carts"): "Create a cart",
+    ("GET", "/carts/{cart_id}"): "Get a cart",
+    ("POST", "/carts/{cart_id}/bill"): "Bill the cart (completes the sale, publishes its tranlog)",
+    ("POST", "/carts/{cart_id}/cancel"): "Cancel the cart",
+    ("POST", "/carts/{cart_id}/discounts"): "Set the cart (subtotal) discounts",
+    ("POST", "/carts/{cart_id}/lineItems"): "Add items to the cart",
+    ("POST", "/lineItems/{line_no}/cancel"): "Cancel a line item",
+    ("POST", "/lineItems/{line_no}/discounts"): "Set a line item's discounts",
+    ("PATCH", "/lineItems/{line_no}/quantity"): "Change a line item's quantity",
+    ("PATCH", "/lineItems/{line_no}/unitPrice"): "Change a line item's unit price",
+    ("POST", "/carts/{cart_id}/payments"): "Add payments to the cart",
+    ("POST", "/carts/{cart_id}/resume-item-entry"): "Resume item entry (back from paying)",
+    ("POST", "/carts/{cart_id}/subtotal"): "Subtotal: close item entry, start paying",
+    ("GET", "/transactions"): "List transactions",
+    ("GET", "/transactions/{transaction_no}"): "Get a transaction",
+    ("POST", "/transactions/{transaction_no}/delivery-status"): "Report a tranlog's delivery status",
+    ("POST", "/transactions/{transaction_no}/return"): "Return a sale (refund)",
+    ("POST", "/transactions/{transaction_no}/void"): "Void a sale or a return",
+    ("POST", "/api/v1/tranlog"): "Receive a transaction log (pub/sub compatibility)",
+    ("POST", "/api/v1/cashlog"): "Receive a cash in/out log (pub/sub compatibility)",
+    ("POST", "/api/v1/opencloselog"): "Receive an open/close log (pub/sub compatibility)",
+    ("GET", "/journals"): "Search the electronic journal",
+    ("POST", "/journals"): "Add a journal entry",
+    ("POST", "/terminals/{terminal_no}/transactions"): "Receive a transaction log directly",
+    ("POST", "/item_books/{item_book_id}/categories"): "Add a category to an item book",
+    ("PUT", "/categories/{category_number}"): "Update an item book category",
+    ("DELETE", "/categories/{category_number}"): "Delete an item book category",
+    ("POST", "/tabs"): "Add a tab to an item book category",
+    ("PUT", "/tabs/{tab_number}"): "Update an item book tab",
+    ("DELETE", "/tabs/{tab_number}"): "Delete an item book tab",
+    ("POST", "/buttons"): "Add a button to an item book tab",
+    ("PUT", "/pos_y/{pos_y}"): "Update an item book button",
+    ("DELETE", "/pos_y/{pos_y}"): "Delete an item book button",
+    ("GET", "/item_books/{item_book_id}/detail"): "Get an item book with its items' prices",
+    ("GET", "/promotions/active"): "List the active promotions",
+    ("GET", "/settings/{name}/value"): "Get a setting's value for a store or terminal",
+    ("GET", "/items/{item_code}/details"): "Get an item with its store price",
+    ("GET", "/stores/{store_code}/reports"): "Store report (sales, category, item, payment, promotion)",
+    ("GET", "/terminals/{terminal_no}/reports"): "Terminal report (sales, category, item, payment, promotion)",
+    ("GET", "/stock/snapshot-schedule"): "Get the stock snapshot schedule",
+    ("PUT", "/stock/snapshot-schedule"): "Set the stock snapshot schedule",
+    ("DELETE", "/stock/snapshot-schedule"): "Reset the stock snapshot schedule",
+    ("GET", "/stores/{store_code}/stock"): "List a store's stock",
+    ("GET", "/stock/{item_code}"): "Get an item's stock",
+    ("GET", "/stock/{item_code}/history"): "An item's stock history",
+    ("PUT", "/stock/{item_code}/minimum"): "Set an item's minimum stock",
+    ("PUT", "/stock/{item_code}/reorder"): "Set an item's reorder point and quantity",
+    ("PUT", "/stock/{item_code}/update"): "Change an item's stock (adjustment)",
+    ("GET", "/stock/low"): "List items below their minimum stock",
+    ("GET", "/stock/reorder-alerts"): "List items at or below their reorder point",
+    ("POST", "/stock/snapshot"): "Take a stock snapshot",
+    ("GET", "/stock/snapshot/{snapshot_id}"): "Get a stock snapshot",
+    ("GET", "/stock/snapshots"): "List stock snapshots",
+    ("GET", "/dapr/subscribe"): "Dapr subscriptions (pub/sub compatibility)",
+    ("POST", "/terminals/{terminal_id}/cash-in"): "Cash in",
+    ("POST", "/terminals/{terminal_id}/cash-out"): "Cash out",
+    ("POST", "/terminals/{terminal_id}/close"): "Close the terminal (end of session)",
+    ("POST", "/terminals/{terminal_id}/delivery-status"): "Report a log's delivery status",
+    ("PATCH", "/terminals/{terminal_id}/description"): "Change a terminal's description",
+    ("PATCH", "/terminals/{terminal_id}/function_mode"): "Change a terminal's function mode",
+    ("POST", "/terminals/{terminal_id}/open"): "Open the terminal (start of session)",
+    ("POST", "/terminals/{terminal_id}/sign-in"): "Sign a staff member in",
+    ("POST", "/terminals/{terminal_id}/sign-out"): "Sign the staff member out",
+}
+
+
+def _is_ours(handler) -> bool:
+    """A handler written in this project (DRF's generic ones carry no docstring worth a summary)."""
+    return (getattr(handler, "__module__", None) or "").startswith(("apps.", "kugelpos."))
+
+
+def _resource(path: str) -> str:
+    """The last literal segment of a path: ``/cart/api/v1/carts/{cart_id}/lineItems`` -> ``lineItems``."""
+    segments = [segment for segment in path.strip("/").split("/") if segment and not segment.startswith("{")]
+    return segments[-1] if segments else "/"
+
+
 def _content_schema(response: dict) -> dict | None:
     content = response.get("content") or {}
     media = content.get("application/json") or next(iter(content.values()), None)
@@ -99,13 +193,43 @@ class KugelposAutoSchema(AutoSchema):
     def _enveloped(self) -> bool:
         return hasattr(self.view, "respond")
 
+    def get_summary(self):
+        """A one-line summary for every operation (Swagger UI and ReDoc list operations by it): the first
+        sentence of the action's docstring, else the action and the resource, e.g. "Add items (lineItems)"."""
+        action_name = getattr(self.view, "action", None) or ""
+        handler = getattr(self.view, action_name or self.method.lower(), None)
+        doc = (getattr(handler, "__doc__", None) or "").strip() if _is_ours(handler) else ""
+        if doc:
+            sentence = " ".join(doc.split("\n\n")[0].split()).split(". ")[0].rstrip(".")
+            if len(sentence) <= SUMMARY_MAX:
+                return sentence
+        path = self.path.rstrip("/") or "/"
+        if self.method == "GET" and path.count("/") == 1 and path != "/health":
+            return "Service root (welcome message)"
+        for (method, suffix), summary in SUMMARIES.items():
+            if method == self.method and path.endswith(suffix):
+                return summary
+        resource = _resource(path).replace("_", " ").replace("-", " ")
+        verb = CRUD_VERBS.get(action_name)
+        if verb:
+            return f"{verb} {resource}"
+        if action_name:
+            return f"{action_name.replace('_', ' ').capitalize()} ({resource})"
+        return f"{self.method.capitalize()} {resource}"
+
     def get_auth(self):
         """An endpoint with authentication classes refuses anonymous calls (401), and "either" credentials are
-        alternatives (bearer OR API key), not both at once."""
+        alternatives: bearer OR (API key AND its terminal_id), never all at once. The terminal_id of an API key
+        is a scheme of its own, so Swagger UI's "Authorize" sends both."""
         requirements = []
         for requirement in super().get_auth():
-            if requirement:
-                requirements.extend({name: scopes} for name, scopes in requirement.items())
+            for name, scopes in (requirement or {}).items():
+                if name == TERMINAL_ID_SCHEME:
+                    continue
+                if name == API_KEY_SCHEME:
+                    requirements.append({name: scopes, TERMINAL_ID_SCHEME: []})
+                else:
+                    requirements.append({name: scopes})
         if not requirements:
             return [{}]
         return requirements
@@ -116,7 +240,7 @@ class KugelposAutoSchema(AutoSchema):
             return None
         operation["responses"] = self._responses(operation.get("responses") or {})
         security = operation.get("security") or []
-        takes_api_key = any("apiKeyAuth" in requirement for requirement in security)
+        takes_api_key = any(API_KEY_SCHEME in requirement for requirement in security)
         params = [*(operation.get("parameters") or []), *self._declared_query_parameters()]
         if params:
             operation["parameters"] = params
@@ -168,12 +292,15 @@ class _Bearer(OpenApiAuthenticationExtension):
 
 
 class _BearerOrApiKey(OpenApiAuthenticationExtension):
-    name = ["bearerAuth", "apiKeyAuth"]
+    name = ["bearerAuth", API_KEY_SCHEME, TERMINAL_ID_SCHEME]
 
     def get_security_definition(self, auto_schema):
         return [
             {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-            {"type": "apiKey", "in": "header", "name": "X-API-KEY"},
+            {"type": "apiKey", "in": "header", "name": "X-API-KEY",
+             "description": "A terminal's API key; goes with its terminalIdAuth (the terminal_id query)."},
+            {"type": "apiKey", "in": "query", "name": "terminal_id",
+             "description": "The API key's terminal: {tenant_id}-{store_code}-{terminal_no} (spec/00 §4.3)."},
         ]
 
 

@@ -65,7 +65,7 @@ def test_bare_bodies_are_documented_as_they_are(schema):
 
 def test_credentials_are_alternatives_and_authenticated_endpoints_are_not_anonymous(schema):
     items = schema["paths"]["/master-data/api/v1/tenants/{tenant_id}/items"]["get"]
-    assert items["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}]
+    assert items["security"] == [{"bearerAuth": []}, {"apiKeyAuth": [], "terminalIdAuth": []}]
     assert "terminal_id" in [param["name"] for param in items["parameters"]]  # the API key's terminal
     register_user = schema["paths"]["/account/api/v1/accounts/register/user"]["post"]
     assert register_user["security"] == [{"bearerAuth": []}]

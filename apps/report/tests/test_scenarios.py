@@ -128,9 +128,10 @@ def test_external_tax_discount_and_full_return(consume, report_data):
     consume("tranlog", [tranlog(1, 101, **sale), tranlog(2, 102, **sale)])
     data = report_data(report_scope="flash", report_type="sales", business_date=DAY)
     assert data["salesGross"]["amount"] == 3800.0
-    assert data["returns"]["amount"] == 3300.0
+    # ours (issue 14): the return is counted before its discount, as the sale is; Kugelpos: 3300 and net 500.0
+    assert data["returns"]["amount"] == 3800.0
     assert data["discountForLineitems"] == amount(0.0, 0, 0)
-    assert data["salesNet"] == amount(500.0, 0, 0)
+    assert data["salesNet"] == amount(0.0, 0, 0)
     assert data["taxes"] == [{"taxName": "外税10%", "taxAmount": 0.0, "targetAmount": 0.0, "targetQuantity": 0}]
     assert data["payments"] == [{"paymentName": "Cash", "amount": 0.0, "count": 0}]
 
@@ -146,7 +147,7 @@ def test_internal_tax_discount_and_full_return(consume, report_data):
     consume("tranlog", [tranlog(1, 101, **sale), tranlog(2, 102, **sale)])
     data = report_data(report_scope="flash", report_type="sales", business_date=DAY)
     assert (data["salesGross"]["amount"], data["returns"]["amount"], data["salesNet"]["amount"]) == (
-        3500.0, 3000.0, 500.0)
+        3500.0, 3500.0, 0.0)
 
 
 def test_internal_tax_only(consume, report_data):
@@ -308,6 +309,42 @@ def test_subtotal_discounts(consume, report_data):
             for c in category["categories"]] == [("c1", 600.0, 60.0, 540.0, 1), ("c2", 400.0, 40.0, 360.0, 1)]
 
 
+def test_category_and_item_gross_is_before_line_discounts(consume, report_data):
+    # 3500 - 500 line discount = 3000, then a 300 cart discount allocated to it; tax on 2700. Ours (issue 14):
+    # gross 3500 (unit price x quantity), discount 800, net 2700 = the sale's total_amount; Kugelpos: gross 3000,
+    # net 2200 (the line discount subtracted twice).
+    line = LineItemFactory(unit_price=3500.0, quantity=1, discounts=[DiscountFactory(discount_amount=500.0)],
+                           discounts_allocated=[DiscountFactory(discount_amount=300.0)])
+    consume("tranlog", [tranlog(1, with_tax=2970.0, tax=270.0, quantity=1, discount=800.0, line_items=[line],
+                                subtotal_discounts=[DiscountFactory(discount_amount=300.0)])])
+    category = report_data(report_scope="flash", report_type="category", business_date=DAY)
+    row = category["categories"][0]
+    assert (row["grossAmount"], row["discountAmount"], row["netAmount"], row["discountQuantity"]) == (
+        3500.0, 800.0, 2700.0, 1)
+    assert (category["totalGrossAmount"], category["totalDiscountAmount"], category["totalNetAmount"]) == (
+        3500.0, 800.0, 2700.0)
+    item = report_data(report_scope="flash", report_type="item", business_date=DAY)
+    assert (item["totalGrossAmount"], item["totalDiscountAmount"], item["totalNetAmount"]) == (3500.0, 800.0, 2700.0)
+    entry = item["categories"][0]["items"][0]
+    assert (entry["grossAmount"], entry["discountAmount"], entry["netAmount"]) == (3500.0, 800.0, 2700.0)
+    assert item["categories"][0]["categoryTotalGrossAmount"] == 3500.0
+    sales = report_data(report_scope="flash", report_type="sales", business_date=DAY)
+    assert (sales["discountForLineitems"]["amount"] + sales["discountForSubtotal"]["amount"]) == 800.0
+    assert sales["salesNet"]["amount"] == 2700.0
+
+
+def test_a_fully_returned_discounted_sale_nets_to_zero_in_every_report(consume, report_data):
+    line = discounted_line()
+    sale = dict(with_tax=3300.0, tax=300.0, quantity=1, discount=500.0, line_items=line)
+    consume("tranlog", [tranlog(1, 101, **sale), tranlog(2, 102, **sale)])
+    sales = report_data(report_scope="flash", report_type="sales", business_date=DAY)
+    category = report_data(report_scope="flash", report_type="category", business_date=DAY)
+    item = report_data(report_scope="flash", report_type="item", business_date=DAY)
+    assert sales["salesNet"]["amount"] == 0.0
+    for data in (category, item):
+        assert (data["totalGrossAmount"], data["totalDiscountAmount"], data["totalNetAmount"]) == (0.0, 0.0, 0.0)
+
+
 def promo_line(line_no, code, unit_price, rate_amount, quantity=1):
     return LineItemFactory(line_no=line_no, item_code=f"i{line_no}", unit_price=unit_price, quantity=quantity,
                            discounts=[DiscountFactory(discount_type="DiscountPercentage", discount_value=10.0,
@@ -322,12 +359,13 @@ def test_promotion_report(consume, report_data):
         tranlog(3, 102, line_items=[promo_line(1, "P1", 1000.0, 100.0)]),
     ])
     data = report_data(report_scope="flash", report_type="promotion", business_date=DAY)
-    # line amounts are net of the line discount: 1900/900/900 (P1) and 450 (P2)
+    # ours (issue 14): gross before the line discount, 2000 + 1000 - 1000 (P1) and 500 (P2); Kugelpos takes the
+    # line amounts, already net of it (1900 / 450), and subtracts the discount a second time
     assert data["promotions"] == [
-        {"promotionCode": "P1", "promotionType": "category_discount", "grossAmount": 1900.0,
-         "discountAmount": 100.0, "netAmount": 1800.0, "quantity": 2, "transactionCount": 3},
-        {"promotionCode": "P2", "promotionType": "category_discount", "grossAmount": 450.0,
-         "discountAmount": 50.0, "netAmount": 400.0, "quantity": 1, "transactionCount": 1},
+        {"promotionCode": "P1", "promotionType": "category_discount", "grossAmount": 2000.0,
+         "discountAmount": 100.0, "netAmount": 1900.0, "quantity": 2, "transactionCount": 3},
+        {"promotionCode": "P2", "promotionType": "category_discount", "grossAmount": 500.0,
+         "discountAmount": 50.0, "netAmount": 450.0, "quantity": 1, "transactionCount": 1},
     ]
     assert (data["totalDiscountAmount"], data["totalQuantity"], data["totalTransactionCount"]) == (150.0, 3, 4)
     assert data["receiptText"] == data["journalText"]
