@@ -238,8 +238,15 @@ CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedu
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 
 # --- REST framework ---------------------------------------------------------------------------------------
-CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_CREDENTIALS = True
+# CORS (issue #20): the Kugelpos service prefixes only, and never with credentials: the API authenticates by
+# header, never by cookie. The back office (/t/..., /admin), /health, /metrics and the API docs send no CORS
+# headers, so a page on another origin cannot read them with a manager's session cookie.
+# CORS_ALLOWED_ORIGINS: the origins of browser-based terminals ("https://pos.example.com,..."); "*" (the default,
+# as Kugelpos) allows every origin.
+CORS_URLS_REGEX = r"^/(account|terminal|master-data|cart|report|journal|stock)(/|$)"
+CORS_ALLOWED_ORIGINS = [origin for origin in env.list("CORS_ALLOWED_ORIGINS", default=["*"]) if origin != "*"]
+CORS_ALLOW_ALL_ORIGINS = "*" in env.list("CORS_ALLOWED_ORIGINS", default=["*"])
+CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["X-New-Token"]
 
 REST_FRAMEWORK = {

@@ -29,7 +29,9 @@ urlpatterns = [
     re_path(r"^health/?$", ServiceHealthView.as_view(service="all"), name="health"),
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # GET only: OPTIONS was a 500 (DRF's metadata answer rendered by the page's HTML template renderer).
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=["get", "head"]),
+         name="swagger-ui"),
     re_path(r"^admin/?$", back_office_entry, name="back-office-entry"),
 ]
 
