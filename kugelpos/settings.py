@@ -208,9 +208,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=env.bool("PRODUCTION", default=False))
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (issue #20): the web server (kugelpos.serve) believes X-Forwarded-For / X-Forwarded-Proto only from these
+# addresses or networks ("10.0.0.5,10.1.0.0/16": the load balancer's). Empty by default: nothing is trusted, not
+# even loopback. Behind a load balancer or a reverse proxy on the host, set it, or every client has the proxy's
+# address (one login limit for all, and /metrics open to whoever the proxy lets through).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Password guessing on POST /account/api/v1/accounts/token (apps.core.throttle): after this many failed logins
-# for one account (tenant + username), or from one client address (REMOTE_ADDR: behind a proxy, have it set the
-# client's address), within the window, further attempts answer 429 until the window ends. 0 disables a limit.
+# for one account (tenant + username), or from one client address (REMOTE_ADDR: the forwarded client address
+# when the request came through TRUSTED_PROXIES), within the window, further attempts answer 429 until the window
+# ends. 0 disables a limit.
 LOGIN_RATE_LIMIT_FAILURES = env.int("LOGIN_RATE_LIMIT_FAILURES", default=5)
 LOGIN_RATE_LIMIT_IP_FAILURES = env.int("LOGIN_RATE_LIMIT_IP_FAILURES", default=50)
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = env.int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", default=300)

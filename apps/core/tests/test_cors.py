@@ -15,7 +15,9 @@ def _preflight(client, path, origin=ORIGIN):
     return client.options(path, HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
 
 
-@pytest.mark.parametrize("path", ["/cart/api/v1/carts", "/master-data/health", "/stock/api/v1/tenants/T1/stores/1/stock"])
+@pytest.mark.parametrize(
+    "path", ["/cart/api/v1/carts", "/master-data/health", "/stock/api/v1/tenants/T1/stores/1/stock"]
+)
 def test_the_api_answers_cors_without_credentials(path):
     client = Client()
     response = client.get(path, HTTP_ORIGIN=ORIGIN)
