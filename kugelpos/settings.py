@@ -243,6 +243,10 @@ CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 
+# CSV exports of the back office: a cell that starts a spreadsheet formula is escaped (issue #20; the admins'
+# SafeCSV format escapes "=", "+", "-", "@" itself; this covers any other export format of django-import-export).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- REST framework ---------------------------------------------------------------------------------------
 # CORS (issue #20): the Kugelpos service prefixes only, and never with credentials: the API authenticates by
 # header, never by cookie. The back office (/t/..., /admin), /health, /metrics and the API docs send no CORS
