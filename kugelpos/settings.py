@@ -241,6 +241,8 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
+# Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
+CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 
 # CSV exports of the back office: a cell that starts a spreadsheet formula is escaped (issue #20; the admins'

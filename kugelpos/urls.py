@@ -27,6 +27,8 @@ urlpatterns = [
     *service_urlpatterns("journal", journal_urlpatterns),
     *service_urlpatterns("stock", stock_urlpatterns),
     re_path(r"^health/?$", ServiceHealthView.as_view(service="all"), name="health"),
+    re_path(r"^health/ready/?$", ServiceHealthView.as_view(service="ready"), name="health-ready"),
+    re_path(r"^health/live/?$", ServiceHealthView.as_view(service="live"), name="health-live"),
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # GET only: OPTIONS was a 500 (DRF's metadata answer rendered by the page's HTML template renderer).

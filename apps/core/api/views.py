@@ -29,6 +29,7 @@ from apps.core.api.serializers import CamelCaseSerializer
 from apps.core.auth import Credential
 from apps.core.errors import HttpError, KugelposError, NotFoundError, RequestValidationError, TenantMismatchError
 from apps.core.health import health_report
+from apps.core.metrics import metrics_allowed
 from apps.core.paging import Paging, parse_paging
 
 logger = logging.getLogger(__name__)
@@ -191,17 +192,20 @@ class ServiceRootView(MethodCheckedFirst, APIView):
 
 
 class ServiceHealthView(MethodCheckedFirst, APIView):
-    """``GET /{prefix}/health``: always 200 (spec/00 §7); ``GET /health`` for the whole system: 503 when unhealthy."""
+    """``GET /{prefix}/health``: always 200 (spec/00 §7). ``GET /health`` (the whole system) and ``/health/ready``
+    (the database: what a load balancer probes): 503 when unhealthy. ``/health/live``: 200 while the process
+    answers. Worker and job names only for callers allowed to see /metrics."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     service = "all"
+    SYSTEM_WIDE = ("all", "ready")
 
     @extend_schema(responses={200: HEALTH_BODY, 503: HEALTH_BODY})
     def get(self, request: Request) -> Response:
         connection.set_schema_to_public()
-        report = health_report(self.service)
-        status = 200 if self.service != "all" or report["status"] == "healthy" else 503
+        report = health_report(self.service, internal=metrics_allowed(request))
+        status = 503 if self.service in self.SYSTEM_WIDE and report["status"] != "healthy" else 200
         return Response(report, status=status)
 
 
