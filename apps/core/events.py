@@ -189,18 +189,21 @@ def event_receive(*, service: str, event_type: str, payload: dict[str, Any]) -> 
     Returns True if processed now, False if it had been processed already. Raises what the consumer raises,
     after recording ``failed`` on the delivery record.
     """
-    event_id = payload.get("event_id")
+    event_id, tenant_id = payload.get("event_id"), payload.get("tenant_id")
     try:
         processed = event_consume(service=service, event_type=event_type, payload=payload)
     except Exception as exc:
-        _acknowledge_if_known(event_id, service, "failed", str(exc)[:1000])
+        _acknowledge_if_known(event_id, tenant_id, service, "failed", str(exc)[:1000])
         raise
-    _acknowledge_if_known(event_id, service, "received", None)
+    _acknowledge_if_known(event_id, tenant_id, service, "received", None)
     return processed
 
 
-def _acknowledge_if_known(event_id: str | None, service: str, status: str, message: str | None) -> None:
-    if event_id and EventRecord.objects.filter(event_id=event_id).exists():
+def _acknowledge_if_known(
+    event_id: str | None, tenant_id: str | None, service: str, status: str, message: str | None
+) -> None:
+    """Only a record of the log's own tenant: another tenant's log with the same id acknowledges nothing of ours."""
+    if event_id and EventRecord.objects.filter(event_id=event_id, tenant_id=tenant_id).exists():
         delivery_status_update(event_id=event_id, service=service, status=status, message=message)
 
 

@@ -202,6 +202,17 @@ def test_http_receipt_of_an_outbox_event_is_stored_once_and_acknowledged(tenant_
     assert statuses(record.event_id)[0] == "delivered"
 
 
+def test_another_tenants_log_with_the_same_event_id_does_not_acknowledge_ours(tenant_a, tenant_b, consumers):
+    calls, _ = consumers
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    foreign = {**record.payload, "tenant_id": TENANT_B}
+    assert events.event_receive(service="journal", event_type="tranlog", payload=foreign) is True
+    assert statuses(record.event_id)[1]["journal"] == "pending"  # still ours to deliver
+    events.event_deliver(event_id=record.event_id)
+    assert [schema for _, schema in calls["journal"]] == [tenant_b.schema_name, tenant_a.schema_name]
+    assert statuses(record.event_id)[0] == "delivered"
+
+
 def test_redeliver_command_runs_the_job_and_single_events(tenant_a, consumers):
     from io import StringIO
 
