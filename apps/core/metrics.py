@@ -121,6 +121,10 @@ def metrics_allowed(request: HttpRequest) -> bool:
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """``GET /metrics``: a bearer ``METRICS_TOKEN``, or a caller inside ``METRICS_ALLOWED_NETWORKS``."""
+    if request.method not in ("GET", "HEAD"):
+        response = HttpResponse('{"detail": "Method Not Allowed"}', status=405, content_type="application/json")
+        response["Allow"] = "GET, HEAD"
+        return response
     if not metrics_allowed(request):
         return HttpResponse('{"detail": "Not Found"}', status=404, content_type="application/json")
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

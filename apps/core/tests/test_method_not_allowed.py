@@ -65,3 +65,12 @@ def test_put_on_carts_without_credentials_is_405(api):
 def test_the_api_docs_answer_other_methods_without_a_server_error(api, path, method):
     # OPTIONS /api/docs/ was a 500: DRF's metadata answer rendered by the Swagger page's HTML template renderer
     assert getattr(api, method)(path).status_code in (200, 405)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_metrics_answer_get_only(method):
+    from django.test import Client
+
+    response = getattr(Client(REMOTE_ADDR="127.0.0.1"), method)("/metrics")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
