@@ -181,6 +181,49 @@ def recalc(
     return RecalcResult(tuple(results), taxes, totals)
 
 
+# --- money that cannot leave the till (ours, issue #20) ------------------------------------------------------
+# Kugelpos accepts a quantity of -5, a unit price of -1000, a discount of 150 % and a payment of -1000, and bills a
+# sale below 0: cash out of the drawer with no return on record. Returns and voids are the only way money goes
+# back (their own endpoints and rules), so a cart refuses these, and nothing is changed.
+NORMAL_SALES = 101
+MAX_PERCENTAGE = Decimal(100)
+
+
+def validate_quantity(quantity: int) -> None:
+    """A line's quantity (add items, quantity change) is at least 1."""
+    if quantity < 1:
+        raise CalculationError(f"Quantity must be at least 1: quantity->{quantity}", code="300001")
+
+
+def validate_unit_price(unit_price: Decimal, *, item_code: str | None = None) -> None:
+    """A line's unit price (given at add, changed, or the item's master price) is 0 or more."""
+    if unit_price < 0:
+        item = f"item_code->{item_code}, " if item_code is not None else ""
+        raise CalculationError(f"Unit price must not be negative: {item}unit_price->{unit_price}", code="300001")
+
+
+def validate_payment_amount(amount: Decimal) -> None:
+    """A tendered amount is more than 0."""
+    if amount <= 0:
+        raise CalculationError(f"Payment amount must be greater than 0: amount->{amount}", code="300001")
+
+
+def validate_discount_value(request: DiscountInput) -> None:
+    """A percentage is in (0, 100], an amount is 0 or more (line and cart discounts); Kugelpos' code for a bad
+    discount, 900001, with our 400. Unknown types are left to the caller, which reports them the same way."""
+    if request.discount_type == PERCENTAGE and not ZERO < request.discount_value <= MAX_PERCENTAGE:
+        raise CalculationError(
+            f"Discount percentage must be greater than 0 and at most 100: {request.discount_value}", code="900001"
+        )
+    if request.discount_type == AMOUNT and request.discount_value < 0:
+        raise CalculationError(f"Discount amount must not be negative: {request.discount_value}", code="900001")
+
+
+def is_sale_below_zero(*, transaction_type: int, total_amount: Decimal, total_amount_with_tax: Decimal) -> bool:
+    """Whether a bill would record a sale (101) below 0, before or after tax: refused (406 ``403003``)."""
+    return transaction_type == NORMAL_SALES and (total_amount < 0 or total_amount_with_tax < 0)
+
+
 # --- line discounts (#9) ------------------------------------------------------------------------------------
 def validate_line_discounts(
     requests: Sequence[DiscountInput], *, line_amount: Decimal, is_discount_restricted: bool
@@ -189,18 +232,13 @@ def validate_line_discounts(
     if is_discount_restricted:
         raise CalculationError("Discount is restricted for this item", code="402005")
     for request in requests:
-        if request.discount_type == AMOUNT:
-            if request.discount_value > line_amount:
-                raise CalculationError(
-                    f"Discount amount {request.discount_value} exceeds line amount {line_amount}", code="402002"
-                )
-        elif request.discount_type == PERCENTAGE:
-            if not ZERO <= request.discount_value <= 100:
-                raise CalculationError(
-                    f"Discount percentage must be between 0 and 100: {request.discount_value}", code="900001"
-                )
-        else:
+        if request.discount_type not in (AMOUNT, PERCENTAGE):
             raise CalculationError(f"Invalid discount type: {request.discount_type}", code="900001")
+        validate_discount_value(request)
+        if request.discount_type == AMOUNT and request.discount_value > line_amount:
+            raise CalculationError(
+                f"Discount amount {request.discount_value} exceeds line amount {line_amount}", code="402002"
+            )
 
 
 # --- cart discounts (#11) -----------------------------------------------------------------------------------
@@ -223,6 +261,7 @@ def cart_discount_amounts(
     eligible = sum((line.amount for line in lines if not line.is_cancelled and not line.is_discount_restricted), ZERO)
     amounts = []
     for request in requests:
+        validate_discount_value(request)
         if request.discount_type == AMOUNT:
             if balance_amount < request.discount_value:
                 raise CalculationError(

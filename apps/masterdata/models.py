@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +17,10 @@ from django.utils import timezone
 CODE_LENGTH = 100
 TEXT_LENGTH = 255
 MONEY = {"max_digits": 18, "decimal_places": 4}
+# Ours (issue #20): the back office and its CSV import refuse a negative price; money goes back to a customer
+# only through a return or a void on record. The master-data API keeps Kugelpos' behaviour, and the cart refuses to
+# sell at a negative price whatever the master says.
+NOT_NEGATIVE_PRICE = MinValueValidator(Decimal(0), message="A price cannot be negative.")
 
 
 class TimestampedModel(models.Model):
@@ -59,7 +64,7 @@ class Item(TimestampedModel):
     description = models.CharField(max_length=TEXT_LENGTH)
     description_short = models.CharField(max_length=TEXT_LENGTH, null=True, blank=True)
     description_long = models.TextField(null=True, blank=True)
-    unit_price = models.DecimalField(default=Decimal("0"), **MONEY)
+    unit_price = models.DecimalField(default=Decimal("0"), validators=[NOT_NEGATIVE_PRICE], **MONEY)
     unit_cost = models.DecimalField(default=Decimal("0"), **MONEY)
     item_details = models.JSONField(default=list, blank=True)
     image_urls = models.JSONField(default=list, blank=True)
@@ -96,7 +101,7 @@ class ItemStorePrice(TimestampedModel):
         on_delete=models.DO_NOTHING,
         related_name="store_prices",
     )
-    store_price = models.DecimalField(**MONEY)
+    store_price = models.DecimalField(validators=[NOT_NEGATIVE_PRICE], **MONEY)
 
     class Meta:
         verbose_name = "item store price"

@@ -3,15 +3,19 @@
 Rows are written through the same services as the API, so they meet the same rules (an item code stays unique
 among deleted items, a store price needs a live item, ...). Imports are transactional: one bad row - invalid value,
 failed rule or database error - and the whole file is rolled back, nothing is written.
+
+Ours (issue #20), beyond the API's rules: a file may not bring in a negative price (the models' validators), a tax
+code the tax master does not have, or an item whose category does not exist; the preview lists each such row.
 """
 
 from __future__ import annotations
 
 from decimal import InvalidOperation
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from . import services
+from . import selectors, services
 from .models import Category, Item, ItemStorePrice, Staff
 
 
@@ -49,8 +53,27 @@ def adopt(target, saved) -> None:
     target._state.db = saved._state.db
 
 
+def unknown_tax_code(tax_code: str) -> ValidationError | None:
+    known = [tax.tax_code for tax in selectors.tax_table()]
+    if tax_code in known:
+        return None
+    return ValidationError(f"Unknown tax code {tax_code}: the tax master has {', '.join(known)}.")
+
+
 class ServiceResource(resources.ModelResource):
-    """Saves each row with the entity's service (``create``/``update`` hooks) instead of ``Model.save``."""
+    """Saves each row with the entity's service (``create``/``update`` hooks) instead of ``Model.save``.
+
+    ``row_errors`` adds a resource's own checks of a row to the field errors of its import and model validation.
+    """
+
+    def row_errors(self, instance) -> dict[str, ValidationError]:
+        return {}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        for name, error in self.row_errors(instance).items():
+            errors.setdefault(name, error)  # a value that did not even parse keeps its own message
+        super().validate_instance(instance, errors, validate_unique)
 
     def create(self, instance):  # pragma: no cover - every resource overrides
         raise NotImplementedError
@@ -70,6 +93,10 @@ class CategoryResource(ServiceResource):
         use_transactions = True
         clean_model_instances = True
         skip_unchanged = True
+
+    def row_errors(self, instance) -> dict[str, ValidationError]:
+        error = unknown_tax_code(instance.tax_code) if instance.tax_code else None  # blank: no tax code
+        return {"tax_code": error} if error else {}
 
     def create(self, instance):
         return services.category_create(**self._values(instance))
@@ -108,6 +135,18 @@ class ItemResource(ServiceResource):
         clean_model_instances = True
         skip_unchanged = True
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.category_codes = set(Category.objects.values_list("category_code", flat=True))
+
+    def row_errors(self, instance) -> dict[str, ValidationError]:
+        errors = {}
+        if instance.tax_code and (error := unknown_tax_code(instance.tax_code)):
+            errors["tax_code"] = error
+        if instance.category_code and instance.category_code not in self.category_codes:
+            errors["category_code"] = ValidationError(f"Unknown category code {instance.category_code}.")
+        return errors
+
     @staticmethod
     def _values(instance) -> dict:
         return {
@@ -142,6 +181,15 @@ class StorePriceResource(ServiceResource):
         use_transactions = True
         clean_model_instances = False  # the (store, item) pair and the live item are the service's checks
         skip_unchanged = True
+
+    def row_errors(self, instance) -> dict[str, ValidationError]:
+        """The price's own validators (not negative), as a full clean would run them."""
+        field = ItemStorePrice._meta.get_field("store_price")
+        try:
+            field.run_validators(instance.store_price)
+        except ValidationError as error:
+            return {"store_price": error}
+        return {}
 
     def create(self, instance):
         return services.store_price_create(

@@ -27,6 +27,24 @@ def path_int(value: str, name: str) -> int:
         ) from None
 
 
+# PostgreSQL ``integer``, the columns the list's query numbers are compared with
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+
+
+def query_int(value: str, name: str) -> int:
+    """A query number compared with an ``integer`` column: beyond its range it is bad input (422), not a query
+    that fails in the database driver (500)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise RequestValidationError([(("query", name), "Input should be a valid integer")]) from None
+    if not INTEGER_MIN <= number <= INTEGER_MAX:
+        raise RequestValidationError(
+            [(("query", name), f"Input should be between {INTEGER_MIN} and {INTEGER_MAX}")]
+        )
+    return number
+
+
 class CartViewSet(KugelposViewSet):
     authentication_classes = [CartTerminalAuthentication]
     # Actions reading their cart without a lock: it is read in the API key's query (CartTerminalAuthentication).
@@ -154,18 +172,16 @@ class TransactionViewSet(KugelposViewSet):
     def list(self, request: Request, tenant_id: str, store_code: str, terminal_no: str):
         number = path_int(terminal_no, "terminal_no")
         params = request.query_params
-        try:
-            where = selectors.TransactionFilter(
-                store_code=store_code,
-                terminal_no=number,
-                business_date=params.get("business_date") or None,
-                open_counter=int(params["open_counter"]) if params.get("open_counter") else None,
-                transaction_types=tuple(int(value) for value in params.getlist("transaction_type")),
-                receipt_no=int(params["receipt_no"]) if params.get("receipt_no") else None,
-                include_cancelled=params.get("include_cancelled", "false").lower() in ("true", "1", "yes"),
-            )
-        except ValueError:
-            raise RequestValidationError([(("query",), "Input should be a valid integer")]) from None
+        where = selectors.TransactionFilter(
+            store_code=store_code,
+            terminal_no=number,
+            business_date=params.get("business_date") or None,
+            open_counter=query_int(params["open_counter"], "open_counter") if params.get("open_counter") else None,
+            transaction_types=tuple(query_int(value, "transaction_type")
+                                    for value in params.getlist("transaction_type")),
+            receipt_no=query_int(params["receipt_no"], "receipt_no") if params.get("receipt_no") else None,
+            include_cancelled=params.get("include_cancelled", "false").lower() in ("true", "1", "yes"),
+        )
         paging = self.paging(default_sort="transaction_no:-1", sort_fields=selectors.SORT_FIELDS)
         rows, total = selectors.transaction_list(where=where, paging=paging)
         statuses = self._statuses(self.context(), [row.transaction_no for row in rows])

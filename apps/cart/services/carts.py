@@ -38,6 +38,8 @@ CART_TTL = timedelta(hours=10)
 # bound and fails when it saves): an amount below 10^12, a quantity below 10^8, per line and in total.
 MAX_AMOUNT = Decimal(10) ** 12
 MAX_QUANTITY = 10**8
+# The transaction log's integer column (psycopg would store 2^31 wrapped around to -2^31; 2^63 failed the bill).
+TRANSACTION_TYPE_RANGE = range(-(2**31), 2**31)
 SNAPSHOT_SETTINGS = (
     "RECEIPT_NO_START_VALUE",
     "RECEIPT_NO_END_VALUE",
@@ -80,6 +82,13 @@ def _raise_calculation(error: calc.CalculationError) -> None:
 def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_id: str | None = None,
                 user_name: str | None = None) -> CartDocument:
     """A new cart for an opened terminal with a signed-in staff member (spec/30 §4.1)."""
+    if transaction_type not in TRANSACTION_TYPE_RANGE:
+        raise CartError(
+            f"Transaction type out of range: transactionType must be between {TRANSACTION_TYPE_RANGE.start} and "
+            f"{TRANSACTION_TYPE_RANGE.stop - 1}",
+            code="300001",
+            status=400,
+        )
     if context.status != "Opened":
         raise CartError(f"Terminal is not opened: {context.terminal_id}", code="404001", status=400)
     if not context.staff_id:
@@ -258,6 +267,14 @@ def _apply(document: CartDocument, context: TerminalContext, event: CartEvent,
         document.status = target.value if isinstance(target, CartState) else target
 
 
+def _check_quantity(quantity: int) -> None:
+    """A line's quantity as sent (add items, quantity change): at least 1, and below the bound of the logs before
+    anything is computed with it (10^30 made the tax rounding fail with a 500)."""
+    calc.validate_quantity(quantity)
+    if quantity >= MAX_QUANTITY:
+        raise CartError(f"Quantity out of range: must be less than {MAX_QUANTITY}", code="300001", status=400)
+
+
 def _check_storable(document: CartDocument) -> None:
     """Refuse (400, nothing saved) a change that leaves an amount or quantity the logs cannot hold."""
     parts = [document, document.sales, *document.line_items, *document.payments, *document.taxes,
@@ -393,6 +410,10 @@ def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[It
     """Add lines in request order; an item's master data is read once per cart (spec/30 §4.2)."""
 
     def change(document: CartDocument) -> None:
+        for item in items:  # before any master-data read: a refused request costs no query
+            _check_quantity(item.quantity)
+            if item.unit_price is not None:
+                calc.validate_unit_price(item.unit_price, item_code=item.item_code)
         missing = {item.item_code for item in items} - document.items.keys()
         if missing:
             found = masterdata.item_details_map(store_code=document.store_code, item_codes=missing,
@@ -417,6 +438,7 @@ def cart_add_items(*, cart_id: str, context: TerminalContext, items: Sequence[It
                 price = Decimal(master["store_price"])
             else:
                 price = Decimal(master["unit_price"])
+            calc.validate_unit_price(price, item_code=item.item_code)  # a negative master price is not sold either
             document.line_items.append(
                 LineItem(
                     line_no=len(document.line_items) + 1,
@@ -444,6 +466,7 @@ def cart_update_unit_price(*, cart_id: str, context: TerminalContext, line_no: i
                            unit_price: Decimal) -> CartDocument:
     def change(document: CartDocument) -> None:
         line = _line(document, line_no)
+        calc.validate_unit_price(unit_price)
         if not line.is_unit_price_changed:
             line.is_unit_price_changed = True
             line.unit_price_original = line.unit_price
@@ -454,7 +477,9 @@ def cart_update_unit_price(*, cart_id: str, context: TerminalContext, line_no: i
 
 def cart_update_quantity(*, cart_id: str, context: TerminalContext, line_no: int, quantity: int) -> CartDocument:
     def change(document: CartDocument) -> None:
-        _line(document, line_no).quantity = quantity
+        line = _line(document, line_no)
+        _check_quantity(quantity)
+        line.quantity = quantity
 
     return _command(cart_id, context, CartEvent.UPDATE_QUANTITY, change)
 
@@ -522,6 +547,8 @@ def cart_add_payments(*, cart_id: str, context: TerminalContext,
     """Apply tendered amounts in order through the payment plugins (spec/30 §8)."""
 
     def change(document: CartDocument) -> None:
+        for request in payments:
+            calc.validate_payment_amount(request.amount)
         balance = document.balance_amount
         for request in payments:
             if balance == 0:
@@ -561,6 +588,15 @@ def cart_bill(*, cart_id: str, context: TerminalContext) -> CartDocument:
 
     def change(document: CartDocument) -> None:
         cart_recalculate(document, cache_version=context.cache_version)
+        sales = document.sales
+        if calc.is_sale_below_zero(transaction_type=document.transaction_type, total_amount=sales.total_amount,
+                                   total_amount_with_tax=sales.total_amount_with_tax):
+            raise CartError(
+                f"The total of a sale cannot be below 0, cart_id: {document.cart_id}, "
+                f"total: {float(sales.total_amount_with_tax)}",
+                code="403003",
+                status=406,
+            )
         if document.balance_amount > 0:
             raise CartError(
                 f"The balance is greater than 0, cart_id: {document.cart_id}, "

@@ -142,6 +142,11 @@ def test_percentage_on_quantity_zero_is_an_error():
         ([amt(150), amt(150)], False, None),  # each checked on its own
         ([pct(101)], False, "900001"),
         ([pct(-1)], False, "900001"),
+        ([pct(0)], False, "900001"),  # ours: a percentage is in (0, 100] (Kugelpos accepts 0)
+        ([pct("0.5")], False, None),
+        ([pct(100)], False, None),
+        ([amt(-1)], False, "900001"),  # ours: an amount discount is not negative (Kugelpos adds to the line)
+        ([amt(0)], False, None),
         ([DiscountInput("Coupon", D(1))], False, "900001"),
         ([pct(100), amt(200)], False, None),
     ],
@@ -206,6 +211,66 @@ def test_cart_amount_discount_over_balance_is_402003_and_percentage_uses_eligibl
     with pytest.raises(CalculationError):
         calc.cart_discount_amounts([DiscountInput("Other", D(1))], lines=lines, balance_amount=D(9),
                                    rounding="Round")
+
+
+@pytest.mark.parametrize("request_", [pct(0), pct(150), pct(-10), amt(-1)])
+def test_cart_discount_values_out_of_range_are_400_900001(request_):
+    lines = [AllocationLine(D(1000), 1, False, False)]
+    with pytest.raises(CalculationError) as error:
+        calc.cart_discount_amounts([amt(10), request_], lines=lines, balance_amount=D(1100), rounding="Round")
+    assert (error.value.code, error.value.status) == ("900001", 400)
+
+
+def test_cart_discount_values_at_the_bounds_are_accepted():
+    lines = [AllocationLine(D(1000), 1, False, False)]
+    assert calc.cart_discount_amounts([pct(100), amt(0)], lines=lines, balance_amount=D(1100),
+                                      rounding="Round") == (D(1000), D(0))
+
+
+# --- money that cannot leave the till (ours, issue #20) ------------------------------------------------------
+@pytest.mark.parametrize(("quantity", "refused"), [(1, False), (10, False), (0, True), (-5, True)])
+def test_a_line_quantity_is_at_least_one(quantity, refused):
+    if not refused:
+        calc.validate_quantity(quantity)
+        return
+    with pytest.raises(CalculationError) as error:
+        calc.validate_quantity(quantity)
+    assert (error.value.code, error.value.status) == ("300001", 400) and str(quantity) in error.value.message
+
+
+@pytest.mark.parametrize(("price", "refused"), [("0", False), ("120.5", False), ("-0.01", True), ("-1000", True)])
+def test_a_unit_price_is_not_negative(price, refused):
+    if not refused:
+        calc.validate_unit_price(D(price))
+        return
+    with pytest.raises(CalculationError) as error:
+        calc.validate_unit_price(D(price))
+    assert (error.value.code, error.value.status) == ("300001", 400)
+
+
+@pytest.mark.parametrize(("amount", "refused"), [("1", False), ("0", True), ("-1000", True)])
+def test_a_payment_amount_is_positive(amount, refused):
+    if not refused:
+        calc.validate_payment_amount(D(amount))
+        return
+    with pytest.raises(CalculationError) as error:
+        calc.validate_payment_amount(D(amount))
+    assert (error.value.code, error.value.status) == ("300001", 400)
+
+
+@pytest.mark.parametrize(
+    ("transaction_type", "total", "with_tax", "refused"),
+    [
+        (101, "0", "0", False),
+        (101, "100", "110", False),
+        (101, "-100", "-110", True),
+        (101, "-1", "0", True),  # a negative total is refused even when tax lifts it to 0
+        (102, "-100", "-110", False),  # only a sale: returns and voids have their own endpoints and rules
+    ],
+)
+def test_a_sale_total_is_not_negative_at_bill(transaction_type, total, with_tax, refused):
+    assert calc.is_sale_below_zero(transaction_type=transaction_type, total_amount=D(total),
+                                   total_amount_with_tax=D(with_tax)) is refused
 
 
 # --- stamp duty ---------------------------------------------------------------------------------------------

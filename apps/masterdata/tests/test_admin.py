@@ -207,3 +207,45 @@ def test_a_new_staff_member_needs_a_pin(manager, in_tenant_a):
     assert response.status_code == 200 and response.context["adminform"].form.errors["pin"]
     with in_tenant_a():
         assert not Staff.objects.exists()
+
+
+# --- money that cannot leave the till (ours, issue #20): no negative price ---------------------------------
+ITEM_FORM = {
+    "item_code": "B1", "description": "Banana", "description_short": "", "description_long": "",
+    "unit_price": "120", "unit_cost": "50", "item_details": "[]", "image_urls": "[]", "category_code": "001",
+    "tax_code": "01", "store_prices-TOTAL_FORMS": "1", "store_prices-INITIAL_FORMS": "0",
+    "store_prices-0-store_code": "", "store_prices-0-store_price": "",
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"unit_price": "-1"},
+        {"unit_price": "-0.01"},
+        {"store_prices-0-store_code": "5678", "store_prices-0-store_price": "-100"},
+    ],
+)
+def test_admin_refuses_a_new_item_with_a_negative_price(manager, in_tenant_a, change):
+    response = manager.post(f"{ADMIN}/item/add/", ITEM_FORM | change)
+    assert response.status_code == 200 and b"A price cannot be negative." in response.content
+    with in_tenant_a():
+        assert not Item.objects.exists() and not ItemStorePrice.objects.exists()
+
+
+def test_admin_refuses_a_negative_price_on_an_item_or_a_store_price(manager, in_tenant_a):
+    with in_tenant_a():
+        price = StorePriceFactory(item=ItemFactory(item_code="A1", unit_price=Decimal("100")), store_code="5678")
+        item_pk, price_pk = price.item.pk, price.pk
+    form = ITEM_FORM | {"item_code": "A1", "unit_price": "-100", "store_prices-TOTAL_FORMS": "0"}
+    response = manager.post(f"{ADMIN}/item/{item_pk}/change/", form)
+    assert response.status_code == 200 and b"A price cannot be negative." in response.content
+    response = manager.post(f"{ADMIN}/itemstoreprice/{price_pk}/change/",
+                            {"store_code": "5678", "item": "A1", "store_price": "-1"})
+    assert response.status_code == 200 and b"A price cannot be negative." in response.content
+    response = manager.post(f"{ADMIN}/itemstoreprice/add/", {"store_code": "9999", "item": "A1", "store_price": "-1"})
+    assert response.status_code == 200 and b"A price cannot be negative." in response.content
+    with in_tenant_a():
+        assert Item.objects.get().unit_price == Decimal("100")
+        assert list(ItemStorePrice.objects.values_list("store_code", "store_price")) == [("5678", Decimal("90"))]
+    assert manager.post(f"{ADMIN}/item/{item_pk}/change/", form | {"unit_price": "0"}).status_code == 302

@@ -13,7 +13,7 @@ from apps.core.testing import TENANT_A
 from apps.masterdata.models import Category, Item, ItemStorePrice, Staff
 from apps.masterdata.resources import CategoryResource, ItemResource, StaffResource, StorePriceResource
 
-from .factories import ItemFactory
+from .factories import CategoryFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def csv(headers, *rows) -> tablib.Dataset:
 
 def test_item_import_creates_and_updates_through_the_service(in_tenant_a):
     with in_tenant_a():
+        CategoryFactory(category_code="001")
         ItemFactory(item_code="A1", description="old", unit_price=Decimal("1"))
         result = ItemResource().import_data(csv(
             ITEM_HEADERS,
@@ -46,10 +47,14 @@ def test_item_import_creates_and_updates_through_the_service(in_tenant_a):
         pytest.param(("C1", "Cherry", "not a number", "1", "", "", "001", "01", "0"), id="bad-price"),
         pytest.param(("C1", "", "1", "1", "", "", "001", "01", "0"), id="missing-description"),
         pytest.param(("GONE", "Gone again", "1", "1", "", "", "001", "01", "0"), id="logically-deleted-item"),
+        pytest.param(("C1", "Cherry", "-1", "1", "", "", "001", "01", "0"), id="negative-price"),
+        pytest.param(("C1", "Cherry", "1", "1", "", "", "001", "99", "0"), id="unknown-tax-code"),
+        pytest.param(("C1", "Cherry", "1", "1", "", "", "999", "01", "0"), id="unknown-category-code"),
     ],
 )
 def test_item_file_with_a_bad_row_imports_nothing(in_tenant_a, bad_row):
     with in_tenant_a():
+        CategoryFactory(category_code="001")
         ItemFactory(item_code="GONE", is_deleted=True)
         result = ItemResource().import_data(
             csv(ITEM_HEADERS, ("A1", "Apple", "120", "50", "", "", "001", "01", "0"), bad_row),
@@ -107,6 +112,8 @@ def csv_format_index(manager) -> str:
 
 
 def test_admin_import_previews_then_confirms(manager, in_tenant_a):
+    with in_tenant_a():
+        CategoryFactory(category_code="001")
     header = ",".join(ITEM_HEADERS)
     content = f"{header}\nA1,Apple,120,50,,,001,01,0\nB1,Banana,80,30,,,001,11,0\n"
     fmt = csv_format_index(manager)
@@ -178,3 +185,80 @@ def test_staff_pins_are_not_exported_but_still_imported(manager, in_tenant_a):
         assert "pin" not in StaffResource().export().headers
     rows = admin_export(manager, "staff")
     assert "pin" not in rows[0] and all("9876" not in cell for row in rows for cell in row)
+
+
+# --- no negative prices, no unknown codes (ours, issue #20) ------------------------------------------------
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (("C1", "Cherry", "-1000", "1", "", "", "001", "01", "0"), "unit_price", "A price cannot be negative."),
+        (("C1", "Cherry", "1", "1", "", "", "001", "99", "0"), "tax_code",
+         "Unknown tax code 99: the tax master has 00, 01, 02, 11, 12."),
+        (("C1", "Cherry", "1", "1", "", "", "999", "01", "0"), "category_code", "Unknown category code 999."),
+    ],
+)
+def test_item_import_names_the_bad_value_of_each_row(in_tenant_a, row, field, message):
+    with in_tenant_a():
+        CategoryFactory(category_code="001")
+        result = ItemResource().import_data(
+            csv(ITEM_HEADERS, ("A1", "Apple", "120", "50", "", "", "001", "01", "0"), row), dry_run=True,
+            rollback_on_validation_errors=True,
+        )
+        assert [error.number for error in result.invalid_rows] == [2]
+        assert result.invalid_rows[0].field_specific_errors == {field: [message]}
+        assert not Item.objects.exists()
+
+
+def test_item_import_takes_categories_of_the_same_tenant_and_the_configured_tax_master(in_tenant_a, settings):
+    settings.TAX_MASTER = [{"tax_code": "T8", "tax_type": "External", "tax_name": "8%", "rate": 8.0,
+                            "round_digit": -1, "round_method": "Floor"}]
+    with in_tenant_a():
+        CategoryFactory(category_code="002")
+        result = ItemResource().import_data(csv(ITEM_HEADERS, ("A1", "Apple", "0", "0", "", "", "002", "T8", "0")))
+        assert not result.has_errors() and not result.has_validation_errors()
+        result = ItemResource().import_data(csv(ITEM_HEADERS, ("B1", "Banana", "1", "0", "", "", "002", "01", "0")),
+                                            rollback_on_validation_errors=True)
+        assert result.has_validation_errors()
+        assert list(Item.objects.values_list("item_code", "unit_price")) == [("A1", Decimal("0"))]
+
+
+def test_store_price_import_refuses_negative_prices(in_tenant_a):
+    with in_tenant_a():
+        ItemFactory(item_code="A1")
+        ItemFactory(item_code="B1")
+        result = StorePriceResource().import_data(
+            csv(("store_code", "item_code", "store_price"), ("5678", "A1", "90"), ("5678", "B1", "-70")),
+            rollback_on_validation_errors=True,
+        )
+        assert [error.number for error in result.invalid_rows] == [2]
+        assert result.invalid_rows[0].field_specific_errors == {"store_price": ["A price cannot be negative."]}
+        assert not ItemStorePrice.objects.exists()
+
+
+def test_category_import_refuses_unknown_tax_codes(in_tenant_a):
+    headers = ("category_code", "description", "description_short", "tax_code")
+    with in_tenant_a():
+        result = CategoryResource().import_data(csv(headers, ("001", "Drinks", "D", "01"), ("002", "Food", "F", "")),
+                                                rollback_on_validation_errors=True)
+        assert not result.has_errors() and not result.has_validation_errors()  # a category may leave it blank
+        result = CategoryResource().import_data(csv(headers, ("003", "Toys", "T", "01"), ("004", "Misc", "M", "7")),
+                                                rollback_on_validation_errors=True)
+        assert [error.number for error in result.invalid_rows] == [2]
+        assert "tax_code" in result.invalid_rows[0].field_specific_errors
+        assert sorted(Category.objects.values_list("category_code", flat=True)) == ["001", "002"]
+
+
+def test_admin_import_preview_lists_negative_prices_and_unknown_codes(manager, in_tenant_a):
+    with in_tenant_a():
+        CategoryFactory(category_code="001")
+    header = ",".join(ITEM_HEADERS)
+    content = (f"{header}\nA1,Apple,120,50,,,001,01,0\nB1,Banana,-80,30,,,001,01,0\nC1,Cherry,80,30,,,001,99,0\n"
+               "D1,Date,80,30,,,777,01,0\n")
+    preview = manager.post(f"/t/{TENANT_A}/admin/masterdata/item/import/",
+                           {"resource": "0", "format": csv_format_index(manager), "import_file": upload(content)})
+    assert preview.status_code == 200 and "confirm_form" not in preview.context
+    assert [error.number for error in preview.context["result"].invalid_rows] == [2, 3, 4]
+    for text in (b"A price cannot be negative.", b"Unknown tax code 99", b"Unknown category code 777."):
+        assert text in preview.content
+    with in_tenant_a():
+        assert not Item.objects.exists()
