@@ -64,6 +64,24 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(7000, 20, 20)
 
 
+def uvicorn_config(application, *, trusted_proxies: list[str], **options):
+    """uvicorn's configuration of a web process. ``X-Forwarded-For``/``-Proto`` are believed only from
+    ``trusted_proxies`` (``TRUSTED_PROXIES``: addresses or networks of the load balancer); uvicorn's own default
+    trusts them from 127.0.0.1, so anything on the host could claim any client address (the per-address login
+    limit, the /metrics networks)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        application,
+        loop="uvloop",
+        http="httptools",
+        lifespan="off",
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies) or None,
+        **options,
+    )
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -71,14 +89,14 @@ def _serve(args: argparse.Namespace) -> int:
         os.nice(args.nice)
 
     sock = _listening_socket(args.host, args.port, args.backlog)
+    from django.conf import settings
+
     from kugelpos.asgi import application
 
     _tune_garbage_collector()
-    config = uvicorn.Config(
+    config = uvicorn_config(
         application,
-        loop="uvloop",
-        http="httptools",
-        lifespan="off",
+        trusted_proxies=settings.TRUSTED_PROXIES,
         log_level=args.log_level,
         access_log=args.access_log,
         timeout_keep_alive=args.timeout_keep_alive,

@@ -224,9 +224,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=env.bool("PRODUCTION", default=False))
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (issue #20): the web server (kugelpos.serve) believes X-Forwarded-For / X-Forwarded-Proto only from these
+# addresses or networks ("10.0.0.5,10.1.0.0/16": the load balancer's). Empty by default: nothing is trusted, not
+# even loopback. Behind a load balancer or a reverse proxy on the host, set it, or every client has the proxy's
+# address (one login limit for all, and /metrics open to whoever the proxy lets through).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Password guessing on POST /account/api/v1/accounts/token (apps.core.throttle): after this many failed logins
-# for one account (tenant + username), or from one client address (REMOTE_ADDR: behind a proxy, have it set the
-# client's address), within the window, further attempts answer 429 until the window ends. 0 disables a limit.
+# for one account (tenant + username), or from one client address (REMOTE_ADDR: the forwarded client address
+# when the request came through TRUSTED_PROXIES), within the window, further attempts answer 429 until the window
+# ends. 0 disables a limit.
 LOGIN_RATE_LIMIT_FAILURES = env.int("LOGIN_RATE_LIMIT_FAILURES", default=5)
 LOGIN_RATE_LIMIT_IP_FAILURES = env.int("LOGIN_RATE_LIMIT_IP_FAILURES", default=50)
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = env.int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", default=300)
@@ -251,11 +257,24 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
+# Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
+CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 
+# CSV exports of the back office: a cell that starts a spreadsheet formula is escaped (issue #20; the admins'
+# SafeCSV format escapes "=", "+", "-", "@" itself; this covers any other export format of django-import-export).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- REST framework ---------------------------------------------------------------------------------------
-CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_CREDENTIALS = True
+# CORS (issue #20): the Kugelpos service prefixes only, and never with credentials: the API authenticates by
+# header, never by cookie. The back office (/t/..., /admin), /health, /metrics and the API docs send no CORS
+# headers, so a page on another origin cannot read them with a manager's session cookie.
+# CORS_ALLOWED_ORIGINS: the origins of browser-based terminals ("https://pos.example.com,..."); "*" (the default,
+# as Kugelpos) allows every origin.
+CORS_URLS_REGEX = r"^/(account|terminal|master-data|cart|report|journal|stock)(/|$)"
+CORS_ALLOWED_ORIGINS = [origin for origin in env.list("CORS_ALLOWED_ORIGINS", default=["*"]) if origin != "*"]
+CORS_ALLOW_ALL_ORIGINS = "*" in env.list("CORS_ALLOWED_ORIGINS", default=["*"])
+CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["X-New-Token"]
 
 REST_FRAMEWORK = {

@@ -27,10 +27,15 @@ urlpatterns = [
     *service_urlpatterns("journal", journal_urlpatterns),
     *service_urlpatterns("stock", stock_urlpatterns),
     re_path(r"^health/?$", ServiceHealthView.as_view(service="all"), name="health"),
+    re_path(r"^health/ready/?$", ServiceHealthView.as_view(service="ready"), name="health-ready"),
+    re_path(r"^health/live/?$", ServiceHealthView.as_view(service="live"), name="health-live"),
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"), name="redoc"),
+    # GET only: OPTIONS was a 500 (DRF's metadata answer rendered by the page's HTML template renderer).
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=["get", "head"]),
+         name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html",
+                                                    http_method_names=["get", "head"]), name="redoc"),
     re_path(r"^admin/?$", back_office_entry, name="back-office-entry"),
 ]
 

@@ -116,7 +116,7 @@ def test_the_back_office_pages_carry_the_security_headers(client, admin_a):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "same-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    session = client.cookies["sessionid"]
+    session = client.cookies["sessionid_T1001"]
     assert session["httponly"] and session["samesite"] == "Lax"
     page = client.get("/t/T1001/admin/")
     assert page.status_code == 200 and page["X-Frame-Options"] == "DENY"
@@ -129,4 +129,4 @@ def test_behind_tls_pages_add_hsts_and_secure_cookies(client, admin_a):
     response = client.post("/t/T1001/admin/login/", {"username": "admin", "password": "admin"},
                            HTTP_X_FORWARDED_PROTO="https")
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
-    assert client.cookies["sessionid"]["secure"]
+    assert client.cookies["sessionid_T1001"]["secure"]

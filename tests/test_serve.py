@@ -99,3 +99,53 @@ def test_web_processes_run_at_a_lower_cpu_priority_than_the_node(server):
     process, _port = server
     base = psutil.Process().nice()
     assert [child.nice() for child in psutil.Process(process.pid).children()] == [base + 5, base + 5]
+
+
+# --- forwarded headers: trusted from TRUSTED_PROXIES only (issue #20) ---------------------------------------------
+def _recording_config(trusted_proxies):
+    from kugelpos.serve import uvicorn_config
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["client"] = scope["client"][0]
+
+    return uvicorn_config(app, trusted_proxies=trusted_proxies, log_level="warning"), seen
+
+
+def _seen(trusted_proxies, peer, forwarded_for="203.0.113.7"):
+    import asyncio
+
+    config, seen = _recording_config(trusted_proxies)
+    config.load()
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        pass
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "", "server": ("127.0.0.1", 8000),
+             "client": (peer, 50000), "headers": [(b"x-forwarded-for", forwarded_for.encode())]}
+    asyncio.run(config.loaded_app(scope, receive, send))
+    return seen["client"]
+
+
+def test_forwarded_headers_are_not_trusted_by_default_not_even_from_loopback():
+    # anything on the host could otherwise rotate its address past the per-address login limit
+    assert _seen([], "127.0.0.1") == "127.0.0.1"
+    assert _seen([], "10.0.0.5") == "10.0.0.5"
+
+
+def test_forwarded_headers_are_trusted_from_the_trusted_proxies_only():
+    assert _seen(["10.0.0.5"], "10.0.0.5") == "203.0.113.7"
+    assert _seen(["10.0.0.0/24"], "10.0.0.9") == "203.0.113.7"
+    assert _seen(["10.0.0.5"], "127.0.0.1") == "127.0.0.1"
+    assert _seen(["10.0.0.5"], "10.0.0.6") == "10.0.0.6"
+
+
+def test_trusted_proxies_is_a_setting_empty_by_default():
+    from kugelpos import settings as project_settings
+
+    assert project_settings.TRUSTED_PROXIES == []

@@ -4,15 +4,19 @@
   (``APP_TIMEZONE``, as receipts and business dates do), not in the server's UTC.
 - ``ReadOnlyAdmin``: a log nobody edits (transactions, journal, stored report copies, stock history).
 - ``money`` / ``money_column``: amounts shown as money (``¥1,234``; ``¥1,234.5`` when there is a fraction).
+- ``SafeCSV``: the CSV export format of every admin, with spreadsheet formulas escaped.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
+import tablib
 from django.contrib import admin
 from django.utils import timezone
+from import_export.formats.base_formats import CSV
 
 from .formats import app_zone
 
@@ -78,3 +82,27 @@ class ReadOnlyAdmin(StoreTimeMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- CSV export -------------------------------------------------------------------------------------------------
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) with a
+    leading ``'``, so it opens as text (OWASP's CSV injection advice); numbers, negative ones too, are left as
+    they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class SafeCSV(CSV):
+    """CSV export with formulas escaped. django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``
+    (also on, for any other format) only drops a leading ``=``, leaving ``+``, ``-`` and ``@`` formulas live."""
+
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(*([spreadsheet_safe(cell) for cell in row] for row in dataset),
+                              headers=dataset.headers, title=dataset.title)
+        return super().export_data(safe, **kwargs)

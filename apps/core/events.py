@@ -144,7 +144,7 @@ def event_enqueue(*, event_id: str, tenant_id: str | None = None) -> bool:
 
 # --- consuming ----------------------------------------------------------------------------------------------
 def event_consume(*, service: str, event_type: str, payload: dict[str, Any]) -> bool:
-    """Run one consumer on one payload, at most once per ``(service, event_id)``.
+    """Run one consumer on one payload, at most once per ``(tenant_id, service, event_id)``.
 
     Returns True if the work ran now, False if it had already been done. Raises what the handler raises.
     Used by the fan-out and by the HTTP compatibility receivers alike.
@@ -156,27 +156,28 @@ def event_consume(*, service: str, event_type: str, payload: dict[str, Any]) -> 
     if not event_id or not tenant_id:
         raise ValueError("payload without event_id or tenant_id")
     with tenancy.tenant_context(tenant_id), transaction.atomic():
-        if not _mark_consumed(service, event_id):
+        if not _mark_consumed(tenant_id, service, event_id):
             return False
         handler(payload)
     return True
 
 
-def _mark_consumed(service: str, event_id: str) -> bool:
+def _mark_consumed(tenant_id: str, service: str, event_id: str) -> bool:
     """Insert the processed marker; False when it is there already. A concurrent delivery of the same event
     waits on the unique index until the first one commits (then finds the marker) or rolls back (then inserts).
     One statement, where catching ``IntegrityError`` would cost a savepoint and its release."""
-    return service in _mark_consumed_many([service], event_id)
+    return service in _mark_consumed_many(tenant_id, [service], event_id)
 
 
-def _mark_consumed_many(services: list[str], event_id: str) -> set[str]:
+def _mark_consumed_many(tenant_id: str, services: list[str], event_id: str) -> set[str]:
     """``_mark_consumed`` for several consumers in one statement: the set of those marked now."""
     table = connection.ops.quote_name(ConsumedEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (consumer, event_id, processed_at) SELECT unnest(%s::varchar[]), %s, %s "
-            "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING consumer",
-            [services, event_id, timezone.now()],
+            f"INSERT INTO {table} (tenant_id, consumer, event_id, processed_at) "
+            "SELECT %s, unnest(%s::varchar[]), %s, %s "
+            "ON CONFLICT (tenant_id, consumer, event_id) DO NOTHING RETURNING consumer",
+            [tenant_id, services, event_id, timezone.now()],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -188,18 +189,21 @@ def event_receive(*, service: str, event_type: str, payload: dict[str, Any]) -> 
     Returns True if processed now, False if it had been processed already. Raises what the consumer raises,
     after recording ``failed`` on the delivery record.
     """
-    event_id = payload.get("event_id")
+    event_id, tenant_id = payload.get("event_id"), payload.get("tenant_id")
     try:
         processed = event_consume(service=service, event_type=event_type, payload=payload)
     except Exception as exc:
-        _acknowledge_if_known(event_id, service, "failed", str(exc)[:1000])
+        _acknowledge_if_known(event_id, tenant_id, service, "failed", str(exc)[:1000])
         raise
-    _acknowledge_if_known(event_id, service, "received", None)
+    _acknowledge_if_known(event_id, tenant_id, service, "received", None)
     return processed
 
 
-def _acknowledge_if_known(event_id: str | None, service: str, status: str, message: str | None) -> None:
-    if event_id and EventRecord.objects.filter(event_id=event_id).exists():
+def _acknowledge_if_known(
+    event_id: str | None, tenant_id: str | None, service: str, status: str, message: str | None
+) -> None:
+    """Only a record of the log's own tenant: another tenant's log with the same id acknowledges nothing of ours."""
+    if event_id and EventRecord.objects.filter(event_id=event_id, tenant_id=tenant_id).exists():
         delivery_status_update(event_id=event_id, service=service, status=status, message=message)
 
 
@@ -275,7 +279,7 @@ def _deliver_together(event_id: str, tenant_id: str, wanted: set[str] | None) ->
             due = _due(record, wanted)
             if not due:
                 return {}
-            fresh = _mark_consumed_many(due, event_id)
+            fresh = _mark_consumed_many(tenant_id, due, event_id)
             for service in due:
                 if service in fresh:
                     consumer_handler(service, record.event_type)(record.payload)

@@ -71,7 +71,12 @@ def check_redis() -> CheckResult:
     return _timed("redis", probe)
 
 
+# Heartbeats (issue #20): beat records its own as it starts and on every tick (apps.core.heartbeat), each worker
+# its own as it starts and every HEARTBEAT_INTERVAL_SECONDS; /health judges these records instead of pinging the
+# workers (a ping with a short timeout failed exactly when the node was busy).
 HEARTBEAT_KEY = "kugelpos:beat:heartbeat"
+WORKER_HEARTBEATS_KEY = "kugelpos:worker:heartbeats"  # a hash: worker host name -> time of its last heartbeat
+HEARTBEAT_INTERVAL_SECONDS = 30
 HEARTBEAT_STALE_SECONDS = 90
 
 
@@ -81,16 +86,34 @@ def _redis():
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
 
 
-def record_heartbeat() -> None:
+def record_heartbeat(*, now: float | None = None) -> None:
+    """Beat's heartbeat."""
     client = _redis()
     try:
-        client.set(HEARTBEAT_KEY, str(time.time()), ex=HEARTBEAT_STALE_SECONDS * 4)
+        client.set(HEARTBEAT_KEY, str(now or time.time()), ex=HEARTBEAT_STALE_SECONDS * 4)
+    finally:
+        client.close()
+
+
+def record_worker_heartbeat(hostname: str, *, now: float | None = None) -> None:
+    client = _redis()
+    try:
+        client.hset(WORKER_HEARTBEATS_KEY, hostname, str(now or time.time()))
+    finally:
+        client.close()
+
+
+def forget_worker_heartbeat(hostname: str) -> None:
+    """A worker shutting down cleanly leaves no heartbeat to go stale."""
+    client = _redis()
+    try:
+        client.hdel(WORKER_HEARTBEATS_KEY, hostname)
     finally:
         client.close()
 
 
 def check_background_jobs() -> CheckResult:
-    """Beat schedules the periodic jobs (redelivery, purges) and a worker runs them: both alive?"""
+    """Beat schedules the periodic jobs (redelivery, purges): has it recorded a heartbeat lately?"""
 
     def probe() -> dict:
         schedule = sorted(getattr(settings, "CELERY_BEAT_SCHEDULE", {}))
@@ -112,15 +135,23 @@ def check_background_jobs() -> CheckResult:
 
 
 def check_workers() -> CheckResult:
-    """At least one Celery worker answers a ping (short timeout)."""
+    """At least one Celery worker has recorded a heartbeat lately. Older records are dropped (a worker that was
+    killed leaves its last one behind)."""
 
     def probe() -> dict:
-        from kugelpos.celery import app
-
-        replies = app.control.ping(timeout=0.5)
-        if not replies:
-            raise RuntimeError("no Celery worker answered")
-        return {"workers": sorted(name for reply in replies for name in reply)}
+        client = _redis()
+        try:
+            records = client.hgetall(WORKER_HEARTBEATS_KEY)
+            now = time.time()
+            stale = [name for name, at in records.items() if now - float(at) >= HEARTBEAT_STALE_SECONDS]
+            if stale:
+                client.hdel(WORKER_HEARTBEATS_KEY, *stale)
+        finally:
+            client.close()
+        workers = sorted(name.decode() for name in records if name not in stale)
+        if not workers:
+            raise RuntimeError("no Celery worker has recorded a heartbeat lately")
+        return {"worker_count": len(workers), "workers": workers}
 
     return _timed("celery-worker", probe)
 
@@ -171,16 +202,31 @@ def register_check(service: str, name: str, check: Check) -> None:
     _CHECKS.setdefault(service, {"database": check_database})[name] = check
 
 
-def health_report(service: str) -> dict[str, Any]:
-    """The bare health body of one service, or of the whole system (``service="all"``)."""
+# Details naming the deployment's inside (worker host names, job names): only for callers allowed to see /metrics.
+INTERNAL_DETAILS = ("workers", "job_names")
+
+
+def health_report(service: str, *, internal: bool = False) -> dict[str, Any]:
+    """The bare health body of one service, of the whole system (``service="all"``), of readiness
+    (``"ready"``: the database) or liveness (``"live"``: no check). ``internal`` keeps ``INTERNAL_DETAILS``."""
     if service == "all":
         checks: dict[str, Check] = {}
         for service_checks in _CHECKS.values():
             checks.update(service_checks)
         checks.update(SYSTEM_CHECKS)
+    elif service == "ready":
+        checks = {"database": check_database}
+    elif service == "live":
+        checks = {}
     else:
         checks = _CHECKS[service]
     results = {name: check().as_dict() for name, check in checks.items()}
+    if not internal:
+        for result in results.values():
+            if result["details"]:
+                result["details"] = {
+                    key: value for key, value in result["details"].items() if key not in INTERNAL_DETAILS
+                }
     healthy = all(result["status"] == "healthy" for result in results.values())
     return {
         "status": "healthy" if healthy else "unhealthy",

@@ -104,7 +104,9 @@ def _registry() -> CollectorRegistry:
     return registry
 
 
-def _allowed(request: HttpRequest) -> bool:
+def metrics_allowed(request: HttpRequest) -> bool:
+    """A bearer ``METRICS_TOKEN``, or a caller inside ``METRICS_ALLOWED_NETWORKS`` (also who sees the inside
+    details of the health checks)."""
     token = getattr(settings, "METRICS_TOKEN", "")
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if token and header.lower().startswith("bearer ") and hmac.compare_digest(header[7:].strip(), token):
@@ -119,6 +121,10 @@ def _allowed(request: HttpRequest) -> bool:
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """``GET /metrics``: a bearer ``METRICS_TOKEN``, or a caller inside ``METRICS_ALLOWED_NETWORKS``."""
-    if not _allowed(request):
+    if request.method not in ("GET", "HEAD"):
+        response = HttpResponse('{"detail": "Method Not Allowed"}', status=405, content_type="application/json")
+        response["Allow"] = "GET, HEAD"
+        return response
+    if not metrics_allowed(request):
         return HttpResponse('{"detail": "Not Found"}', status=404, content_type="application/json")
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

@@ -77,8 +77,38 @@ class _BackOfficeOnly:
         return super().__call__(request)
 
 
+def session_cookie_name(request: HttpRequest) -> str:
+    """``sessionid_<tenant_id>`` on a tenant's pages: each tenant's back office has a session cookie of its own,
+    so signing into a second tenant in the same browser does not sign the first one out (issue #20)."""
+    tenant = getattr(request, "tenant", None)
+    return f"{settings.SESSION_COOKIE_NAME}_{tenant.tenant_id}" if tenant is not None else settings.SESSION_COOKIE_NAME
+
+
 class SessionMiddleware(_BackOfficeOnly, sessions_middleware.SessionMiddleware):
-    pass
+    """Django's session middleware under the tenant's cookie name (``session_cookie_name``). Django's own code
+    saves the session and decides the cookie (expiry, flags, deletion); it sees the tenant's cookie under the
+    configured name, and the cookie it sets is renamed back."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        request.session = self.SessionStore(request.COOKIES.get(session_cookie_name(request)))
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        name, default = session_cookie_name(request), settings.SESSION_COOKIE_NAME
+        if name == default:
+            return super().process_response(request, response)
+        cookies = request.COOKIES
+        request.COOKIES = {key: value for key, value in cookies.items() if key != default}
+        if name in cookies:
+            request.COOKIES[default] = cookies[name]
+        try:
+            response = super().process_response(request, response)
+        finally:
+            request.COOKIES = cookies
+        morsel = response.cookies.pop(default, None)
+        if morsel is not None:
+            response.cookies[name] = morsel.value
+            response.cookies[name].update({key: value for key, value in morsel.items() if value})
+        return response
 
 
 class AuthenticationMiddleware(_BackOfficeOnly, auth_middleware.AuthenticationMiddleware):

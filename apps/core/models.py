@@ -117,19 +117,24 @@ class EventDelivery(models.Model):
 
 
 class ConsumedEvent(models.Model):
-    """Processed marker: written in the same transaction as a consumer's work, so a log counts once."""
+    """Processed marker: written in the same transaction as a consumer's work, so a log counts once. Keyed by
+    tenant too: event ids come from the sender (the HTTP receivers take any), so one tenant's id must never mark
+    another tenant's event as done."""
 
+    tenant_id = models.CharField(max_length=50)
     consumer = models.CharField(max_length=32)
     event_id = models.CharField(max_length=36)
     processed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["consumer", "event_id"], name="core_consumedevent_unique"),
+            models.UniqueConstraint(
+                fields=["tenant_id", "consumer", "event_id"], name="core_consumedevent_tenant_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.consumer} {self.event_id}"
+        return f"{self.tenant_id} {self.consumer} {self.event_id}"
 
 
 class FailureCounter(models.Model):

@@ -44,7 +44,8 @@ def redeliver_undelivered() -> dict[str, int] | None:
 
 @shared_task(name="core.beat_heartbeat", ignore_result=True)
 def beat_heartbeat() -> None:
-    """Scheduled by beat, run by a worker: its timestamp proves both alive (``/health`` background_jobs)."""
+    """Scheduled by beat every 30 s, run by a worker. Beat records its own heartbeat on every tick
+    (``apps.core.heartbeat``); this entry keeps it ticking at least that often."""
     from .health import record_heartbeat
 
     record_heartbeat()

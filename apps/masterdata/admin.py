@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
-from apps.core.admin import StoreTimeMixin, money_column
+from apps.core.admin import SafeCSV, StoreTimeMixin, money_column
 
 from . import selectors, services
 from .admin_forms import (
@@ -86,7 +86,7 @@ class TransactionalImportMixin(ImportExportMixin):
     Files are CSV (UTF-8), one format only, so the form needs no format choice."""
 
     import_formats = [CSV]
-    export_formats = [CSV]
+    export_formats = [SafeCSV]  # formulas escaped
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -141,9 +141,21 @@ class ItemBookForm(forms.ModelForm):
 
 # --- staff --------------------------------------------------------------------------------------------------
 class StaffForm(forms.ModelForm):
+    """The PIN is write-only in the back office: the page never carries it; left blank on a change, it is kept."""
+
     class Meta:
         model = Staff
         fields = ("staff_id", "name", "pin", "roles")
+        widgets = {"pin": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["pin"].required = False
+            self.fields["pin"].help_text = "Leave blank to keep the current PIN."
+
+    def clean_pin(self):
+        return self.cleaned_data.get("pin") or (self.instance.pin if self.instance.pk is not None else "")
 
     def clean_roles(self):
         return string_list(self.cleaned_data.get("roles"), "Roles")

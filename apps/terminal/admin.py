@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import lazy
+from django.utils.html import format_html
 
 from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, money_column
 from apps.core.errors import KugelposError
@@ -219,7 +225,44 @@ class TerminalAdmin(ServiceBackedAdmin):
 
     @admin.display(description="API key")
     def api_key(self, obj: Terminal) -> str:
-        return services.terminal_api_key(obj)
+        """Masked: the page never carries the key (a page is cached, shared and read by scripts). "Show" posts
+        the change form to ``api_key_view``, which needs the change permission and answers with the key."""
+        masked = f"••••••••…{services.terminal_api_key(obj)[-4:]}"
+        url = reverse("admin:terminal_terminal_api_key", args=[quote(obj.pk)], current_app=self.admin_site.name)
+        return format_html(
+            '<code>{}</code> <button type="submit" class="button" formaction="{}" formmethod="post" '
+            'formnovalidate>Show API key</button>',
+            masked,
+            url,
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.api_key_view)
+        return [
+            path("<path:object_id>/api-key/", view, name="terminal_terminal_api_key"),
+            *super().get_urls(),
+        ]
+
+    def api_key_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """``POST <terminal>/api-key/``: the terminal's API key, for a user who may change the terminal (logged)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        self.log_change(request, obj, "Showed the API key.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"API key of {obj.terminal_id}",
+            "opts": self.opts,
+            "original": obj,
+            "api_key": services.terminal_api_key(obj),
+        }
+        response = TemplateResponse(request, "admin/terminal/terminal/api_key.html", context)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -1,6 +1,6 @@
 """Base view for every API endpoint, plus the root, health and per-service tenant-init endpoints.
 
-``KugelposViewSet`` fixes the check order of spec/00 §2.4 for all apps: authentication (401) -> request
+``KugelposViewSet`` fixes the check order of spec/00 §2.4 for all apps: method (405), authentication (401) -> request
 validation (422) -> path tenant vs credential tenant (400) -> business rules; and it enters the credential's
 tenant schema, so a handler only ever sees its caller's tenant.
 """
@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +29,7 @@ from apps.core.api.serializers import CamelCaseSerializer
 from apps.core.auth import Credential
 from apps.core.errors import HttpError, KugelposError, NotFoundError, RequestValidationError, TenantMismatchError
 from apps.core.health import health_report
+from apps.core.metrics import metrics_allowed
 from apps.core.paging import Paging, parse_paging
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,19 @@ def _nul_locations(value: Any, loc: tuple[str, ...]):
             yield from _nul_locations(item, (*loc, str(index)))
 
 
-class KugelposViewSet(ViewSet):
+class MethodCheckedFirst:
+    """Answer a method the path does not have with 405 before anything else (authentication included), as
+    FastAPI's router does: ``PUT /cart/api/v1/carts`` without credentials is 405, not 401. DRF would look the
+    handler up only after ``initial`` has authenticated the caller."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class KugelposViewSet(MethodCheckedFirst, ViewSet):
     """Thin adapter base: parse, call one service or selector, render.
 
     Subclasses set ``authentication_classes`` and, per action, ``input_serializers = {"create": Serializer}``.
@@ -156,7 +170,7 @@ class KugelposViewSet(ViewSet):
         )
 
 
-class ServiceRootView(APIView):
+class ServiceRootView(MethodCheckedFirst, APIView):
     """``GET /{prefix}/``: a bare welcome message (typos are on the wire)."""
 
     permission_classes = [AllowAny]
@@ -177,18 +191,21 @@ class ServiceRootView(APIView):
         return Response({"message": self.messages[self.service]})
 
 
-class ServiceHealthView(APIView):
-    """``GET /{prefix}/health``: always 200 (spec/00 §7); ``GET /health`` for the whole system: 503 when unhealthy."""
+class ServiceHealthView(MethodCheckedFirst, APIView):
+    """``GET /{prefix}/health``: always 200 (spec/00 §7). ``GET /health`` (the whole system) and ``/health/ready``
+    (the database: what a load balancer probes): 503 when unhealthy. ``/health/live``: 200 while the process
+    answers. Worker and job names only for callers allowed to see /metrics."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     service = "all"
+    SYSTEM_WIDE = ("all", "ready")
 
     @extend_schema(responses={200: HEALTH_BODY, 503: HEALTH_BODY})
     def get(self, request: Request) -> Response:
         connection.set_schema_to_public()
-        report = health_report(self.service)
-        status = 200 if self.service != "all" or report["status"] == "healthy" else 503
+        report = health_report(self.service, internal=metrics_allowed(request))
+        status = 503 if self.service in self.SYSTEM_WIDE and report["status"] != "healthy" else 200
         return Response(report, status=status)
 
 

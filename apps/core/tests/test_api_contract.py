@@ -215,10 +215,10 @@ def test_trailing_slash_is_accepted(api, token_a):
     assert api.get(ITEMS_A + "/", **bearer(token_a)).status_code == 200
 
 
-def test_cors_allows_any_origin_and_exposes_new_token(api):
+def test_cors_allows_any_origin_without_credentials_and_exposes_new_token(api):
     response = api.get("/cart/", HTTP_ORIGIN="http://pos.example")
-    assert response["Access-Control-Allow-Origin"] == "http://pos.example"
-    assert response["Access-Control-Allow-Credentials"] == "true"
+    assert response["Access-Control-Allow-Origin"] == "*"  # the API authenticates by header (issue #20)
+    assert "Access-Control-Allow-Credentials" not in response
     assert "X-New-Token" in response["Access-Control-Expose-Headers"]
 
 

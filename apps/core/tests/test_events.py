@@ -103,6 +103,19 @@ def test_duplicate_delivery_runs_the_work_once(tenant_a, consumers):
     assert ConsumedEvent.objects.filter(consumer="journal", event_id=payload["event_id"]).count() == 1
 
 
+def test_the_same_event_id_in_two_tenants_is_consumed_in_each(tenant_a, tenant_b, consumers):
+    """The processed marker is keyed by tenant too: one tenant's event id never drops another tenant's event."""
+    calls, _ = consumers
+    event_id = "12121212-1212-4121-8121-121212121212"
+    assert events.event_consume(service="journal", event_type="tranlog", payload=tranlog(event_id=event_id)) is True
+    payload_b = tranlog(event_id=event_id, tenant_id=TENANT_B)
+    assert events.event_consume(service="journal", event_type="tranlog", payload=payload_b) is True
+    assert events.event_consume(service="journal", event_type="tranlog", payload=payload_b) is False
+    assert calls["journal"] == [(event_id, tenant_a.schema_name), (event_id, tenant_b.schema_name)]
+    markers = ConsumedEvent.objects.filter(consumer="journal", event_id=event_id)
+    assert sorted(markers.values_list("tenant_id", flat=True)) == [TENANT_A, TENANT_B]
+
+
 def test_a_consumer_failure_leaves_no_marker(tenant_a, consumers):
     _, fail = consumers
     fail.add("journal")
@@ -186,6 +199,17 @@ def test_http_receipt_of_an_outbox_event_is_stored_once_and_acknowledged(tenant_
     events.event_deliver(event_id=record.event_id)
     assert events.event_receive(service="journal", event_type="tranlog", payload=record.payload) is False
     assert len(calls["journal"]) == 1
+    assert statuses(record.event_id)[0] == "delivered"
+
+
+def test_another_tenants_log_with_the_same_event_id_does_not_acknowledge_ours(tenant_a, tenant_b, consumers):
+    calls, _ = consumers
+    record = events.event_publish(event_type="tranlog", payload=tranlog())
+    foreign = {**record.payload, "tenant_id": TENANT_B}
+    assert events.event_receive(service="journal", event_type="tranlog", payload=foreign) is True
+    assert statuses(record.event_id)[1]["journal"] == "pending"  # still ours to deliver
+    events.event_deliver(event_id=record.event_id)
+    assert [schema for _, schema in calls["journal"]] == [tenant_b.schema_name, tenant_a.schema_name]
     assert statuses(record.event_id)[0] == "delivered"
 
 

@@ -186,6 +186,29 @@ def test_admin_category_and_staff_changes_set_updated_at(manager, in_tenant_a):
         assert Category.objects.count() == 1
 
 
+def test_staff_pins_are_masked_in_the_back_office(manager, in_tenant_a):
+    """The change page never carries the PIN; a blank PIN keeps it, a new one replaces it (issue #20)."""
+    with in_tenant_a():
+        staff = StaffFactory(staff_id="S1", name="Taro", pin="8642")
+    for page in (manager.get(f"{ADMIN}/staff/"), manager.get(f"{ADMIN}/staff/{staff.pk}/change/")):
+        assert page.status_code == 200 and b"8642" not in page.content
+    response = manager.post(f"{ADMIN}/staff/{staff.pk}/change/", {"name": "Jiro", "pin": "", "roles": '["staff"]'})
+    assert response.status_code == 302
+    with in_tenant_a():
+        assert Staff.objects.values_list("name", "pin").get() == ("Jiro", "8642")
+    response = manager.post(f"{ADMIN}/staff/{staff.pk}/change/", {"name": "Jiro", "pin": "1357", "roles": "[]"})
+    assert response.status_code == 302
+    with in_tenant_a():
+        assert Staff.objects.get().pin == "1357"
+
+
+def test_a_new_staff_member_needs_a_pin(manager, in_tenant_a):
+    response = manager.post(f"{ADMIN}/staff/add/", {"staff_id": "S9", "name": "Hana", "pin": "", "roles": "[]"})
+    assert response.status_code == 200 and response.context["adminform"].form.errors["pin"]
+    with in_tenant_a():
+        assert not Staff.objects.exists()
+
+
 # --- money that cannot leave the till (ours, issue #20): no negative price ---------------------------------
 ITEM_FORM = {
     "item_code": "B1", "description": "Banana", "description_short": "", "description_long": "",

@@ -145,6 +145,48 @@ def test_admin_import_with_a_bad_row_shows_errors_and_writes_nothing(manager, in
         assert not Item.objects.exists()
 
 
+# --- exports are safe to open in a spreadsheet, and carry no secrets (issue #20) ------------------------------------
+def admin_export(manager, model: str) -> list[list[str]]:
+    """Rows of the admin's CSV export of ``model`` (every field the export form offers)."""
+    import csv as csv_module
+    import io
+
+    page = manager.get(f"/t/{TENANT_A}/admin/masterdata/{model}/export/")
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {"format": "0", "resource": "0"}
+    data |= {name: "on" for name, field in form.fields.items() if name not in ("format", "resource", "export_items")}
+    response = manager.post(f"/t/{TENANT_A}/admin/masterdata/{model}/export/", data)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv_module.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(("description", "exported"), [
+    ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("\t=1+1", "'\t=1+1"),
+    ("Apple", "Apple"),
+    ("-5", "-5"),
+])
+def test_item_export_escapes_spreadsheet_formulas(manager, in_tenant_a, description, exported):
+    with in_tenant_a():
+        ItemFactory(item_code="F1", description=description, unit_price=Decimal("-1.5"))
+    header, row = admin_export(manager, "item")[:2]
+    assert row[header.index("description")] == exported
+    assert row[header.index("unit_price")] == "-1.5000"  # a number stays a number
+
+
+def test_staff_pins_are_not_exported_but_still_imported(manager, in_tenant_a):
+    with in_tenant_a():
+        result = StaffResource().import_data(csv(("staff_id", "name", "pin", "roles"), ("S001", "Taro", "9876", "")))
+        assert not result.has_errors() and Staff.objects.get().pin == "9876"
+        assert "pin" not in StaffResource().export().headers
+    rows = admin_export(manager, "staff")
+    assert "pin" not in rows[0] and all("9876" not in cell for row in rows for cell in row)
+
+
 # --- no negative prices, no unknown codes (ours, issue #20) ------------------------------------------------
 @pytest.mark.parametrize(
     ("row", "field", "message"),

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.authentication import EitherAuthentication, NotifyAuthentication
-from apps.core.api.views import KugelposViewSet, TenantInitSerializer, TenantInitViewSet
+from apps.core.api.views import KugelposViewSet, MethodCheckedFirst, TenantInitSerializer, TenantInitViewSet
 from apps.core.auth import Credential
 from apps.core.paging import Paging, page_metadata, paginate, parse_paging
 
@@ -245,7 +245,7 @@ class StockTenantInitViewSet(TenantInitViewSet):
         return super().create(request)
 
 
-class TranlogReceiverView(APIView):
+class TranlogReceiverView(MethodCheckedFirst, APIView):
     """``POST /stock/api/v1/tranlog``: a Dapr CloudEvent ``{"data": <tranlog>}``; answers are not enveloped."""
 
     permission_classes = [AllowAny]

@@ -77,6 +77,7 @@ def test_non_staff_users_and_other_tenants_are_refused(admin_a, admin_b):
     clerk_client = Client()
     with in_tenant_a():  # the admin login refuses non-staff; a session of the tenant is what matters
         clerk_client.force_login(User.objects.create_user("clerk", "clerk", tenant_id=TENANT_A))
+    clerk_client.cookies[f"sessionid_{TENANT_A}"] = clerk_client.cookies.pop("sessionid").value  # the tenant's cookie
     response = clerk_client.get(PAGE)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     with in_tenant_a():

@@ -46,13 +46,48 @@ def test_every_page_answers(manager, opened_terminal):
         assert manager.get(f"{ADMIN}/{model}/add/").status_code == 403, model
 
 
-def test_terminal_change_page_shows_key_and_state(manager, opened_terminal):
+def test_terminal_change_page_shows_state_and_a_masked_key(manager, opened_terminal):
     with tenant_context(TENANT_A):
         terminal = Terminal.objects.get()
         api_key = services.terminal_api_key(terminal)
     page = manager.get(f"{ADMIN}/terminal/{terminal.pk}/change/").content.decode()
-    assert api_key in page and "Opened" in page and "20250115" in page and "Taro" in page
-    assert terminal.api_key_encrypted not in page
+    assert "Opened" in page and "20250115" in page and "Taro" in page
+    assert api_key not in page and terminal.api_key_encrypted not in page
+    # masked, with a "show" button posting the change form (and its CSRF token) to the key's view
+    assert f"…{api_key[-4:]}" in page and f'formaction="{ADMIN}/terminal/{terminal.pk}/api-key/"' in page
+
+
+def test_the_api_key_is_shown_on_request_with_the_change_permission(manager, opened_terminal):
+    with tenant_context(TENANT_A):
+        terminal = Terminal.objects.get()
+        api_key = services.terminal_api_key(terminal)
+    url = f"{ADMIN}/terminal/{terminal.pk}/api-key/"
+    assert manager.get(url).status_code == 405  # a request (POST, with the page's CSRF token), not a link
+    shown = manager.post(url)
+    assert shown.status_code == 200 and api_key in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    with tenant_context(TENANT_A):
+        from django.contrib.admin.models import LogEntry
+
+        assert LogEntry.objects.filter(object_id=str(terminal.pk), change_message="Showed the API key.").exists()
+
+
+def test_the_api_key_is_refused_without_the_change_permission(opened_terminal):
+    from django.contrib.auth.models import Permission
+
+    from apps.account.models import User
+
+    with tenant_context(TENANT_A):
+        terminal = Terminal.objects.get()
+        api_key = services.terminal_api_key(terminal)
+        viewer = User.objects.create_user("viewer", "viewer", tenant_id=TENANT_A, is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_terminal"))
+    client = Client()
+    client.post(f"/t/{TENANT_A}/admin/login/", {"username": "viewer", "password": "viewer"})
+    page = client.get(f"{ADMIN}/terminal/{terminal.pk}/change/")
+    assert page.status_code == 200 and api_key not in page.content.decode()
+    refused = client.post(f"{ADMIN}/terminal/{terminal.pk}/api-key/")
+    assert refused.status_code == 403 and api_key not in refused.content.decode()
 
 
 def test_adding_a_terminal_in_admin_creates_its_key_and_index_entry(manager, tenant_a):
