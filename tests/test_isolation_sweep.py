@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 MARKER = "SECRET-OF-B"
 PUBLIC_ROUTES = re.compile(
-    r"(^\^?[a-z-]+/\?\^/\?\$$)|health|metrics|api/schema|api/docs|\^admin|accounts/register/\?\$|accounts/token"
+    r"(^\^?[a-z-]+/\?\^/\?\$$)|health|metrics|api/schema|api/docs|api/redoc|\^admin|accounts/register/\?\$|accounts/token"
     r"|dapr/subscribe"
 )
 PARAM = re.compile(r"\(\?P<(\w+)>[^)]*\)")
