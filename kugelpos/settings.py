@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
 
+# --- Request size (issue 20: a body over the limit is a 413 envelope, under ASGI refused before it is read) ----
+# Django's default, 2.5 MB; the largest request of the API (a tranlog pushed over HTTP) is a few tens of KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+
 # --- REST framework ---------------------------------------------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = True
@@ -244,7 +248,8 @@ CORS_EXPOSE_HEADERS = ["X-New-Token"]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.KugelposJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # the token endpoint adds form parsing
+    # DRF's, bounded in nesting (issue 20); the token endpoint adds form parsing
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.api.renderers.SingleRendererNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
