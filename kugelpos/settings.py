@@ -105,6 +105,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@12
 # django-tenants' backend, remembering the search path a connection is in and checking an idle connection without
 # a round trip (apps/core/db_backend).
 DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
+# Request bodies (issue 20): over this many bytes a 413 envelope, under ASGI refused before the body is read.
+# Django's default, 2.5 MB; the largest request of the API (a tranlog pushed over HTTP) is a few tens of KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Threads per web process serving requests (kugelpos.asgi); more requests at once wait in the event loop for one.
 WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
 # Paths served on the event loop's own thread instead (kugelpos.asgi): the terminal's short, bounded sale path.
@@ -236,10 +239,6 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
-
-# --- Request size (issue 20: a body over the limit is a 413 envelope, under ASGI refused before it is read) ----
-# Django's default, 2.5 MB; the largest request of the API (a tranlog pushed over HTTP) is a few tens of KB.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # --- REST framework ---------------------------------------------------------------------------------------
 CORS_ALLOW_ALL_ORIGINS = True
