@@ -3,22 +3,85 @@
 import asyncio
 import contextlib
 import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import RequestAborted
+from django.core.exceptions import RequestAborted, RequestDataTooBig, SuspiciousOperation
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import FileResponse
+from django.core.handlers.exception import response_for_exception
+from django.http import FileResponse, Http404
 from django.urls import set_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kugelpos.settings")
 django.setup(set_prefix=False)
 
 
-class SyncChainASGIHandler(ASGIHandler):
+class BoundedBodyMixin:
+    """Refuse a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with the 413 envelope, without taking it in.
+
+    Django reads the whole body into a temporary file (to disk past 2.5 MB) before it looks at it, and checks
+    the limit only when a view reads it: a client could fill the disk. Here a declared ``Content-Length`` over
+    the limit is answered at once, and a body without one is read up to the limit and no further.
+    """
+
+    async def read_body(self, receive):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body_file = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                body_file.close()
+                raise RequestAborted()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if limit is not None and size > limit:
+                body_file.close()
+                raise RequestDataTooBig()
+            body_file.write(chunk)
+            if not message.get("more_body", False):
+                break
+        body_file.seek(0)
+        return body_file
+
+    async def refused_too_large(self, scope, send) -> bool:
+        """Answer 413 if the declared length is over the limit (the body is then never read)."""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is None or _declared_length(scope) <= limit:
+            return False
+        await _send_too_large(self, send)
+        return True
+
+    async def handle(self, scope, receive, send):
+        if await self.refused_too_large(scope, send):
+            return
+        try:
+            await super().handle(scope, receive, send)
+        except RequestDataTooBig:  # raised by read_body, before anything was sent
+            await _send_too_large(self, send)
+
+
+def _declared_length(scope) -> int:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+async def _send_too_large(handler: ASGIHandler, send) -> None:
+    from apps.core.api.exceptions import body_too_large_error, error_json_response
+
+    await handler.send_response(error_json_response(body_too_large_error()), send)
+
+
+class SyncChainASGIHandler(BoundedBodyMixin, ASGIHandler):
     """Django's ASGI handler, serving each HTTP request with one hop to its thread instead of a dozen.
 
     Every view and middleware of the project is synchronous. Django's own middlewares can run both ways, and
@@ -78,9 +141,14 @@ class SyncChainASGIHandler(ASGIHandler):
             self._threads.put_nowait(thread)
 
     async def handle(self, scope, receive, send, *, inline=False):
+        if await self.refused_too_large(scope, send):
+            return
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
+            return
+        except RequestDataTooBig:
+            await _send_too_large(self, send)
             return
         set_script_prefix(get_script_prefix(scope))
         try:
@@ -140,7 +208,19 @@ def get_asgi_application() -> SyncChainASGIHandler:
 # nothing in front of the server. Behind a CDN or reverse proxy serving /static/, this costs nothing.
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-django_asgi_app = ASGIStaticFilesHandler(get_asgi_application())
+
+class StaticFilesHandler(BoundedBodyMixin, ASGIStaticFilesHandler):
+    """Django's static files handler, which answered a path climbing out of the static folders
+    (``/static/%2e%2e/...``: ``SuspiciousFileOperation``) with a 500: such a path names no static file, a 404."""
+
+    async def get_response_async(self, request):
+        try:
+            return await super().get_response_async(request)
+        except SuspiciousOperation:
+            return await sync_to_async(response_for_exception, thread_sensitive=False)(request, Http404())
+
+
+django_asgi_app = StaticFilesHandler(get_asgi_application())
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 

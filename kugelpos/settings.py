@@ -109,6 +109,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@12
 # django-tenants' backend, remembering the search path a connection is in and checking an idle connection without
 # a round trip (apps/core/db_backend).
 DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
+# Request bodies (issue 20): over this many bytes a 413 envelope, under ASGI refused before the body is read.
+# Django's default, 2.5 MB; the largest request of the API (a tranlog pushed over HTTP) is a few tens of KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Threads per web process serving requests (kugelpos.asgi); more requests at once wait in the event loop for one.
 WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
 # Paths served on the event loop's own thread instead (kugelpos.asgi): the terminal's short, bounded sale path.
@@ -279,7 +282,8 @@ CORS_EXPOSE_HEADERS = ["X-New-Token"]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.KugelposJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # the token endpoint adds form parsing
+    # DRF's, bounded in nesting (issue 20); the token endpoint adds form parsing
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.api.renderers.SingleRendererNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],

@@ -15,6 +15,12 @@ store, the open cart ...) or the generated one. Credentials follow the operation
 the terminal's API key or JWT where a terminal credential is taken (varied per request), the notify key for
 delivery callbacks, nothing for the public ones.
 
+Besides what the schema allows, cases (chosen by their content) are pushed to the limits (issue 20): in half of
+them every number of the body, query and path is replaced by one value at or just past a database column's bounds
+(integer, bigint, numeric(18, 4), double precision), on the set-up's real resources; in a quarter the JSON body
+gets a member nested far deeper than the parser allows. Such a request may be valid or not; it must never be a
+5xx, and its 4xx must be the documented envelope.
+
 The short run (``make test``) is deterministic: a fixed seed, derandomized Hypothesis, a few examples per
 operation. ``make fuzz`` runs it with ``FUZZ_EXAMPLES`` (default there: 200); ``FUZZ_SEED=<n>`` explores other
 inputs (Hypothesis seeded with n instead of derandomized).
@@ -90,6 +96,63 @@ def filter_body(context, body):
     """DRF trims surrounding whitespace before it checks a length, so "x" + 300 spaces passes a maxLength of 50;
     the schema cannot say so. Such bodies are left out rather than reported as accepted invalid data."""
     return not _untrimmed_strings(body)
+
+
+# At and just past the columns' bounds: integer, bigint, numeric(18, 4), double precision, and beyond them all.
+LIMIT_NUMBERS = (2**31 - 1, 2**31, -(2**31) - 1, 2**63 - 1, 2**63, -(2**63) - 1, 10**30, 99999999999999.9999,
+                 100000000000000.0, -1e14, 1e308, -1e308, 1e-30)
+NESTED_DEPTH = 300  # far past the parser's bound (64), within what json.dumps can still write
+
+
+_SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def at_limit(value, number, real: dict[str, str], key: str = ""):
+    """``value`` with every number (not booleans) replaced by ``number``, and every string under a key naming one
+    of the set-up's real values (``itemCode``, ``payment_code`` ...) replaced by it, so the number reaches the
+    business logic instead of an unknown item's 404."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return number
+    if isinstance(value, str):
+        return real.get(_SNAKE.sub("_", key).lower(), value)
+    if isinstance(value, dict):
+        return {name: at_limit(item, number, real, str(name)) for name, item in value.items()}
+    if isinstance(value, list):
+        return [at_limit(item, number, real, key) for item in value]
+    return value
+
+
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def push_to_limits(case, real: dict[str, str]) -> bool:
+    """Change half of the cases to numbers at a column's limit (on the set-up's real resources, so they reach the
+    business logic), and one in four with a JSON body to a deeply nested one; which, and which number, is decided
+    by the case's content, so the run stays deterministic. True if the case was changed."""
+    choice = zlib.crc32(repr(("limits", case.path_parameters, case.query, case.body)).encode())
+    kind, pick = choice % 4, choice // 4
+    if kind in (1, 2):
+        number = LIMIT_NUMBERS[pick % len(LIMIT_NUMBERS)]
+        if isinstance(case.body, (dict, list)):
+            case.body = at_limit(case.body, number, real)
+        if case.query:
+            case.query = at_limit(case.query, number, real)
+        if case.path_parameters:
+            case.path_parameters = {
+                name: number if isinstance(value, int) and not isinstance(value, bool) else real.get(name, value)
+                for name, value in case.path_parameters.items()}
+        return True
+    if kind == 3 and isinstance(case.body, (dict, list)):
+        deep = nested(NESTED_DEPTH)
+        case.body = {**case.body, "nested": deep} if isinstance(case.body, dict) else [*case.body, deep]
+        return True
+    return False
 
 
 PASSWORD_HASH = re.compile(r"(md5|bcrypt|bcrypt_sha256|pbkdf2_sha256|argon2)\$")
@@ -215,11 +278,13 @@ def test_every_operation_answers_per_schema(case, fuzz_tenant, wsgi_in_test_tran
     if case.path_parameters:
         case.path_parameters = {name: fuzz_tenant.values.get(name, "x") if value == REAL else value
                                 for name, value in case.path_parameters.items()}
+    pushed = push_to_limits(case, fuzz_tenant.values)
     headers, query = credentials(case, fuzz_tenant)
     if query:
         case.query = {**(case.query or {}), **query}
-    checks = [status_code_conformance, content_type_conformance, response_schema_conformance,
-              negative_data_rejection]
+    checks = [status_code_conformance, content_type_conformance, response_schema_conformance]
+    if not pushed:  # a changed case may have become valid or invalid: only "no 5xx, documented answer" holds
+        checks.append(negative_data_rejection)
     response = case.call(headers=headers)
     if not health_may_be_unavailable(case):
         checks.append(not_a_server_error)

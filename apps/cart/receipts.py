@@ -5,7 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from apps.core.receipt import Line, border, center, comma, format_datetime, left, render, right, split, yen
+from apps.core.receipt import (
+    Line,
+    border,
+    center,
+    comma,
+    format_datetime,
+    left,
+    pad_left,
+    render,
+    right,
+    split,
+    yen,
+)
 
 TITLES = {101: "領 収 証", 102: "返 品 伝 票", 201: "売上取消伝票", 202: "返品取消伝票"}
 ORIGIN_KINDS = {101: "売 上", 102: "返 品"}
@@ -53,20 +65,21 @@ def tranlog_lines(tranlog: dict[str, Any]) -> list[Line]:
         gross = _d(item["amount"]) + sum((_d(d["discount_amount"]) for d in discounts), Decimal(0))
         lines.append(split(item.get("description") or "", comma(gross) + TAX_MARKS.get(item.get("tax_code"), "  ")))
         if item["quantity"] >= 2:
-            lines.append(left(f"{comma(item['quantity'])} 個".rjust(12) + "@" + comma(_d(item["unit_price"]))))
+            lines.append(left(pad_left(f"{comma(item['quantity'])} 個", 12) + "@" + comma(_d(item["unit_price"]))))
         for discount in discounts:
             if discount["discount_type"] == "DiscountAmount":
-                lines.append(split("値引:".rjust(15), comma(-_d(discount["discount_value"])) + "  "))
+                lines.append(split(pad_left("値引:", 15), comma(-_d(discount["discount_value"])) + "  "))
             else:
                 label = f"割引: {_value_text(discount['discount_value'])}%"
-                lines.append(split(label.rjust(19), comma(-_d(discount["discount_amount"])) + "  "))
+                lines.append(split(pad_left(label, 19), comma(-_d(discount["discount_amount"])) + "  "))
 
     lines.append(border())
     cart_discounts = tranlog.get("subtotal_discounts") or []
     before_cart_discounts = _d(sales["total_amount"]) + sum(
         (_d(d["discount_amount"]) for d in cart_discounts), Decimal(0)
     )
-    lines.append(split("小計" + f"{comma(sales['total_quantity'])} 個".rjust(16), yen(before_cart_discounts) + "  "))
+    quantity = pad_left(f"{comma(sales['total_quantity'])} 個", 16)
+    lines.append(split("小計" + quantity, yen(before_cart_discounts) + "  "))
     for discount in cart_discounts:
         if discount["discount_type"] == "DiscountAmount":
             lines.append(split("  ポイント値引", comma(-_d(discount["discount_amount"])) + "  "))

@@ -74,6 +74,31 @@ def fit(text: str, columns: int) -> str:
     return "".join(chars) + " " * (columns - used)
 
 
+def pad_left(text: str, columns: int) -> str:
+    """Right-align ``text`` in ``columns`` display columns (``str.rjust`` counts characters: a CJK one takes two
+    columns). Longer text is kept whole."""
+    return " " * max(columns - display_width(text), 0) + text
+
+
+def pad_right(text: str, columns: int) -> str:
+    """Left-align ``text`` in ``columns`` display columns (``str.ljust`` by display width)."""
+    return text + " " * max(columns - display_width(text), 0)
+
+
+def truncate(text: str, columns: int, *, mark: str = "…") -> str:
+    """``text`` unchanged when it fits in ``columns`` display columns; else its longest prefix that fits in
+    ``columns - width(mark)`` columns, then ``mark`` (``text[:n] + mark`` by display width)."""
+    if display_width(text) <= columns:
+        return text
+    room, used, chars = columns - display_width(mark), 0, []
+    for char in text:
+        used += max(wcwidth(char), 0)
+        if used > room:
+            break
+        chars.append(char)
+    return "".join(chars) + mark
+
+
 def fitted_split(line: Line) -> tuple[str, str]:
     return fit(line.item1, SPLIT_WIDTH - display_width(line.item2) - 1), line.item2
 

@@ -13,8 +13,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from apps.core.casing import camelize
+from apps.core.limits import INT32, decimal_limit
 
 ZERO = Decimal(0)
+# The report's columns: integer, and numeric(18, 4) for amounts (models.MONEY).
+AMOUNT_LIMIT = decimal_limit(max_digits=18, decimal_places=4)
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -89,13 +92,19 @@ class _Reader:
             self._fail((*loc, key), "Input should be a valid integer")
             return default
         if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
-            return int(value)
-        self._fail((*loc, key), "Input should be a valid integer, unable to parse string as an integer")
-        return default
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            number = int(value)
+        else:
+            self._fail((*loc, key), "Input should be a valid integer, unable to parse string as an integer")
+            return default
+        message = INT32.error(number)
+        if message is not None:
+            self._fail((*loc, key), message)
+            return default
+        return number
 
     def money(self, data: dict, key: str, loc: tuple[str, ...], *, default: Decimal | None = ZERO) -> Decimal | None:
         value = data.get(key)
@@ -111,6 +120,9 @@ class _Reader:
             return default
         if not number.is_finite():
             self._fail((*loc, key), "Input should be a finite number")
+            return default
+        if abs(number) >= AMOUNT_LIMIT:
+            self._fail((*loc, key), "Input should be less than 1e14 in magnitude")
             return default
         return number
 

@@ -15,12 +15,14 @@ from apps.core.receipt import (
     border,
     center,
     comma,
-    display_width,
     format_business_date,
     format_datetime,
     left,
+    pad_left,
+    pad_right,
     render,
     split,
+    truncate,
 )
 
 from .calculations import (
@@ -58,15 +60,6 @@ class ReceiptHeader:
     @property
     def scope_label(self) -> str:
         return "日報" if self.is_daily else "速報"
-
-
-def pad_left(text: str, columns: int) -> str:
-    """Right-align ``text`` in ``columns`` display columns (a CJK character takes two)."""
-    return " " * max(columns - display_width(text), 0) + text
-
-
-def pad_right(text: str, columns: int) -> str:
-    return text + " " * max(columns - display_width(text), 0)
 
 
 def _yen(value: Decimal | int) -> str:
@@ -199,8 +192,9 @@ def category_lines(header: ReceiptHeader, *, categories: Sequence[SalesLine], to
 
 
 def _item_label(name: str) -> str:
-    label = f"  {name}"
-    return label[:13] + "…" if len(label) > 14 else label
+    """``  {name}``; longer than 14 display columns: what fits in 13, then ``…`` (spec/40 §3.12 counts characters,
+    which puts a CJK name's quantity out of its column)."""
+    return truncate(f"  {name}", 14)
 
 
 def item_lines(header: ReceiptHeader, *, categories: Sequence[CategoryItems], total: SalesLine) -> list[Line]:

@@ -21,6 +21,16 @@ TRANLOG_TYPES: dict[int, tuple[str, int]] = {
     202: ("void_return", -1),
 }
 
+# Every quantity (a change, a level, a threshold) stays within +-QUANTITY_LIMIT: a double counts whole units
+# exactly up to 2**53 (~9e15), and a sum of two bounded values can never overflow the column (1e308 sent twice
+# used to: a 500).
+QUANTITY_LIMIT = 1e15
+
+
+def quantity_in_range(value: float) -> bool:
+    return -QUANTITY_LIMIT <= value <= QUANTITY_LIMIT
+
+
 # A scheduled run may start up to this late; later it is skipped until the next fire time (spec/50 §5.6).
 MISFIRE_GRACE = timedelta(hours=1)
 

@@ -37,3 +37,11 @@ class SnapshotNotFoundError(KugelposError):
     status_code = 404
     error_code = "414202"
     default_message = "Snapshot not found"
+
+
+class StockQuantityRangeError(KugelposError):
+    """A change that would take a quantity beyond ``calculations.QUANTITY_LIMIT``."""
+
+    status_code = 400
+    error_code = "414102"
+    default_message = "Stock quantity out of range"

@@ -20,7 +20,8 @@ from apps.core.formats import iso_app
 
 from . import calculations
 from .alerts import alerts_send_on_commit
-from .calculations import LineChange, ScheduleTimes, StockAlert, StockLevel
+from .calculations import QUANTITY_LIMIT, LineChange, ScheduleTimes, StockAlert, StockLevel, quantity_in_range
+from .errors import StockQuantityRangeError
 from .models import Snapshot, SnapshotRun, SnapshotSchedule, Stock, StockUpdate
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,13 @@ def _apply_item_totals(
     increment happens in the database, so concurrent changes never lose one.
 
     The rows are written, and so locked, in item-code order, so two logs touching the same items in a different
-    order wait for each other instead of deadlocking."""
+    order wait for each other instead of deadlocking.
+
+    A change or a level beyond ``QUANTITY_LIMIT`` is refused (``StockQuantityRangeError``; the caller's transaction
+    rolls the statement back): the changes are checked before the sum, so the sum itself can never overflow."""
+    for code, total in totals.items():
+        if not quantity_in_range(total):
+            raise _out_of_range(code, total)
     codes = sorted(totals)
     sql = _ADD_SQL.format(table=connection.ops.quote_name(Stock._meta.db_table))
     with connection.cursor() as cursor:
@@ -64,7 +71,16 @@ def _apply_item_totals(
             sql, [tenant_id, store_code, reference_id, now, now, codes, [float(totals[code]) for code in codes]]
         )
         rows = cursor.fetchall()
+    for code, current, *_ in rows:
+        if not quantity_in_range(current):
+            raise _out_of_range(code, current)
     return {row[0]: _level(tenant_id, store_code, row[0], row[1:]) for row in rows}
+
+
+def _out_of_range(item_code: str, quantity: float) -> StockQuantityRangeError:
+    return StockQuantityRangeError(
+        f"Stock quantity out of range: item_code {item_code} would have {quantity} (at most {QUANTITY_LIMIT:g})"
+    )
 
 
 def _history(

@@ -30,10 +30,6 @@ class ReceiptHeader:
     open_counter: int | None
 
 
-def _pad_right(text: str, columns: int) -> str:
-    return text + " " * max(columns - receipt.display_width(text), 0)
-
-
 def header_lines(header: ReceiptHeader, title: str) -> list[Line]:
     staff = "責# " + (receipt.zero_fill(header.staff_id, 6) if header.staff_id is not None else "------")
     lines = [
@@ -47,7 +43,7 @@ def header_lines(header: ReceiptHeader, title: str) -> list[Line]:
     ]
     if header.open_counter is not None:
         counter = receipt.comma(header.open_counter) + "回"
-        lines.append(receipt.left("開設回数 " + _pad_right(counter, OPEN_COUNTER_WIDTH)))
+        lines.append(receipt.left("開設回数 " + receipt.pad_right(counter, OPEN_COUNTER_WIDTH)))
     return lines
 
 

@@ -10,7 +10,9 @@ import logging
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -99,10 +101,19 @@ def _kugelpos_response(exc: KugelposError) -> Response:
     return response
 
 
+def body_too_large_error() -> HttpError:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 (here and from the ASGI handler, before reading it)."""
+    return HttpError(413, f"Request body too large: more than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes")
+
+
 def to_response(exc: BaseException) -> Response:
     """Map any exception to its envelope response."""
     if isinstance(exc, KugelposError):
         return _kugelpos_response(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return _kugelpos_response(body_too_large_error())
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: the client's request, not our fault
+        return _kugelpos_response(HttpError(400, "Bad request"))
     if isinstance(exc, RequestValidationError):
         return _validation_response(exc)
     if isinstance(exc, drf.ValidationError):
@@ -145,6 +156,13 @@ def kugelpos_exception_handler(exc: BaseException, context: dict) -> Response:
 def not_found_view(request, exception=None) -> JsonResponse:
     """Django-level unknown route: ``{"detail": "Not Found"}`` (framework shape, not the envelope)."""
     return JsonResponse({"detail": "Not Found"}, status=404)
+
+
+def error_json_response(exc: KugelposError) -> JsonResponse:
+    """The envelope of ``exc`` as a plain Django response, for code that answers outside DRF (the ASGI handler)."""
+    return JsonResponse(
+        _kugelpos_response(exc).data, status=exc.status_code, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def server_error_view(request) -> JsonResponse:

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from apps.core.casing import accept_both_cases, camelize
+from apps.core.limits import INT32, IntRange
 
 
 class CamelCaseSerializer(serializers.Serializer):
@@ -60,8 +61,25 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class IntegerField(serializers.IntegerField):
+    """A JSON integer (not a boolean) within the range of the column it goes to (default: ``integer``)."""
+
+    default_error_messages = {"invalid": "Input should be a valid integer"}
+
+    def __init__(self, *, bounds: IntRange = INT32, **kwargs):
+        kwargs.setdefault("min_value", bounds.minimum)
+        kwargs.setdefault("max_value", bounds.maximum)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class MoneyField(serializers.DecimalField):
-    """An amount: any JSON number in, ``Decimal`` inside, a JSON number (float) out."""
+    """An amount: any JSON number in, ``Decimal`` inside, a JSON number (float) out. Bounded by its digits: the
+    defaults are the money columns' ``numeric(18, 4)``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 18)

@@ -140,3 +140,25 @@ def test_receipt_xml_is_character_for_character_what_minidom_makes():
             lines.append(receipt.split(text, other))
     for count in (0, 1, 2, len(lines)):
         assert receipt.render_receipt_xml(lines[:count]) == _minidom_xml(lines[:count])
+
+
+@pytest.mark.parametrize(("text", "columns", "left_padded", "right_padded"), [
+    ("2 個", 12, " " * 8 + "2 個", "2 個" + " " * 8),  # str.rjust would give 9 spaces: 個 takes two columns
+    ("abc", 5, "  abc", "abc  "),
+    ("値引:", 15, " " * 10 + "値引:", "値引:" + " " * 10),
+    ("長い長い長い", 4, "長い長い長い", "長い長い長い"),  # longer than the columns: kept whole
+])
+def test_pad_left_and_right_count_display_columns(text, columns, left_padded, right_padded):
+    assert receipt.pad_left(text, columns) == left_padded
+    assert receipt.pad_right(text, columns) == right_padded
+
+
+@pytest.mark.parametrize(("text", "columns", "expected"), [
+    ("A very long item name", 14, "A very long i…"),
+    ("short", 14, "short"),
+    ("緑茶ペットボトル", 14, "緑茶ペットボ…"),  # 16 columns: 12 fit in 13, then the mark
+    ("緑茶ペットボト", 14, "緑茶ペットボト"),  # exactly 14 columns: unchanged
+])
+def test_truncate_cuts_by_display_width(text, columns, expected):
+    assert receipt.truncate(text, columns) == expected
+    assert receipt.display_width(receipt.truncate(text, columns)) <= columns

@@ -9,13 +9,13 @@ from django.http import QueryDict
 
 from apps.core.casing import camelize
 from apps.core.errors import RequestValidationError
+from apps.core.limits import INT64, parse_int
 from apps.journal.mapping import JournalEntryData
 from apps.journal.models import JournalEntry
 from apps.journal.selectors import SORTABLE_FIELDS, JournalQuery
 
 JOURNAL_SEQ_NO = -1
 CONTENT = "please refer to receipt_text field"
-INT_MESSAGE = "Input should be a valid integer, unable to parse string as an integer"
 
 
 def journal_entry_data(entry: JournalEntry) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def entry_from_body(body: Mapping[str, Any]) -> JournalEntryData:
 
 
 # --- search query string ------------------------------------------------------------------------------------
+# The columns compared with are ``bigint``: a number outside them is a 422 (psycopg cannot even send it).
 def _int_list(params: QueryDict, name: str, errors: list) -> tuple[int, ...]:
     """Repeated ``?name=1&name=2``; comma-separated values are accepted too (a superset of Kugelpos)."""
     values: list[int] = []
@@ -97,9 +98,9 @@ def _int_list(params: QueryDict, name: str, errors: list) -> tuple[int, ...]:
             part = part.strip()
             if part:
                 try:
-                    values.append(int(part))
-                except ValueError:
-                    errors.append((("query", name, str(index)), INT_MESSAGE))
+                    values.append(parse_int(part, INT64))
+                except ValueError as exc:
+                    errors.append((("query", name, str(index)), str(exc)))
                 index += 1
     return tuple(values)
 
@@ -109,9 +110,9 @@ def _int(params: QueryDict, name: str, errors: list) -> int | None:
     if raw is None or raw == "":
         return None
     try:
-        return int(raw)
-    except ValueError:
-        errors.append((("query", name), INT_MESSAGE))
+        return parse_int(raw, INT64)
+    except ValueError as exc:
+        errors.append((("query", name), str(exc)))
         return None
 
 

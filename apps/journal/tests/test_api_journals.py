@@ -162,6 +162,23 @@ def test_bad_query_values_are_422(api, token_a, d1_journal, query, location):
     assert response.json()["message"].startswith(f"Invalid input data: {location}: ")
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [(f"terminals={2**63}", "query -> terminals -> 0: Input should be less than or equal to 9223372036854775807"),
+     (f"transaction_types=101,{2**63}",
+      "query -> transaction_types -> 1: Input should be less than or equal to 9223372036854775807"),
+     (f"terminals=-{2**63 + 1}",
+      "query -> terminals -> 0: Input should be greater than or equal to -9223372036854775808"),
+     (f"receipt_no_from=1&receipt_no_to={2**64}",
+      "query -> receipt_no_to: Input should be less than or equal to 9223372036854775807")],
+)
+def test_numbers_beyond_the_bigint_columns_are_422_not_500(api, token_a, d1_journal, query, message):
+    response = search(api, token_a, query)
+    assert response.status_code == 422
+    assert response.json()["user_error"]["code"] == "300001"
+    assert response.json()["message"] == f"Invalid input data: {message}"
+
+
 def test_a_keyword_postgres_cannot_compile_is_a_400_with_the_query_code(api, token_a, d1_journal):
     response = search(api, token_a, "keywords=(unclosed")
     assert response.status_code == 400

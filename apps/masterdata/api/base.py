@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from apps.core.api.authentication import EitherAuthentication
 from apps.core.api.views import KugelposViewSet
 from apps.core.errors import RequestValidationError
+from apps.core.limits import INT32, parse_int
 from apps.core.paging import Paging
 
 from ..models import CODE_LENGTH
@@ -40,10 +41,7 @@ class Query:
                 return False
             raise ValueError("Input should be a valid boolean, unable to interpret input")
         if self.kind is int:
-            try:
-                return int(raw)
-            except ValueError:
-                raise ValueError("Input should be a valid integer, unable to parse string as an integer") from None
+            return parse_int(raw, INT32)  # the integer columns it is compared with
         return raw
 
 
@@ -91,11 +89,9 @@ class MasterDataViewSet(KugelposViewSet):
         for name in PATH_INTS:
             if name in self.kwargs:
                 try:
-                    values[name] = int(self.kwargs[name])
-                except ValueError:
-                    errors.append(
-                        (("path", name), "Input should be a valid integer, unable to parse string as an integer")
-                    )
+                    values[name] = parse_int(self.kwargs[name], INT32)  # as the body's numbers (IntegerField)
+                except ValueError as exc:
+                    errors.append((("path", name), str(exc)))
         if errors:
             raise RequestValidationError(errors)
         return values

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.serializers import CamelCaseSerializer, MoneyField, StrictCharField
+from apps.core.api.serializers import CamelCaseSerializer, IntegerField, MoneyField, StrictCharField
 
 from ..item_book_tree import BUTTON_SIZES
 from ..models import CODE_LENGTH, TEXT_LENGTH
@@ -29,22 +29,6 @@ def text_field(**kwargs) -> StrictCharField:
 
 def strings_field(**kwargs) -> serializers.ListField:
     return serializers.ListField(child=StrictCharField(allow_blank=True, trim_whitespace=False), **kwargs)
-
-
-class IntegerField(serializers.IntegerField):
-    """A JSON integer (not a boolean), within PostgreSQL's ``integer`` range."""
-
-    default_error_messages = {"invalid": "Input should be a valid integer"}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", -(2**31))
-        kwargs.setdefault("max_value", 2**31 - 1)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

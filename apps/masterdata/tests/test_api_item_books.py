@@ -168,6 +168,8 @@ def test_item_book_bad_input_writes_nothing(client_a, book_22_1, in_tenant_a):
         (f"{tabs}/1/buttons", button(1, 1, "A", size="Huge")),
         (f"{tabs}/1/buttons", {"posX": 1, "posY": 1}),
         (f"{book}/categories/abc/tabs", {"tabNumber": 5, "title": "x", "color": "x"}),
+        (f"{book}/categories/{2**31}/tabs", {"tabNumber": 5, "title": "x", "color": "x"}),  # beyond integer
+        (f"{book}/categories", {"categoryNumber": 2**31, "title": "x", "color": "x"}),
         (BOOKS, {"categories": []}),
         (BOOKS, {"title": "dup numbers", "categories": [
             {"categoryNumber": 1, "title": "a", "color": "c"}, {"categoryNumber": 1, "title": "b", "color": "c"}]}),

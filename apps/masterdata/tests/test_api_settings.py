@@ -50,6 +50,10 @@ def test_settings_resolution(client_a, in_tenant_a):
     assert_error(client_a.get(f"{BASE}/settings/my_setting/value?store_code=5678"), 422, "300001")
     assert_error(client_a.get(f"{BASE}/settings/my_setting/value?terminal_no=1"), 422, "300001")
     assert_error(client_a.get(f"{BASE}/settings/my_setting/value?store_code=5678&terminal_no=x"), 422, "300001")
+    error = assert_error(client_a.get(f"{BASE}/settings/my_setting/value?store_code=5678&terminal_no={2**63}"),
+                         422, "300001")
+    assert error["message"] == (
+        "Invalid input data: query -> terminal_no: Input should be less than or equal to 2147483647")
     assert_error(client_a.get(f"{BASE}/settings/nope/value?store_code=5678&terminal_no=1"), 404, "100001")
     with in_tenant_a():
         assert SettingValue.objects.count() == 1

@@ -5,28 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from apps.core.errors import RequestValidationError
+from apps.core.limits import INT32, INT64, int_params, parse_int
 from apps.core.paging import parse_sort
 
 from ..services import ReportQuery
 
-INT_MESSAGE = "Input should be a valid integer, unable to parse string as an integer"
 REQUIRED = ("report_scope", "report_type")
-INTEGERS = ("open_counter", "business_counter", "limit", "page")
-
-
-def _integer(raw: str | None) -> int | None:
-    if raw is None or raw == "":
-        return None
-    return int(raw.strip())
+# Each within the column it is compared with (counters and terminal numbers: integer), or SQL's bigint.
+INTEGERS = {"open_counter": INT32, "business_counter": INT32, "limit": INT64, "page": INT64}
 
 
 def parse_terminal_no(raw: str | None, errors: list) -> int | None:
     if raw is None:
         return None
     try:
-        return int(raw)
-    except ValueError:
-        errors.append((("path", "terminal_no"), INT_MESSAGE))
+        return parse_int(raw, INT32)
+    except ValueError as exc:
+        errors.append((("path", "terminal_no"), str(exc)))
         return None
 
 
@@ -37,12 +32,8 @@ def parse_report_query(params: Mapping[str, str], *, terminal_no: str | None = N
     for name in REQUIRED:
         if params.get(name) is None:
             errors.append((("query", name), "Field required"))
-    numbers: dict[str, int | None] = {}
-    for name in INTEGERS:
-        try:
-            numbers[name] = _integer(params.get(name))
-        except ValueError:
-            errors.append((("query", name), INT_MESSAGE))
+    numbers, number_errors = int_params(params, INTEGERS)
+    errors.extend(number_errors)
     if numbers.get("limit") is not None and numbers["limit"] < 0:
         errors.append((("query", "limit"), "Input should be greater than or equal to 0"))
     if numbers.get("page") is not None and numbers["page"] < 1:

@@ -53,6 +53,13 @@ def test_parse_tranlog_defaults_for_optional_parts():
          [(("body", "lineItems", "0", "discounts"), "Input should be a valid list"),
           (("body", "lineItems", "0", "amount"), "Input should be a valid number, unable to parse string as a number"),
           (("body", "payments"), "Input should be a valid list")]),
+        # beyond the columns they are stored in (integer, numeric(18, 4)): refused, not a database error
+        ({"store_code": "s", "terminal_no": 2**31, "transaction_no": -(2**31) - 1, "transaction_type": 101,
+          "business_date": "d", "line_items": [{"amount": 1e14, "quantity": 10**30}]},
+         [(("body", "terminalNo"), "Input should be less than or equal to 2147483647"),
+          (("body", "transactionNo"), "Input should be greater than or equal to -2147483648"),
+          (("body", "lineItems", "0", "amount"), "Input should be less than 1e14 in magnitude"),
+          (("body", "lineItems", "0", "quantity"), "Input should be less than or equal to 2147483647")]),
     ],
 )
 def test_parse_tranlog_errors(payload, errors):

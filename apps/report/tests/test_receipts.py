@@ -86,6 +86,16 @@ def test_item_receipt_cuts_long_names():
     assert "小計             5点       500円" in text
 
 
+def test_item_receipt_cuts_long_names_by_display_width():
+    # "  " + 13 characters, but 21 display columns: cut to what fits in 13 columns (12 here: ボ would straddle the
+    # 13th) + "…"; the quantity stays in its column
+    item = calc.SalesLine("i1", "緑茶ペットボトル500ml", D(500), D(0), 5, 0, 1)
+    group = calc.CategoryItems(category=calc.SalesLine("c1", "Cat", D(500), D(0), 5, 0, 1), items=[item])
+    text = journal(receipts.item_lines(header(), categories=[group], total=group.category))
+    assert "  緑茶ペット…    5点       500円" in text
+    assert all(display_width(line) == 32 for line in text)
+
+
 def test_payment_receipt():
     summary = [calc.PaymentSummaryLine("01", "Cash", 3, D(3150), D("65.35")),
                calc.PaymentSummaryLine("11", "Cashless", 0, D(1670), D("34.65"))]

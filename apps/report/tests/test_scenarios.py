@@ -459,6 +459,13 @@ def test_daily_with_a_range_is_not_verified(consume, report_data):
          "query -> limit: Input should be a valid integer, unable to parse string as an integer"),
         ({"report_scope": "flash", "report_type": "category", "sort": "gross_amount"},
          "query -> sort: Invalid sort specification: 'gross_amount'"),
+        # beyond the columns compared with: a 422 naming the bound (was a 200 over nothing, or a 500)
+        ({"report_scope": "flash", "report_type": "sales", "open_counter": str(2**31)},
+         "query -> open_counter: Input should be less than or equal to 2147483647"),
+        ({"report_scope": "flash", "report_type": "sales", "business_counter": str(-(2**31) - 1)},
+         "query -> business_counter: Input should be greater than or equal to -2147483648"),
+        ({"report_scope": "flash", "report_type": "category", "page": str(2**63)},
+         "query -> page: Input should be less than or equal to 9223372036854775807"),
     ],
 )
 def test_bad_parameters_are_422(get_report, params, message):
@@ -472,6 +479,13 @@ def test_non_integer_terminal_no_is_422(get_report):
     response = get_report(terminal="abc", report_scope="flash", report_type="sales", business_date=DAY)
     assert response.status_code == 422
     assert "path -> terminal_no" in response.json()["message"]
+
+
+def test_terminal_no_beyond_its_column_is_422(get_report):
+    response = get_report(terminal=str(2**70), report_scope="flash", report_type="sales", business_date=DAY)
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "Invalid input data: path -> terminal_no: Input should be less than or equal to 2147483647")
 
 
 def test_unknown_tranlog_type_fails_sales_and_payment_but_not_category(consume, report_data, get_report):

@@ -13,17 +13,26 @@ from rest_framework import serializers
 from apps.core.api.serializers import CamelCaseSerializer, SnakeCaseSerializer, StrictCharField
 from apps.core.formats import iso_app
 
+from ..calculations import QUANTITY_LIMIT
 from ..models import ScheduleInterval, UpdateType
 
 
 class NumberField(serializers.FloatField):
-    """A JSON number (int or float) in, a float out; booleans and strings are refused."""
+    """A JSON number (int or float) in, a float out; booleans and strings are refused. Within +-QUANTITY_LIMIT
+    (an integer too large for a float is out of range too, not a 500)."""
 
     default_error_messages = {"invalid": "Input should be a valid number"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -QUANTITY_LIMIT)
+        kwargs.setdefault("max_value", QUANTITY_LIMIT)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             self.fail("invalid")
+        if isinstance(data, int) and not -QUANTITY_LIMIT <= data <= QUANTITY_LIMIT:
+            self.fail("max_value" if data > 0 else "min_value", max_value=self.max_value, min_value=self.min_value)
         return super().to_internal_value(data)
 
 

@@ -174,6 +174,12 @@ def test_thresholds_create_then_update_without_history(client_a):
         ("/V1/minimum", {}),
         ("/V1/reorder", {"reorderPoint": 5}),
         ("/V1/reorder", {"reorderPoint": -5, "reorderQuantity": 1}),
+        # beyond the quantity bound (1e15: a double still counts units exactly): 422, never an overflow
+        ("/V1/update", {"quantityChange": 1e308, "updateType": "purchase"}),
+        ("/V1/update", {"quantityChange": -1e16, "updateType": "sale"}),
+        ("/V1/update", {"quantityChange": 10**400, "updateType": "purchase"}),
+        ("/V1/minimum", {"minimumQuantity": 1e308}),
+        ("/V1/reorder", {"reorderPoint": 1, "reorderQuantity": 1e16}),
     ],
 )
 def test_bad_bodies_are_422_and_write_nothing(client_a, path, body):
@@ -184,6 +190,28 @@ def test_bad_bodies_are_422_and_write_nothing(client_a, path, body):
     with in_tenant_a():
         assert not Stock.objects.filter(item_code="V1").exists()
         assert not StockUpdate.objects.filter(item_code="V1").exists()
+
+
+def test_the_same_huge_change_sent_twice_is_refused_both_times(client_a):
+    for _ in range(2):  # the second one used to overflow the stored quantity: a 500
+        response = update(client_a, "V2", 1e308, "purchase")
+        assert response.status_code == 422 and response.json()["user_error"]["code"] == "300001"
+        assert response.json()["message"].startswith("Invalid input data: body -> quantityChange: ")
+    with in_tenant_a():
+        assert not Stock.objects.filter(item_code="V2").exists()
+
+
+def test_a_change_that_would_leave_the_quantity_beyond_its_bound_is_400_and_changes_nothing(client_a):
+    assert update(client_a, "V3", 9e14, "purchase").status_code == 200
+    response = update(client_a, "V3", 2e14, "purchase")  # 1.1e15 after it
+    assert response.status_code == 400
+    body = response.json()
+    assert body["user_error"]["code"] == "414102"
+    assert body["message"] == "Stock quantity out of range: item_code V3 would have 1100000000000000.0 (at most 1e+15)"
+    with in_tenant_a():
+        assert Stock.objects.get(item_code="V3").current_quantity == 9e14
+        assert StockUpdate.objects.filter(item_code="V3").count() == 1
+    assert update(client_a, "V3", -1e15, "sale").json()["data"]["afterQuantity"] == -1e14  # within: applied
 
 
 def test_no_credential_is_401_and_other_tenant_is_400(api, token_b, tenant_a):
