@@ -16,6 +16,7 @@ from apps.core import events, tenancy
 from apps.core.api.authentication import NotifyAuthentication, UserJWTAuthentication
 from apps.core.api.views import KugelposViewSet
 from apps.core.errors import KugelposError, NotFoundError, RequestValidationError
+from apps.core.limits import INT32, parse_int
 
 
 def path_int(value: str, name: str) -> int:
@@ -27,22 +28,13 @@ def path_int(value: str, name: str) -> int:
         ) from None
 
 
-# PostgreSQL ``integer``, the columns the list's query numbers are compared with
-INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
-
-
 def query_int(value: str, name: str) -> int:
     """A query number compared with an ``integer`` column: beyond its range it is bad input (422), not a query
     that fails in the database driver (500)."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise RequestValidationError([(("query", name), "Input should be a valid integer")]) from None
-    if not INTEGER_MIN <= number <= INTEGER_MAX:
-        raise RequestValidationError(
-            [(("query", name), f"Input should be between {INTEGER_MIN} and {INTEGER_MAX}")]
-        )
-    return number
+        return parse_int(value, INT32)
+    except ValueError as exc:
+        raise RequestValidationError([(("query", name), str(exc))]) from None
 
 
 class CartViewSet(KugelposViewSet):

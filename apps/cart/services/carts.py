@@ -29,6 +29,7 @@ from apps.cart.states import CartEvent, CartState, next_state
 from apps.core.compiled import CompiledSelect
 from apps.core.errors import NotFoundError
 from apps.core.formats import iso_app
+from apps.core.limits import INT32
 from apps.masterdata import selectors as masterdata
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ CART_TTL = timedelta(hours=10)
 MAX_AMOUNT = Decimal(10) ** 12
 MAX_QUANTITY = 10**8
 # The transaction log's integer column (psycopg would store 2^31 wrapped around to -2^31; 2^63 failed the bill).
-TRANSACTION_TYPE_RANGE = range(-(2**31), 2**31)
 # Types that give money back (return 102, void sale 201, void return 202, cancelled sale -101): a cart created with
 # one would bill a refund with no original on record. They come only from the void and return endpoints, whose
 # rules check the original (issue #20, money that cannot leak). Kugelpos' own tests create carts with type 1.
@@ -86,10 +86,9 @@ def _raise_calculation(error: calc.CalculationError) -> None:
 def cart_create(*, context: TerminalContext, transaction_type: int = 101, user_id: str | None = None,
                 user_name: str | None = None) -> CartDocument:
     """A new cart for an opened terminal with a signed-in staff member (spec/30 §4.1)."""
-    if transaction_type not in TRANSACTION_TYPE_RANGE:
+    if INT32.error(transaction_type) is not None:
         raise CartError(
-            f"Transaction type out of range: transactionType must be between {TRANSACTION_TYPE_RANGE.start} and "
-            f"{TRANSACTION_TYPE_RANGE.stop - 1}",
+            f"Transaction type out of range: transactionType must be between {INT32.minimum} and {INT32.maximum}",
             code="300001",
             status=400,
         )

@@ -9,6 +9,7 @@ from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 
 from apps.core.api.parsers import MAX_JSON_DEPTH, nesting_depth
+from apps.core.auth import service_token
 from apps.core.limits import INT32, INT64, int_params, parse_int
 from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A, bearer
@@ -93,12 +94,14 @@ def test_over_asgi_a_body_without_length_is_cut_off_at_the_limit(token_a, settin
     assert categories_written() == 0
 
 
-def test_over_asgi_a_body_within_the_limit_reaches_the_view(token_a):
-    # (a body the view refuses: the ASGI request commits on its own connection, outside this test's transaction)
+def test_over_asgi_a_body_within_the_limit_reaches_the_view():
+    # (a body the view refuses: the ASGI request runs on its own connection, outside this test's transaction, where
+    # the test's user does not exist: a service JWT names no user row)
+    token = service_token(service="test", tenant_id=TENANT_A)
     body = json.dumps({"categoryCode": "C2"}).encode()
     status, answer, read_all = asgi_post(CATEGORIES, [body[:10], body[10:]],
                                          [(b"content-length", str(len(body)).encode()),
-                                          (b"authorization", f"Bearer {token_a}".encode())])
+                                          (b"authorization", f"Bearer {token}".encode())])
     assert status == 422 and read_all
     assert json.loads(answer)["message"].startswith("Invalid input data: body -> description: Field required")
 
