@@ -178,9 +178,12 @@ def report_chart(report_type: str, data: dict) -> Chart | None:
     if report_type == "item":
         items = sorted((i for c in data["categories"] for i in c["items"]), key=lambda i: -Decimal(str(i["netAmount"])))
         if items:
-            items = items[:CHART_ITEMS]
-            return Chart("bar", _("Net sales by item (best %(count)s)") % {"count": len(items)},
-                         [_coded(i["itemCode"], i["itemName"]) for i in items], [float(i["netAmount"]) for i in items])
+            title = _("Net sales by item")
+            if len(items) > CHART_ITEMS:
+                items = items[:CHART_ITEMS]
+                title = _("Net sales by item (best %(count)s)") % {"count": CHART_ITEMS}
+            return Chart("bar", title, [_coded(i["itemCode"], i["itemName"]) for i in items],
+                         [float(i["netAmount"]) for i in items])
     if report_type == "payment" and data["payment_summary"]:
         rows = data["payment_summary"]
         return Chart("doughnut", _("Amount by payment"), [_coded(p["payment_code"], p["payment_name"]) for p in rows],
