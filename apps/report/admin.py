@@ -71,7 +71,11 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["report_type"].choices = [(name, REPORT_NAMES.get(name, name.capitalize()))
                                               for name in plugin_table()]
-        self.fields["store_code"].widget.choices = [(s.store_code, s.label) for s in stores]
+        choices = [(s.store_code, s.label) for s in stores]
+        asked = self.data.get("store_code") if self.is_bound else None
+        if asked and asked not in {code for code, _ in choices}:
+            choices.append((asked, asked))  # a store with no data yet: shown as asked, not as another store
+        self.fields["store_code"].widget.choices = choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -241,6 +241,7 @@ def test_bad_parameters_give_a_message_not_a_500(manager, d1, params, message):
 def test_an_unknown_store_shows_an_empty_report_not_an_error(manager, d1):
     html = page(manager, **flash("sales", store_code="NOPE"))
     assert 'id="report-result"' in html and 'id="report-error"' not in html
+    assert '<option value="NOPE" selected>NOPE</option>' in html  # the picker shows the store asked for
 
 
 def test_report_page_needs_a_staff_login(d1):
