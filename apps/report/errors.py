@@ -54,6 +54,10 @@ class TerminalNotClosedError(KugelposError):
     error_code = "412101"
     default_message = "Terminal is not closed, cannot generate report"
 
+    def __init__(self, message: str | None = None, *, terminal_nos: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.terminal_nos = terminal_nos  # the terminals whose sessions failed, for a readable message
+
 
 class DailyInfoError(KugelposError):
     status_code = 500

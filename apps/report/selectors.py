@@ -395,3 +395,61 @@ def store_codes_seen() -> list[str]:
     codes = set(ReportTranlog.objects.values_list("store_code", flat=True).distinct().order_by())
     codes |= set(ReportOpenCloseLog.objects.values_list("store_code", flat=True).distinct().order_by())
     return sorted(codes)
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    store_code: str
+    store_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.store_code} {self.store_name}".strip()
+
+
+@dataclass(frozen=True)
+class TerminalChoice:
+    store_code: str
+    terminal_no: int
+    description: str
+    business_date: str | None  # of its current (or last) session, YYYYMMDD
+
+    @property
+    def label(self) -> str:
+        return f"{self.terminal_no} {self.description}".strip()
+
+
+def report_page_stores(*, tenant_id: str) -> list[StoreChoice]:
+    """The tenant's stores with their names, and any store known only from its logs, by code."""
+    from apps.terminal.selectors import tenant_info_find
+
+    info = tenant_info_find(tenant_id=tenant_id)
+    stores = {s.store_code: StoreChoice(s.store_code, s.store_name) for s in (info.stores.all() if info else ())}
+    for code in store_codes_seen():
+        stores.setdefault(code, StoreChoice(code, ""))
+    return [stores[code] for code in sorted(stores)]
+
+
+def report_page_terminals(*, tenant_id: str) -> list[TerminalChoice]:
+    """The tenant's terminals (with their business dates), and any terminal known only from its logs."""
+    from apps.terminal.selectors import terminal_list
+
+    terminals = {
+        (t.store_code, t.terminal_no): TerminalChoice(t.store_code, t.terminal_no, t.description or "", t.business_date)
+        for t in terminal_list(tenant_id=tenant_id).only("store_code", "terminal_no", "description", "business_date")
+    }
+    seen = (
+        ReportOpenCloseLog.objects.values("store_code", "terminal_no")
+        .annotate(last_date=Max("business_date"))
+        .order_by()
+    )
+    for row in seen:
+        key = (row["store_code"], row["terminal_no"])
+        terminals.setdefault(key, TerminalChoice(key[0], key[1], "", row["last_date"]))
+    return [terminals[key] for key in sorted(terminals)]
+
+
+def store_business_date(*, store_code: str | None, terminals: Iterable[TerminalChoice]) -> str | None:
+    """The store's current business date: the latest one its terminals opened on (None when none ever did)."""
+    dates = [t.business_date for t in terminals if t.store_code == store_code and t.business_date]
+    return max(dates) if dates else None

@@ -102,7 +102,8 @@ def report_generate(*, request: ReportRequest, verify: bool = True) -> dict[str,
         if failures:
             raise TerminalNotClosedError(
                 "Terminal is not closed, cannot generate report. "
-                + "; ".join(f"terminal_no->{f.terminal_no}: {f.message}" for f in failures)
+                + "; ".join(f"terminal_no->{f.terminal_no}: {f.message}" for f in failures),
+                terminal_nos=tuple(sorted({f.terminal_no for f in failures})),
             )
     plugin = report_plugin(request.report_type)
     if plugin is None:

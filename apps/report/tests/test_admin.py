@@ -1,4 +1,4 @@
-"""Back office: the report page shows the API's numbers; the stored logs are read-only (admin smoke tests)."""
+"""Back office: the stored logs are read-only (admin smoke tests); the report page is test_report_page.py."""
 
 import pytest
 from django.test import Client
@@ -7,7 +7,7 @@ from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A
 from apps.report.models import DailyInfo, ReportCashLog, ReportOpenCloseLog, ReportTranlog
 
-from .factories import DAY, STORE, TERMINAL, d1_logs
+from .factories import DAY, STORE, d1_logs
 
 pytestmark = pytest.mark.django_db
 
@@ -25,64 +25,6 @@ def manager(admin_a) -> Client:
 @pytest.fixture
 def d1(consume_all):
     consume_all(d1_logs())
-
-
-def page(client, **params):
-    response = client.get(f"{ADMIN}/reportpage/", params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def test_report_page_shows_the_form_and_known_stores(manager, d1):
-    html = page(manager)
-    assert 'name="report_type"' in html and "<option value=\"promotion\">" in html
-    assert f'<option value="{STORE}">' in html
-    assert "report-result" not in html
-
-
-@pytest.mark.parametrize(
-    ("report_type", "expected"),
-    [
-        ("sales", ["1,100", "16,950", "外税10%", "売 上 レ ポ ー ト ( 速報 )"]),
-        ("category", ["cat456", "cat567", "500"]),
-        ("item", ["item123", "Item item123", "Category total"]),
-        ("payment", ["Cash", "550", "100"]),
-        ("promotion", ["Promotions", "No data"]),
-    ],
-)
-def test_report_page_shows_the_numbers_of_the_api(manager, d1, report_data, report_type, expected):
-    html = page(manager, store_code=STORE, report_type=report_type, report_scope="flash", business_date=DAY,
-                terminal_no=TERMINAL, open_counter=1)
-    assert "report-result" in html and "report-error" not in html
-    for text in expected:
-        assert text in html
-    api = report_data(terminal=TERMINAL, report_scope="flash", report_type=report_type, business_date=DAY,
-                      open_counter=1)
-    if report_type == "sales":
-        assert api["salesGross"]["amount"] == 1100.0 and api["cash"]["differenceAmount"] == 16950.0
-
-
-def test_daily_report_page_runs_the_verification(manager, consume):
-    consume("opencloselog", d1_logs()["opencloselog"][:1])
-    html = page(manager, store_code=STORE, report_type="sales", report_scope="daily", business_date=DAY)
-    assert "Terminal is not closed, cannot generate report" in html and "412101" in html
-    with tenant_context(TENANT_A):
-        assert DailyInfo.objects.filter(verified=False).count() == 1
-
-
-def test_report_page_errors_are_shown_not_raised(manager):
-    html = page(manager, store_code=STORE, report_type="sales", report_scope="flash")
-    assert "Either business_date or both business_date_from and business_date_to must be specified" in html
-    html = page(manager, store_code=STORE, report_type="nope", report_scope="flash", business_date=DAY)
-    assert "errorlist" in html  # not a registered report type
-    html = page(manager, store_code=STORE, report_type="category", report_scope="daily",
-                business_date_from="20250115", business_date_to="20250110")
-    assert "412003" in html
-
-
-def test_report_page_needs_a_staff_login(d1):
-    response = Client().get(f"{ADMIN}/reportpage/")
-    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_stored_log_admins_are_read_only_smoke(manager, d1):
