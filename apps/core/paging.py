@@ -33,9 +33,9 @@ class Paging:
 
 def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
+    try:  # an empty value is no integer (FastAPI's answer too): 422
         return int(raw)
     except (TypeError, ValueError):
         raise RequestValidationError(

@@ -36,15 +36,22 @@ class UtcDateTimeField(serializers.Field):
     """ISO 8601 (``Z``/offset optional, date-only allowed) -> aware UTC datetime; a naive value is taken as UTC."""
 
     default_error_messages = {"invalid": "Input should be a valid datetime"}
+    # A day inside the ends of what ``datetime`` holds, so no later conversion to a zone (the app's, a client's)
+    # can overflow: 0001-01-01T01:00+03:00 is before year 1 in UTC, and was a 500.
+    earliest = datetime(1, 1, 2, tzinfo=UTC)
+    latest = datetime(9999, 12, 30, tzinfo=UTC)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         try:
             value = datetime.fromisoformat(data.strip())
-        except ValueError:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (ValueError, OverflowError):
             self.fail("invalid")
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if not self.earliest <= value <= self.latest:
+            self.fail("invalid")
+        return value
 
     def to_representation(self, value):
         return value

@@ -183,3 +183,14 @@ def test_category_promotion_consumption(in_tenant_a):
     best = selectors.best_category_promotions(promotions)
     assert best["BEV"].promotion_code == "B"
     assert round_discount(Decimal("200") * best["BEV"].detail.discount_rate / 100) == Decimal("30")
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T01:00:00+03:00", "9999-12-31T23:00:00-03:00", "0001-01-01T00:00:00",
+                                    "9999-12-31T23:59:59Z"])
+def test_a_datetime_at_the_ends_of_the_calendar_is_a_422_not_a_500(client_a, in_tenant_a, moment):
+    """0001-01-01T01:00+03:00 is before year 1 in UTC: converting it overflowed (a 500 the fuzz found)."""
+    for field in ("startDatetime", "endDatetime"):
+        response = client_a.post(PROMOS, summer_sale(**{field: moment}), format="json")
+        assert assert_error(response, 422, "300001")["message"].endswith("Input should be a valid datetime")
+    with in_tenant_a():
+        assert not Promotion.objects.exists()
