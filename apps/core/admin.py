@@ -4,6 +4,9 @@
   (``APP_TIMEZONE``, as receipts and business dates do), not in the server's UTC.
 - ``ReadOnlyAdmin``: a log nobody edits (transactions, journal, stored report copies, stock history).
 - ``money`` / ``money_column``: amounts shown as money (``¥1,234``; ``¥1,234.5`` when there is a fraction).
+- ``quantity`` / ``quantity_column``: counts shown as people read them (``1,200``; ``2.5`` only when fractional).
+- ``transaction_type_column`` / ``TransactionTypeFilter``: a transaction type by its one human name
+  (``apps.core.transaction_types``), listed and filtered the same way on every page.
 - ``SafeCSV``: the CSV export format of every admin, with spreadsheet formulas escaped.
 """
 
@@ -16,9 +19,11 @@ from decimal import Decimal
 import tablib
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV
 
 from .formats import app_zone
+from .transaction_types import TRANSACTION_TYPE_NAMES, transaction_type_name
 
 CURRENCY = "¥"
 
@@ -44,6 +49,64 @@ def money_column(field: str, description: str | None = None) -> Callable:
 
     column.__name__ = f"{field}_money"
     return column
+
+
+def quantity(value: Decimal | int | float | None) -> str:
+    """``1,200``, ``-3``, ``2.5``: an integer without decimals, a fraction without trailing zeros."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,f}".rstrip("0").rstrip(".")
+
+
+def quantity_column(field: str, description: str | None = None) -> Callable:
+    """As ``money_column``, for a count or quantity."""
+
+    @admin.display(description=description or field.replace("_", " "), ordering=field)
+    def column(*args) -> str:
+        return quantity(getattr(args[-1], field))
+
+    column.__name__ = f"{field}_quantity"
+    return column
+
+
+def transaction_type_column(field: str = "transaction_type", cancelled_field: str | None = None) -> Callable:
+    """A column of the transaction type's human name (``Sale``); with ``cancelled_field``, a sale flagged
+    cancelled reads ``Cancelled sale`` as its journal entry does."""
+
+    @admin.display(description=_("type"), ordering=field)
+    def column(*args) -> str:
+        obj = args[-1]
+        is_cancelled = bool(getattr(obj, cancelled_field)) if cancelled_field else False
+        return transaction_type_name(getattr(obj, field), is_cancelled=is_cancelled)
+
+    column.__name__ = f"{field}_name"
+    return column
+
+
+class TransactionTypeFilter(admin.SimpleListFilter):
+    """Filter by transaction type, offered by name (the types present in the list only)."""
+
+    title = _("type")
+    field = "transaction_type"
+    parameter_name = "transaction_type__exact"  # the name Django's own field filter used: old links still work
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list(self.field, flat=True).distinct()
+        order = list(TRANSACTION_TYPE_NAMES)
+        present = sorted(set(codes), key=lambda code: (order.index(code) if code in order else len(order), code))
+        return [(str(code), transaction_type_name(code)) for code in present]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        try:
+            return queryset.filter(**{self.field: int(value)})
+        except ValueError:
+            return queryset.none()
 
 
 class StoreTimeMixin:
