@@ -19,6 +19,7 @@ from apps.core.admin import SafeCSV, StoreTimeMixin, money_column
 from . import selectors, services
 from .admin_forms import (
     ItemBookForm,
+    ItemForm,
     PromotionForm,
     RoleListFilter,
     ServiceAdminMixin,
@@ -134,6 +135,7 @@ class StorePriceInline(admin.TabularInline):
 @admin.register(Item)
 class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
     resource_classes = [ItemResource]
+    form = ItemForm
     list_display = (
         "item_code", "description", money_column("unit_price", "unit price"), money_column("unit_cost", "unit cost"),
         "category", "tax_code", "is_discount_restricted", "is_deleted",

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, money_column
 from apps.core.errors import KugelposError
+from apps.masterdata.admin_forms import register_store_source
 
 from . import selectors, services, states
 from .models import CashLog, OpenCloseLog, Store, TenantInfo, Terminal
@@ -42,6 +43,9 @@ def _tenant_name() -> str:
 admin.site.site_header = lazy(lambda: f"{_tenant_name()} · Back office", str)()
 admin.site.site_title = lazy(lambda: f"{_tenant_name()} back office", str)()
 admin.site.index_title = "Store management"
+
+# the master data's store pickers (promotion target stores) offer this tenant's stores by name
+register_store_source(selectors.store_names)
 
 
 class ServiceBackedAdmin(StoreTimeMixin, admin.ModelAdmin):
