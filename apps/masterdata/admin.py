@@ -58,6 +58,17 @@ def category_suggestions() -> list[tuple[str, str]]:
     return [(code, info.description) for code, info in sorted(selectors.categories_map().items())]
 
 
+def tax_name(code: str | None) -> str:
+    """``01 外税10%``: a tax code with its name from the tax master (the code alone when it is unknown)."""
+    tax = selectors.tax_get(tax_code=code) if code else None
+    return f"{code} {tax.tax_name}" if tax else (code or "")
+
+
+@admin.display(description="tax", ordering="tax_code")
+def tax_column(obj) -> str:
+    return tax_name(obj.tax_code)
+
+
 def tax_code_field(current: str | None, *, required: bool) -> forms.ChoiceField:
     """The tax codes of the tax master by name (``01 — 外税10%``); an unknown stored code stays selectable."""
     choices = [(tax.tax_code, f"{tax.tax_code} — {tax.tax_name}") for tax in selectors.tax_table()]
@@ -99,7 +110,7 @@ class TransactionalImportMixin(ImportExportMixin):
 class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin,
                     admin.ModelAdmin):
     resource_classes = [CategoryResource]
-    list_display = ("category_code", "description", "description_short", "tax_code", "updated_at")
+    list_display = ("category_code", "description", "description_short", tax_column, "updated_at")
     list_filter = ("tax_code",)
     search_fields = ("category_code", "description", "description_short")
     readonly_fields = AUDIT
@@ -137,8 +148,8 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     resource_classes = [ItemResource]
     form = ItemForm
     list_display = (
-        "item_code", "description", money_column("unit_price", "unit price"), money_column("unit_cost", "unit cost"),
-        "category", "tax_code", "is_discount_restricted", "is_deleted",
+        "item_code", "description", money_column("unit_price", "unit price"), "category", tax_column,
+        "is_discount_restricted", "is_deleted",
     )
     list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
     search_fields = ("item_code", "description", "description_short")

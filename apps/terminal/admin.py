@@ -207,8 +207,6 @@ class TerminalAdmin(ServiceBackedAdmin):
         "function_mode",
         "business_date",
         "open_counter",
-        "business_counter",
-        "staff_id",
         "staff_name",
     )
     list_filter = ("status", "store_code", "function_mode")
@@ -340,8 +338,6 @@ class OpenCloseLogAdmin(ReadOnlyLogAdmin):
         "operation",
         "business_date",
         "open_counter",
-        "business_counter",
-        "cash_in_out_count",
         "cart_transaction_count",
         "staff_id",
     )
