@@ -30,6 +30,8 @@ def test_manager_lays_out_an_item_book_on_a_grid(manager: Page, shots, api: Api,
     manager.locator(".item-book-editor fieldset fieldset label", has_text="Title").first.locator("input").fill("Hot")
     manager.locator(".item-book-editor .grid .cell").nth(1).click()  # column 1, row 0
     manager.locator(".item-book-editor label", has_text="Item code").locator("input").fill("4901234567894")
+    manager.locator(".item-book-editor label", has_text="Size").locator("select").select_option("DoubleWidth")
+    expect(manager.locator(".item-book-editor .cell.taken")).to_have_css("grid-column-end", "span 2")
     shots("item book layout")
     manager.set_viewport_size({"width": 390, "height": 844})
     shots("item book layout on a phone")
@@ -39,8 +41,8 @@ def test_manager_lays_out_an_item_book_on_a_grid(manager: Page, shots, api: Api,
     books = api.get(f"{MD}/item_books")
     book = next(book for book in books if book["title"] == f"E2E menu {run_id}")
     button = book["categories"][0]["tabs"][0]["buttons"][0]
-    assert (book["categories"][0]["title"], button["posX"], button["posY"], button["itemCode"]) == (
-        "Food", 1, 0, "4901234567894")
+    assert (book["categories"][0]["title"], button["posX"], button["posY"], button["size"], button["itemCode"]) == (
+        "Food", 1, 0, "DoubleWidth", "4901234567894")
 
 
 @pytest.mark.flow("7-lists-fit")

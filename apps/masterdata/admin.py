@@ -148,8 +148,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     resource_classes = [ItemResource]
     form = ItemForm
     list_display = (
-        "item_code", "description", money_column("unit_price", "unit price"), "category", tax_column,
-        "is_discount_restricted", "is_deleted",
+        "item_code", "description", money_column("unit_price", "unit price"), "category", tax_column, "is_deleted",
     )
     list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
     search_fields = ("item_code", "description", "description_short")

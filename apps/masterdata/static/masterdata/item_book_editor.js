@@ -72,15 +72,24 @@
     var rows = Math.max(3, nextNumber(buttons, "pos_y"));
     var grid = el("div", {class: "grid"});
     grid.style.gridTemplateColumns = "repeat(" + columns + ", 1fr)";
-    var taken = {};
-    buttons.forEach(function (b) { taken[b.pos_x + "," + b.pos_y] = b; });
+    var taken = {}, covered = {};
+    buttons.forEach(function (b) {
+      taken[b.pos_x + "," + b.pos_y] = b;
+      var wide = b.size === "DoubleWidth" || b.size === "Quad", tall = b.size === "DoubleHeight" || b.size === "Quad";
+      if (wide) covered[(Number(b.pos_x) + 1) + "," + b.pos_y] = true;
+      if (tall) covered[b.pos_x + "," + (Number(b.pos_y) + 1)] = true;
+      if (wide && tall) covered[(Number(b.pos_x) + 1) + "," + (Number(b.pos_y) + 1)] = true;
+    });
     for (var y = 0; y < rows; y++) {
       for (var x = 0; x < columns; x++) {
         var button = taken[x + "," + y];
+        if (!button && covered[x + "," + y]) continue;  // under a double or quad button
         var cell = el("button", {type: "button", class: "cell" + (button ? " taken" : ""),
           text: button ? (button.item_code || "?") : "+"});
-        cell.style.gridColumn = String(x + 1);
-        cell.style.gridRow = String(y + 1);
+        var spanX = button && (button.size === "DoubleWidth" || button.size === "Quad") ? 2 : 1;
+        var spanY = button && (button.size === "DoubleHeight" || button.size === "Quad") ? 2 : 1;
+        cell.style.gridColumn = (x + 1) + " / span " + spanX;
+        cell.style.gridRow = (y + 1) + " / span " + spanY;
         if (button && button.color_text) cell.style.color = button.color_text;
         if (!button) {
           cell.addEventListener("click", (function (cx, cy) {
