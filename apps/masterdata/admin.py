@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
-from apps.core.admin import SafeCSV, StoreTimeMixin, money_column
+from apps.core.admin import NUMBER_INPUTS, SafeCSV, StoreTimeMixin, money_column
 
 from . import selectors, services
 from .admin_forms import (
@@ -133,6 +133,7 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
 
 
 class StorePriceInline(admin.TabularInline):
+    formfield_overrides = NUMBER_INPUTS
     model = ItemStorePrice
     form = StorePriceInlineForm
     formset = StorePriceInlineFormSet
@@ -145,6 +146,7 @@ class StorePriceInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     resource_classes = [ItemResource]
     form = ItemForm
     list_display = (
@@ -224,6 +226,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
 
 @admin.register(ItemStorePrice)
 class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     resource_classes = [StorePriceResource]
     form = StorePriceForm
     list_display = ("store_code", "item_code", money_column("store_price", "store price"), "updated_at")
@@ -279,6 +282,7 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     list_display = (
         "payment_code", "description", money_column("limit_amount", "limit amount"), "can_change",
         "can_deposit_over", "can_refund", "is_active",
@@ -370,6 +374,7 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
 
 @admin.register(Promotion)
 class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     form = PromotionForm
     list_display = (
         "promotion_code", "promotion_type", "name", "start_datetime", "end_datetime", "is_active", "is_deleted",

@@ -134,6 +134,8 @@ class ItemBookLayoutWidget(forms.Widget):
             "x": _("Column"), "y": _("Row"), "size": _("Size"), "itemCode": _("Item code"),
             "colorText": _("Text colour"), "imageUrl": _("Image URL"),
             "gridHint": _("Click an empty cell to place a button there."),
+            "sizeSingle": _("Single"), "sizeDoubleWidth": _("Double width"),
+            "sizeDoubleHeight": _("Double height"), "sizeQuad": _("Quad"),
         }
         return format_html(
             '<input type="hidden" name="{}" id="{}" value="{}">'

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, quantity_column
+from apps.core.admin import NUMBER_INPUTS, ReadOnlyAdmin, StoreTimeMixin, quantity_column
 
 from . import services
 from .models import Snapshot, Stock, StockUpdate
@@ -18,6 +18,7 @@ THRESHOLDS = ("minimum_quantity", "reorder_point", "reorder_quantity")
 
 @admin.register(Stock)
 class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     list_display = ("store_code", "item_code", quantity_column("current_quantity", "current quantity"),
                     *(quantity_column(name) for name in THRESHOLDS), "status", "updated_at")
     list_filter = ("store_code",)

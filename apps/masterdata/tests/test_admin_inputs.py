@@ -160,3 +160,11 @@ def test_item_list_shows_the_category_by_name_and_money_without_zeros(manager, i
         ItemFactory(item_code="A1", description="Apple", category_code="001", unit_price="150")
     page = manager.get(f"{ADMIN}/item/").content.decode()
     assert "001 Food" in page and "¥150<" in page and "150.0000" not in page
+
+
+def test_amount_inputs_show_no_trailing_zeros(manager, in_tenant_a):
+    with in_tenant_a():
+        item = ItemFactory(item_code="A1", description="Apple", unit_price="150", unit_cost="80.5")
+    page = manager.get(f"{ADMIN}/item/{item.pk}/change/").content.decode()
+    assert 'name="unit_price" value="150"' in page and 'name="unit_cost" value="80.5"' in page
+    assert "150.0000" not in page

@@ -43,7 +43,7 @@
   Editor.prototype.sizeField = function (button) {
     var self = this;
     var select = el("select", {}, SIZES.map(function (size) {
-      var option = el("option", {value: size, text: size});
+      var option = el("option", {value: size, text: self.labels["size" + size] || size});
       if (button.size === size) option.selected = true;
       return option;
     }));
@@ -125,7 +125,7 @@
             self.field(button, "pos_x", L.x, "number", {min: "0"}),
             self.field(button, "pos_y", L.y, "number", {min: "0"}),
             self.sizeField(button),
-            self.field(button, "item_code", L.itemCode, "text", {class: "short"}),
+            self.field(button, "item_code", L.itemCode, "text", {class: "code"}),
             self.field(button, "color_text", L.colorText, "text", {class: "short"}),
             self.field(button, "image_url", L.imageUrl, "text"),
             self.removeButton(tab.buttons, button),
