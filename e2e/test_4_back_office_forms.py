@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.api import Api
-from e2e.conftest import SCREENSHOTS, TENANT_ID, admin_url
+from e2e.conftest import SCREENSHOTS, STORE_CODE, TENANT_ID, admin_url
 
 MD = f"/master-data/api/v1/tenants/{TENANT_ID}"
 
@@ -57,3 +57,78 @@ def test_list_pages_fit_1366_px(manager: Page, shots):
         if width > 1366:
             too_wide.append((path, width))
     assert too_wide == []
+
+
+STRUCTURED = ("item_details", "image_urls", "roles", "target_store_codes", "target_category_codes", "categories")
+
+
+def assert_no_json_text_box(page: Page) -> None:
+    for name in STRUCTURED:
+        expect(page.locator(f"textarea[name={name}]")).to_have_count(0)
+
+
+@pytest.mark.flow("8-forms")
+def test_manager_fills_structured_fields_with_real_inputs(manager: Page, shots, api: Api, run_id: str):
+    # a promotion on a store and a category picked from the lists, by name
+    code = f"E2E{run_id}"
+    manager.goto(admin_url("masterdata/promotion/add/"))
+    assert_no_json_text_box(manager)
+    manager.fill("#id_promotion_code", code)
+    manager.fill("#id_promotion_type", "category_discount")
+    manager.fill("#id_name", "E2E spring sale")
+    manager.fill("#id_start_datetime_0", "2026-03-01")
+    manager.fill("#id_start_datetime_1", "00:00:00")
+    manager.fill("#id_end_datetime_0", "2026-04-01")
+    manager.fill("#id_end_datetime_1", "00:00:00")
+    manager.select_option("#id_target_store_codes_from", STORE_CODE)
+    manager.click("#id_target_store_codes_add")
+    manager.select_option("#id_target_category_codes_from", "001")
+    manager.click("#id_target_category_codes_add")
+    manager.fill("#id_discount_rate", "10")
+    shots("promotion with targets")
+    manager.set_viewport_size({"width": 390, "height": 844})
+    shots("promotion on a phone")
+    manager.set_viewport_size({"width": 1366, "height": 900})
+    manager.click("input[name=_save]")
+    expect(manager.locator("ul.messagelist")).to_contain_text("was added successfully")
+    detail = api.get(f"{MD}/promotions/{code}")["detail"]
+    assert (detail["targetStoreCodes"], detail["targetCategoryCodes"]) == ([STORE_CODE], ["001"])
+
+    # an item with two details and an image URL, one input each
+    manager.goto(admin_url("masterdata/item/add/"))
+    assert_no_json_text_box(manager)
+    manager.fill("#id_item_code", code)
+    manager.fill("#id_description", "E2E tea")
+    manager.fill("#id_unit_price", "150")
+    manager.fill("#id_unit_cost", "60")
+    manager.fill("#id_category_code", "001")
+    manager.select_option("#id_tax_code", "01")
+    details = manager.locator("input[name=item_details]")
+    details.nth(0).fill("Green tea")
+    details.nth(1).fill("500 ml")
+    manager.locator("#id_item_details").get_by_role("button", name="Add another").click()
+    details.nth(2).fill("Shizuoka")
+    manager.locator("input[name=image_urls]").first.fill("https://img.example/tea.png")
+    shots("item with details and image")
+    manager.set_viewport_size({"width": 390, "height": 844})
+    shots("item on a phone")
+    manager.set_viewport_size({"width": 1366, "height": 900})
+    manager.click("input[name=_save]")
+    expect(manager.locator("ul.messagelist")).to_contain_text("was added successfully")
+    item = api.get(f"{MD}/items/{code}")
+    assert (item["itemDetails"], item["imageUrls"]) == (["Green tea", "500 ml", "Shizuoka"],
+                                                      ["https://img.example/tea.png"])
+
+    # a staff member with two roles
+    manager.goto(admin_url("masterdata/staff/add/"))
+    assert_no_json_text_box(manager)
+    manager.fill("#id_staff_id", code)
+    manager.fill("#id_name", "E2E Hanako")
+    manager.fill("#id_pin", "2468")
+    manager.locator("input[name=roles]").first.fill("staff")
+    manager.locator("#id_roles").get_by_role("button", name="Add another").click()
+    manager.locator("input[name=roles]").nth(1).fill("manager")
+    shots("staff with roles")
+    manager.click("input[name=_save]")
+    expect(manager.locator("ul.messagelist")).to_contain_text("was added successfully")
+    assert api.get(f"{MD}/staff/{code}")["roles"] == ["staff", "manager"]

@@ -93,13 +93,21 @@ class StringListField(forms.Field):
         return self.to_python(initial) != self.to_python(data)
 
 
+class CodesSelectMultiple(FilteredSelectMultiple):
+    """Django's two-box picker; wrapped so its script (which puts the picker first in the select's parent) leaves
+    the field's label before it, as on a many-to-many field."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<div class="related-widget-wrapper">{}</div>', super().render(name, value, attrs, renderer))
+
+
 class CodeMultipleChoiceField(forms.MultipleChoiceField):
     """Codes picked from the known ones (``001 Food``), stored as a JSON list of codes. A stored code that is no
     longer known stays offered (and selected) so saving the form never drops it silently."""
 
     def __init__(self, *, choices: Choices, verbose_name: str, **kwargs):
         kwargs.setdefault("required", False)
-        super().__init__(choices=(), widget=FilteredSelectMultiple(verbose_name, is_stacked=False), **kwargs)
+        super().__init__(choices=(), widget=CodesSelectMultiple(verbose_name, is_stacked=False), **kwargs)
         self.known = choices
 
     def offer(self, current: Iterable[str] | None) -> None:
