@@ -51,12 +51,17 @@ def test_list_pages_fit_1366_px(manager: Page, shots):
     for path in CHANGELISTS:
         manager.goto(admin_url(path))
         expect(manager.locator("#changelist")).to_be_visible()
-        width = manager.evaluate("document.documentElement.scrollWidth")
+        # the page itself, and the result table inside its own scrolling box (the admin's .results scrolls)
+        widths = manager.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " (document.querySelector('.results') || {}).scrollWidth || 0,"
+            " (document.querySelector('.results') || {}).clientWidth || 0]"
+        )
         name = path.strip("/").replace("/", "-")
         manager.screenshot(path=str(SCREENSHOTS / f"7-lists-fit-{name}.png"), full_page=False)
-        if width > 1366:
-            too_wide.append((path, width))
-    assert too_wide == []
+        if widths[0] > widths[1] or widths[2] > widths[3]:
+            too_wide.append((path, widths))
+    assert not too_wide, "\n".join(map(str, too_wide))
 
 
 STRUCTURED = ("item_details", "image_urls", "roles", "target_store_codes", "target_category_codes", "categories")

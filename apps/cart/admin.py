@@ -13,8 +13,7 @@ from .models import Transaction, TransactionStatus
 
 @admin.register(Transaction)
 class TransactionAdmin(ReadOnlyAdmin):
-    list_display = ("generate_date_time", "store_code", "terminal_no", "transaction_no", "receipt_no", "kind",
-                    "business_date", "total")
+    list_display = ("generate_date_time", "store_code", "terminal_no", "receipt_no", "kind", "total")
     list_filter = (TransactionTypeFilter, "is_cancelled", "store_code", "business_date")
     search_fields = ("receipt_no", "transaction_no", "store_code", "business_date")
     date_hierarchy = "generate_date_time"

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
@@ -284,9 +285,8 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 class PaymentMethodAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     list_display = (
-        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_change",
-        "can_deposit_over", "can_refund", "is_active",
-    )
+        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_refund", "is_active",
+    )  # can change / can deposit over: in the filters and the detail page
     list_filter = ("is_active", "can_change", "can_deposit_over", "can_refund")
     search_fields = ("payment_code", "description")
     ordering = ("payment_code",)
@@ -376,9 +376,7 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
 class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     form = PromotionForm
-    list_display = (
-        "promotion_code", "promotion_type", "name", "start_datetime", "end_datetime", "is_active", "is_deleted",
-    )
+    list_display = ("promotion_code", "name", "promotion_type", "period", "is_active")
     list_filter = ("promotion_type", "is_active", "is_deleted")
     date_hierarchy = "start_datetime"
     search_fields = ("promotion_code", "name", "target_category_codes")
@@ -386,6 +384,13 @@ class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("promotion_code", "promotion_type", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+
+    @admin.display(description="period", ordering="start_datetime")
+    def period(self, obj: Promotion) -> str:
+        # shown in the store's time zone (StoreTimeMixin renders the list inside it)
+        start, end = (timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") for moment in
+                      (obj.start_datetime, obj.end_datetime))
+        return f"{start} – {end}"
 
     def has_change_permission(self, request, obj=None):
         # A deleted promotion is kept as history only (the API answers 404 to it).

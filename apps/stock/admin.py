@@ -19,8 +19,9 @@ THRESHOLDS = ("minimum_quantity", "reorder_point", "reorder_quantity")
 @admin.register(Stock)
 class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
-    list_display = ("store_code", "item_code", quantity_column("current_quantity", "current quantity"),
-                    *(quantity_column(name) for name in THRESHOLDS), "status", "updated_at")
+    list_display = ("store_code", "item_code", quantity_column("current_quantity", "quantity"),
+                    quantity_column("minimum_quantity", "minimum"), quantity_column("reorder_point", "reorder point"),
+                    "status")  # the reorder quantity and the last update: on the detail page
     list_filter = ("store_code",)
     search_fields = ("item_code", "store_code")
     ordering = ("store_code", "item_code")
@@ -67,8 +68,8 @@ class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
 
 @admin.register(StockUpdate)
 class StockUpdateAdmin(ReadOnlyAdmin):
-    list_display = ("timestamp", "store_code", "item_code", "update_type", quantity_column("quantity_change"),
-                    quantity_column("before_quantity"), quantity_column("after_quantity"), "reference_id")
+    list_display = ("timestamp", "store_code", "item_code", "update_type", quantity_column("quantity_change", "change"),
+                    quantity_column("after_quantity", "after"))  # before, reference, operator: on the detail page
     list_filter = ("update_type", "store_code")
     search_fields = ("item_code", "reference_id", "operator_id")
     ordering = ("-timestamp", "-id")

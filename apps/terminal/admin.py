@@ -124,7 +124,7 @@ class StoreAdminForm(forms.ModelForm):
 @admin.register(Store)
 class StoreAdmin(ServiceBackedAdmin):
     form = StoreAdminForm
-    list_display = ("store_code", "store_name", "status", "business_date", "tags", "created_at", "updated_at")
+    list_display = ("store_code", "store_name", "status", "business_date", "updated_at")
     list_filter = ("status",)
     search_fields = ("store_code", "store_name")
     ordering = ("store_code",)
@@ -202,13 +202,10 @@ class TerminalAdmin(ServiceBackedAdmin):
         "terminal_id",
         "store_code",
         "terminal_no",
-        "description",
         "status",
         "function_mode",
-        "business_date",
-        "open_counter",
         "staff_name",
-    )
+    )  # description, business date and counters: on the detail page
     list_filter = ("status", "store_code", "function_mode")
     search_fields = ("terminal_id", "store_code", "description", "staff_id", "staff_name")
     ordering = ("terminal_id",)
