@@ -28,10 +28,8 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         "terminal_no",
         "type_name",
         "receipt_no",
-        "transaction_no",
-        "business_day",
         "amount_money",
-    )
+    )  # transaction no. and business date: on the detail page (both searchable)
     list_filter = (TransactionTypeFilter, "store_code", "terminal_no")
     # Receipt number, terminal and type match exactly; the business date matches any part (``202501``).
     search_fields = ("receipt_no__exact", "terminal_no__exact", "transaction_type__exact", "business_date")

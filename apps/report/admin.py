@@ -201,9 +201,8 @@ class ReportPageAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportTranlog)
 class ReportTranlogAdmin(ReadOnlyAdmin):
-    list_display = ("generate_date_time", "store_code", "terminal_no", "transaction_no", "receipt_no",
-                    transaction_type_column(cancelled_field="is_cancelled"), "business_date",
-                    money_column("total_amount_with_tax", "total with tax"))
+    list_display = ("store_code", "terminal_no", "receipt_no", transaction_type_column(cancelled_field="is_cancelled"),
+                    "business_date", money_column("total_amount_with_tax", "total with tax"))
     list_filter = (TransactionTypeFilter, "is_cancelled", "business_date")
     search_fields = ("store_code", "=transaction_no", "=receipt_no", "event_id")
     ordering = ("-id",)

@@ -314,12 +314,10 @@ class CashLogAdmin(ReadOnlyLogAdmin):
         "generate_date_time",
         "store_code",
         "terminal_no",
-        "business_date",
-        "open_counter",
         money_column("amount"),
         "description",
         "staff_id",
-    )
+    )  # business date and open counter: on the detail page
     list_filter = ("store_code", "terminal_no")
     search_fields = ("business_date", "description", "staff_id", "event_id")
     ordering = ("-generate_date_time",)
@@ -334,10 +332,8 @@ class OpenCloseLogAdmin(ReadOnlyLogAdmin):
         "terminal_no",
         "operation",
         "business_date",
-        "open_counter",
-        "cart_transaction_count",
         "staff_id",
-    )
+    )  # counters: on the detail page
     list_filter = ("operation", "store_code", "terminal_no")
     search_fields = ("business_date", "staff_id", "event_id")
     ordering = ("-generate_date_time",)
