@@ -26,7 +26,7 @@ def test_manager_finds_a_sale_in_the_journal_by_its_receipt_number(manager: Page
     manager.keyboard.press("Enter")
     rows = manager.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("Normal sales")
+    expect(rows.first).to_contain_text("Sale")
     expect(rows.first).to_contain_text(f"¥{sale['totalAmountWithTax']:,.0f}")
     shots("search by receipt number")
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
-from apps.core.admin import ReadOnlyAdmin, money
+from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money
+from apps.core.transaction_types import transaction_type_name
 
 from .models import Transaction, TransactionStatus
-
-TYPE_NAMES = {101: "Sale", 102: "Return", 201: "Void sale", 202: "Void return"}
-
 
 
 @admin.register(Transaction)
 class TransactionAdmin(ReadOnlyAdmin):
-    list_display = ("generate_date_time", "store_code", "terminal_no", "transaction_no", "receipt_no", "kind",
-                    "business_date", "total")
-    list_filter = ("transaction_type", "is_cancelled", "store_code", "business_date")
+    list_display = ("generate_date_time", "store_code", "terminal_no", "receipt_no", "kind", "total")
+    list_filter = (TransactionTypeFilter, "is_cancelled", "store_code", "business_date")
     search_fields = ("receipt_no", "transaction_no", "store_code", "business_date")
     date_hierarchy = "generate_date_time"
     ordering = ("-generate_date_time",)
@@ -27,8 +24,7 @@ class TransactionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="type", ordering="transaction_type")
     def kind(self, obj: Transaction) -> str:
-        name = TYPE_NAMES.get(obj.transaction_type, str(obj.transaction_type))
-        return f"{name} (cancelled)" if obj.is_cancelled else name
+        return transaction_type_name(obj.transaction_type, is_cancelled=obj.is_cancelled)
 
     @admin.display(description="total with tax", ordering="total_amount_with_tax")
     def total(self, obj: Transaction) -> str:

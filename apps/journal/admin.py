@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
-from apps.core.admin import ReadOnlyAdmin, money_column
+from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money_column, transaction_type_column
 
 from .models import JournalEntry
 
@@ -26,13 +26,11 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         "generated",
         "store_code",
         "terminal_no",
-        "transaction_type",
+        "type_name",
         "receipt_no",
-        "transaction_no",
-        "business_day",
         "amount_money",
-    )
-    list_filter = ("transaction_type", "store_code", "terminal_no")
+    )  # transaction no. and business date: on the detail page (both searchable)
+    list_filter = (TransactionTypeFilter, "store_code", "terminal_no")
     # Receipt number, terminal and type match exactly; the business date matches any part (``202501``).
     search_fields = ("receipt_no__exact", "terminal_no__exact", "transaction_type__exact", "business_date")
     search_help_text = "Receipt no., terminal no., transaction type (e.g. 101, -101, 401) or business date (YYYYMMDD)"
@@ -45,7 +43,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
             {
                 "fields": (
                     ("store_code", "terminal_no"),
-                    ("transaction_type", "transaction_no", "receipt_no"),
+                    ("type_name", "transaction_no", "receipt_no"),
                     ("business_date", "open_counter", "business_counter"),
                     "generate_date_time",
                     ("amount_money", "quantity"),
@@ -61,7 +59,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         "tenant_id",
         "store_code",
         "terminal_no",
-        "transaction_type",
+        "type_name",
         "transaction_no",
         "receipt_no",
         "business_date",
@@ -86,6 +84,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         return _business_date(obj.business_date)
 
     amount_money = money_column("amount")
+    type_name = transaction_type_column()
 
     @admin.display(description="Journal (as printed)")
     def printed_journal(self, obj: JournalEntry) -> str:

@@ -11,14 +11,16 @@ from django import forms
 from django.contrib import admin
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
-from apps.core.admin import SafeCSV, StoreTimeMixin, money_column
+from apps.core.admin import NUMBER_INPUTS, SafeCSV, StoreTimeMixin, money_column
 
 from . import selectors, services
 from .admin_forms import (
     ItemBookForm,
+    ItemForm,
     PromotionForm,
     RoleListFilter,
     ServiceAdminMixin,
@@ -55,6 +57,17 @@ class CodeSuggestInput(forms.TextInput):
 
 def category_suggestions() -> list[tuple[str, str]]:
     return [(code, info.description) for code, info in sorted(selectors.categories_map().items())]
+
+
+def tax_name(code: str | None) -> str:
+    """``01 外税10%``: a tax code with its name from the tax master (the code alone when it is unknown)."""
+    tax = selectors.tax_get(tax_code=code) if code else None
+    return f"{code} {tax.tax_name}" if tax else (code or "")
+
+
+@admin.display(description="tax", ordering="tax_code")
+def tax_column(obj) -> str:
+    return tax_name(obj.tax_code)
 
 
 def tax_code_field(current: str | None, *, required: bool) -> forms.ChoiceField:
@@ -98,7 +111,7 @@ class TransactionalImportMixin(ImportExportMixin):
 class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin,
                     admin.ModelAdmin):
     resource_classes = [CategoryResource]
-    list_display = ("category_code", "description", "description_short", "tax_code", "updated_at")
+    list_display = ("category_code", "description", "description_short", tax_column, "updated_at")
     list_filter = ("tax_code",)
     search_fields = ("category_code", "description", "description_short")
     readonly_fields = AUDIT
@@ -121,6 +134,7 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
 
 
 class StorePriceInline(admin.TabularInline):
+    formfield_overrides = NUMBER_INPUTS
     model = ItemStorePrice
     form = StorePriceInlineForm
     formset = StorePriceInlineFormSet
@@ -133,10 +147,11 @@ class StorePriceInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     resource_classes = [ItemResource]
+    form = ItemForm
     list_display = (
-        "item_code", "description", money_column("unit_price", "unit price"), money_column("unit_cost", "unit cost"),
-        "category", "tax_code", "is_discount_restricted", "is_deleted",
+        "item_code", "description", money_column("unit_price", "unit price"), "category", tax_column, "is_deleted",
     )
     list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
     search_fields = ("item_code", "description", "description_short")
@@ -212,6 +227,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
 
 @admin.register(ItemStorePrice)
 class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     resource_classes = [StorePriceResource]
     form = StorePriceForm
     list_display = ("store_code", "item_code", money_column("store_price", "store price"), "updated_at")
@@ -267,10 +283,10 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     list_display = (
-        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_change",
-        "can_deposit_over", "can_refund", "is_active",
-    )
+        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_refund", "is_active",
+    )  # can change / can deposit over: in the filters and the detail page
     list_filter = ("is_active", "can_change", "can_deposit_over", "can_refund")
     search_fields = ("payment_code", "description")
     ordering = ("payment_code",)
@@ -358,10 +374,9 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
 
 @admin.register(Promotion)
 class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
+    formfield_overrides = NUMBER_INPUTS
     form = PromotionForm
-    list_display = (
-        "promotion_code", "promotion_type", "name", "start_datetime", "end_datetime", "is_active", "is_deleted",
-    )
+    list_display = ("promotion_code", "name", "promotion_type", "period", "is_active")
     list_filter = ("promotion_type", "is_active", "is_deleted")
     date_hierarchy = "start_datetime"
     search_fields = ("promotion_code", "name", "target_category_codes")
@@ -369,6 +384,13 @@ class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("promotion_code", "promotion_type", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+
+    @admin.display(description="period", ordering="start_datetime")
+    def period(self, obj: Promotion) -> str:
+        # shown in the store's time zone (StoreTimeMixin renders the list inside it)
+        start, end = (timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") for moment in
+                      (obj.start_datetime, obj.end_datetime))
+        return f"{start} – {end}"
 
     def has_change_permission(self, request, obj=None):
         # A deleted promotion is kept as history only (the API answers 404 to it).

@@ -6,14 +6,18 @@ saving then calls the service, which checks again and writes (so a concurrent ch
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import KugelposError
 
-from . import item_book_tree, services
+from . import item_book_tree, selectors, services
+from .admin_widgets import CodeMultipleChoiceField, ItemBookLayoutWidget, StringListField, StringListWidget
 from .api.serializers import BookCategorySerializer
 from .models import Item, ItemBook, ItemStorePrice, Promotion, Staff
 from .resources import adopt
@@ -24,12 +28,37 @@ def as_validation_error(exc: KugelposError) -> ValidationError:
     return ValidationError(exc.message)
 
 
-def string_list(value, label: str) -> list[str]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
-        raise ValidationError(f"{label} must be a JSON list of strings, e.g. [\"a\", \"b\"]")
-    return value
+# --- known codes offered by the pickers -----------------------------------------------------------------------
+# Stores live in apps.terminal, a layer above master data: it registers where store codes come from (its admin
+# module does), so the promotion form offers them by name without master data importing terminal.
+STORE_SOURCES: list[Callable[[], Iterable[tuple[str, str]]]] = []
+
+
+def register_store_source(source: Callable[[], Iterable[tuple[str, str]]]) -> None:
+    if source not in STORE_SOURCES:
+        STORE_SOURCES.append(source)
+
+
+def known_stores() -> list[tuple[str, str]]:
+    stores: dict[str, str] = {}
+    for source in STORE_SOURCES:
+        for code, name in source():
+            stores.setdefault(code, name)
+    return sorted(stores.items())
+
+
+def known_categories() -> list[tuple[str, str]]:
+    return [(code, info.description) for code, info in sorted(selectors.categories_map().items())]
+
+
+DEFAULT_ROLES = ("staff", "manager")
+
+
+def known_roles() -> list[tuple[str, str]]:
+    roles = set(DEFAULT_ROLES)
+    roles.update(role for roles_ in Staff.objects.values_list("roles", flat=True) for role in roles_ or []
+                 if isinstance(role, str))
+    return [(role, role) for role in sorted(roles)]
 
 
 class ServiceAdminMixin:
@@ -113,15 +142,30 @@ class StorePriceInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(f"A store price already exists for store(s): {', '.join(sorted(taken))}")
 
 
+# --- items --------------------------------------------------------------------------------------------------
+class ItemForm(forms.ModelForm):
+    """Details and image URLs as one input per line (stored as the API's JSON lists of strings)."""
+
+    item_details = StringListField(label=_("Item details"), widget=StringListWidget(extra=2))
+    image_urls = StringListField(
+        label=_("Image URLs"), widget=StringListWidget(extra=1, placeholder="https://…"),
+    )
+
+    class Meta:
+        model = Item
+        fields = (
+            "item_code", "description", "description_short", "description_long", "unit_price", "unit_cost",
+            "item_details", "image_urls", "category_code", "tax_code", "is_discount_restricted",
+        )
+
+
 # --- item books ---------------------------------------------------------------------------------------------
 class ItemBookForm(forms.ModelForm):
     categories = forms.JSONField(
         required=False,
-        help_text=(
-            "The layout tree: a list of categories {category_number, title, color, tabs: [{tab_number, title, "
-            "color, buttons: [{pos_x, pos_y, size, image_url, color_text, item_code}]}]}."
-        ),
-        widget=forms.Textarea(attrs={"rows": 20, "cols": 100}),
+        label=_("Layout"),
+        help_text=_("Categories, their tabs, and each tab's buttons placed on a grid (column, row from 0)."),
+        widget=ItemBookLayoutWidget,
     )
 
     class Meta:
@@ -141,7 +185,10 @@ class ItemBookForm(forms.ModelForm):
 
 # --- staff --------------------------------------------------------------------------------------------------
 class StaffForm(forms.ModelForm):
-    """The PIN is write-only in the back office: the page never carries it; left blank on a change, it is kept."""
+    """The PIN is write-only in the back office: the page never carries it; left blank on a change, it is kept.
+    Roles are free strings (as in the API): one input each, the roles already in use suggested."""
+
+    roles = StringListField(label=_("Roles"), widget=StringListWidget(extra=1, suggestions=known_roles))
 
     class Meta:
         model = Staff
@@ -156,9 +203,6 @@ class StaffForm(forms.ModelForm):
 
     def clean_pin(self):
         return self.cleaned_data.get("pin") or (self.instance.pin if self.instance.pk is not None else "")
-
-    def clean_roles(self):
-        return string_list(self.cleaned_data.get("roles"), "Roles")
 
 
 class RoleListFilter(admin.SimpleListFilter):
@@ -175,6 +219,15 @@ class RoleListFilter(admin.SimpleListFilter):
 
 # --- promotions ---------------------------------------------------------------------------------------------
 class PromotionForm(forms.ModelForm):
+    target_store_codes = CodeMultipleChoiceField(
+        choices=known_stores, verbose_name=_("stores"), label=_("Target stores"),
+        help_text=_("None chosen = every store."),
+    )
+    target_category_codes = CodeMultipleChoiceField(
+        choices=known_categories, verbose_name=_("categories"), label=_("Target categories"),
+        help_text=_("Required with a discount rate."),
+    )
+
     class Meta:
         model = Promotion
         fields = (
@@ -182,10 +235,13 @@ class PromotionForm(forms.ModelForm):
             "is_active", "target_store_codes", "target_category_codes", "discount_rate",
         )
         help_texts = {
-            "target_store_codes": 'JSON list, e.g. ["5678"]; empty list = every store.',
-            "target_category_codes": 'JSON list, e.g. ["BEV001"]; required with a discount rate.',
-            "discount_rate": "Percent (0 < rate <= 100). Leave empty for a promotion without detail.",
+            "discount_rate": _("Percent (0 < rate <= 100). Leave empty for a promotion without detail."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("target_store_codes", "target_category_codes"):
+            self.fields[name].offer(getattr(self.instance, name, None) or [])
 
     def detail(self) -> PromotionDetail | None:
         rate = self.cleaned_data.get("discount_rate")
@@ -201,10 +257,10 @@ class PromotionForm(forms.ModelForm):
         )
 
     def clean_target_store_codes(self):
-        return string_list(self.cleaned_data.get("target_store_codes"), "Target store codes")
+        return list(self.cleaned_data.get("target_store_codes") or [])
 
     def clean_target_category_codes(self):
-        return string_list(self.cleaned_data.get("target_category_codes"), "Target category codes")
+        return list(self.cleaned_data.get("target_category_codes") or [])
 
     def clean(self):
         cleaned = super().clean()

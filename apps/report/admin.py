@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.admin import ReadOnlyAdmin, money_column
+from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money_column, transaction_type_column
 from apps.core.errors import KugelposError, RequestValidationError
 from apps.core.formats import business_date_today
 from apps.core.limits import INT32
@@ -232,10 +232,9 @@ def _without(params, *names: str) -> str:
 
 @admin.register(ReportTranlog)
 class ReportTranlogAdmin(ReadOnlyAdmin):
-    list_display = ("store_code", "terminal_no", "transaction_no", "transaction_type", "business_date",
-                    "open_counter", "receipt_no", money_column("total_amount_with_tax", "total with tax"),
-                    "is_cancelled", "generate_date_time")
-    list_filter = ("transaction_type", "is_cancelled", "business_date")
+    list_display = ("store_code", "terminal_no", "receipt_no", transaction_type_column(cancelled_field="is_cancelled"),
+                    "business_date", money_column("total_amount_with_tax", "total with tax"))
+    list_filter = (TransactionTypeFilter, "is_cancelled", "business_date")
     search_fields = ("store_code", "=transaction_no", "=receipt_no", "event_id")
     ordering = ("-id",)
     exclude = ("payload",)

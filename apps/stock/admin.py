@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin
+from apps.core.admin import NUMBER_INPUTS, ReadOnlyAdmin, StoreTimeMixin, quantity_column
 
 from . import services
 from .models import Snapshot, Stock, StockUpdate
@@ -18,7 +18,10 @@ THRESHOLDS = ("minimum_quantity", "reorder_point", "reorder_quantity")
 
 @admin.register(Stock)
 class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
-    list_display = ("store_code", "item_code", "current_quantity", *THRESHOLDS, "status", "updated_at")
+    formfield_overrides = NUMBER_INPUTS
+    list_display = ("store_code", "item_code", quantity_column("current_quantity", "quantity"),
+                    quantity_column("minimum_quantity", "minimum"), quantity_column("reorder_point", "reorder point"),
+                    "status")  # the reorder quantity and the last update: on the detail page
     list_filter = ("store_code",)
     search_fields = ("item_code", "store_code")
     ordering = ("store_code", "item_code")
@@ -65,8 +68,8 @@ class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
 
 @admin.register(StockUpdate)
 class StockUpdateAdmin(ReadOnlyAdmin):
-    list_display = ("timestamp", "store_code", "item_code", "update_type", "quantity_change", "before_quantity",
-                    "after_quantity", "reference_id", "operator_id")
+    list_display = ("timestamp", "store_code", "item_code", "update_type", quantity_column("quantity_change", "change"),
+                    quantity_column("after_quantity", "after"))  # before, reference, operator: on the detail page
     list_filter = ("update_type", "store_code")
     search_fields = ("item_code", "reference_id", "operator_id")
     ordering = ("-timestamp", "-id")
@@ -75,7 +78,8 @@ class StockUpdateAdmin(ReadOnlyAdmin):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("generate_date_time", "store_code", "total_items", "total_quantity", "created_by")
+    list_display = ("generate_date_time", "store_code", quantity_column("total_items"),
+                    quantity_column("total_quantity"), "created_by")
     list_filter = ("store_code", "created_by")
     search_fields = ("store_code", "created_by")
     ordering = ("-created_at",)

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, money_column
 from apps.core.errors import KugelposError
+from apps.masterdata.admin_forms import register_store_source
 
 from . import selectors, services, states
 from .models import CashLog, OpenCloseLog, Store, TenantInfo, Terminal
@@ -42,6 +43,9 @@ def _tenant_name() -> str:
 admin.site.site_header = lazy(lambda: f"{_tenant_name()} · Back office", str)()
 admin.site.site_title = lazy(lambda: f"{_tenant_name()} back office", str)()
 admin.site.index_title = "Store management"
+
+# the master data's store pickers (promotion target stores) offer this tenant's stores by name
+register_store_source(selectors.store_names)
 
 
 class ServiceBackedAdmin(StoreTimeMixin, admin.ModelAdmin):
@@ -120,7 +124,7 @@ class StoreAdminForm(forms.ModelForm):
 @admin.register(Store)
 class StoreAdmin(ServiceBackedAdmin):
     form = StoreAdminForm
-    list_display = ("store_code", "store_name", "status", "business_date", "tags", "created_at", "updated_at")
+    list_display = ("store_code", "store_name", "status", "business_date", "updated_at")
     list_filter = ("status",)
     search_fields = ("store_code", "store_name")
     ordering = ("store_code",)
@@ -198,15 +202,10 @@ class TerminalAdmin(ServiceBackedAdmin):
         "terminal_id",
         "store_code",
         "terminal_no",
-        "description",
         "status",
         "function_mode",
-        "business_date",
-        "open_counter",
-        "business_counter",
-        "staff_id",
         "staff_name",
-    )
+    )  # description, business date and counters: on the detail page
     list_filter = ("status", "store_code", "function_mode")
     search_fields = ("terminal_id", "store_code", "description", "staff_id", "staff_name")
     ordering = ("terminal_id",)
@@ -315,12 +314,10 @@ class CashLogAdmin(ReadOnlyLogAdmin):
         "generate_date_time",
         "store_code",
         "terminal_no",
-        "business_date",
-        "open_counter",
         money_column("amount"),
         "description",
         "staff_id",
-    )
+    )  # business date and open counter: on the detail page
     list_filter = ("store_code", "terminal_no")
     search_fields = ("business_date", "description", "staff_id", "event_id")
     ordering = ("-generate_date_time",)
@@ -335,12 +332,8 @@ class OpenCloseLogAdmin(ReadOnlyLogAdmin):
         "terminal_no",
         "operation",
         "business_date",
-        "open_counter",
-        "business_counter",
-        "cash_in_out_count",
-        "cart_transaction_count",
         "staff_id",
-    )
+    )  # counters: on the detail page
     list_filter = ("operation", "store_code", "terminal_no")
     search_fields = ("business_date", "staff_id", "event_id")
     ordering = ("-generate_date_time",)

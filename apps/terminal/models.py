@@ -138,7 +138,8 @@ class CashLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.store_code}-{self.terminal_no} {self.amount} @ {self.generate_date_time:%Y-%m-%d %H:%M:%S}"
+        amount = f"{self.amount.normalize():f}"  # 1500, not 1500.0000
+        return f"{self.store_code}-{self.terminal_no} {amount} @ {self.generate_date_time:%Y-%m-%d %H:%M:%S}"
 
 
 class OpenCloseLog(models.Model):

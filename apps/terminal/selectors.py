@@ -165,6 +165,11 @@ def store_get(*, store_code: str, cache_version: int | None = None) -> StoreInfo
     return cache.cached(cache_version, ("store", store_code), load)
 
 
+def store_names() -> list[tuple[str, str]]:
+    """Every store of this tenant as (code, name), by code: the back office's store pickers."""
+    return list(Store.objects.order_by("store_code").values_list("store_code", "store_name"))
+
+
 # --- for the terminal service itself -------------------------------------------------------------------------
 def terminal_find(*, terminal_id: str) -> Terminal | None:
     return Terminal.objects.filter(terminal_id=terminal_id).first()

@@ -152,3 +152,13 @@ def test_stores_and_tenant_info_in_admin(manager, tenant_a):
         store.refresh_from_db()
     assert (store.store_name, store.status, store.tags) == ("Nine B", "Opened", ["x"])
     assert store.updated_at is not None
+
+
+def test_log_detail_pages_show_money_without_trailing_zeros(manager, opened_terminal):
+    """Issue #21: a read-only detail page shows an amount as money (``¥1,500``), never ``1500.0000``."""
+    with tenant_context(TENANT_A):
+        services.terminal_cash_in(terminal_id=opened_terminal.terminal_id, amount=1500)
+        pk = CashLog.objects.get().pk
+    html = manager.get(f"{ADMIN}/cashlog/{pk}/change/").content.decode()
+    assert "¥1,500" in html and "1500.0000" not in html and "1,500.0000" not in html
+    assert html.count("¥1,500<") == 1  # shown once, under the field's own label
