@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Aggregate, CharField, Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from .calculations import (
+    NORMAL_SALES,
     ZERO,
     CloseSnapshot,
     LineGroup,
@@ -35,6 +37,7 @@ from .models import (
     ReportTranlogPayment,
     ReportTranlogTax,
 )
+from .overview import HourTotals
 
 
 @dataclass(frozen=True)
@@ -395,3 +398,39 @@ def store_codes_seen() -> list[str]:
     codes = set(ReportTranlog.objects.values_list("store_code", flat=True).distinct().order_by())
     codes |= set(ReportOpenCloseLog.objects.values_list("store_code", flat=True).distinct().order_by())
     return sorted(codes)
+
+
+# --- the back office's home page -------------------------------------------------------------------------------
+def hour_totals(scope: ReportScope) -> list[HourTotals]:
+    """Included tranlogs grouped by the hour of their own timestamp (``YYYY-MM-DDTHH...``, the terminal's local
+    time, as its receipts print it) and type: one query."""
+    rows = (
+        tranlogs_in_scope(scope)
+        .exclude(generate_date_time__isnull=True)
+        .annotate(hour=Substr("generate_date_time", 12, 2))
+        .values("hour", "transaction_type")
+        .annotate(count=Count("id"), amount_with_tax=Sum("total_amount_with_tax"))
+        .order_by()
+    )
+    return [
+        HourTotals(
+            hour=int(row["hour"]),
+            transaction_type=row["transaction_type"],
+            count=row["count"],
+            amount_with_tax=_money(row["amount_with_tax"]),
+        )
+        for row in rows
+        if row["hour"] and row["hour"].isdigit()
+    ]
+
+
+def last_sale_times(scope: ReportScope) -> dict[int, str]:
+    """``terminal_no -> generate_date_time`` of each terminal's latest included sale (type 101) in scope."""
+    rows = (
+        tranlogs_in_scope(scope)
+        .filter(transaction_type=NORMAL_SALES)
+        .values("terminal_no")
+        .annotate(last=Max("generate_date_time"))
+        .order_by()
+    )
+    return {row["terminal_no"]: row["last"] for row in rows if row["last"]}
