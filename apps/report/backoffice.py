@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import money
 from apps.core.api.exceptions import to_response
-from apps.core.errors import KugelposError, RequestValidationError
+from apps.core.errors import HttpError, KugelposError, RequestValidationError
 from apps.core.formats import money as money_number
 
 from .services.home import StoreHome, store_home, stores_for
@@ -139,9 +139,17 @@ def _load(request: HttpRequest) -> tuple[StoreHome | None, str | None]:
     return home, None
 
 
+REPORT_PERMISSION = "report.view_reportpage"  # the report page's: whoever may read reports may read the day
+
+
+def may_read_sales(request: HttpRequest) -> bool:
+    return request.user.has_perm(REPORT_PERMISSION)
+
+
 def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-    """The admin index: the day at a glance above the usual list of models."""
-    home, error = _load(request)
+    """The admin index: the day at a glance above the usual list of models (the models alone for staff who may
+    not read reports)."""
+    home, error = _load(request) if may_read_sales(request) else (None, None)
     payload = home_payload(home) if home else None
     context = {
         **admin.site.each_context(request),
@@ -149,7 +157,8 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
         "subtitle": None,
         "app_list": admin.site.get_app_list(request),
         "home": payload,
-        "stores": home.stores if home else stores_for(user=request.user),
+        "stores": home.stores if home else (stores_for(user=request.user) if error else []),
+        "may_read_sales": may_read_sales(request),
         "home_error": error,
         "refresh_seconds": REFRESH_SECONDS,
         **(extra_context or {}),
@@ -158,9 +167,17 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
     return TemplateResponse(request, "admin/report/home.html", context, status=400 if error else 200)
 
 
+def _error(exc: Exception) -> JsonResponse:
+    response = to_response(exc)
+    return JsonResponse(response.data, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+
+
 def home_data_view(request: HttpRequest) -> JsonResponse:
     """``GET admin/home/data/?store=&business_date=``: the page's numbers and its re-rendered panel as JSON;
-    a bad parameter is the Kugelpos error envelope (404 ``407101`` unknown store, 422 ``300001`` bad date)."""
+    a bad parameter is the Kugelpos error envelope (404 ``407101`` unknown store, 422 ``300001`` bad date);
+    403 without the report permission."""
+    if not may_read_sales(request):
+        return _error(HttpError(403, "Permission denied"))
     try:
         home = store_home(
             user=request.user,
@@ -168,8 +185,7 @@ def home_data_view(request: HttpRequest) -> JsonResponse:
             business_date=request.GET.get("business_date") or None,
         )
     except (KugelposError, RequestValidationError) as exc:
-        response = to_response(exc)
-        return JsonResponse(response.data, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+        return _error(exc)
     payload = home_payload(home) if home else None
     html = render_to_string("admin/report/home_panel.html", {"home": payload}, request=request)
     return JsonResponse({"data": payload, "html": html}, json_dumps_params={"ensure_ascii": False})

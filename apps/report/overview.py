@@ -14,6 +14,7 @@ from decimal import Decimal
 from apps.core.rounding import RoundMethod, round_to
 
 from .calculations import (
+    NORMAL_SALES,
     VOID_RETURN,
     VOID_SALES,
     ZERO,
@@ -118,7 +119,7 @@ def sales_by_hour(rows: Iterable[HourTotals]) -> list[HourSales]:
             continue
         sign = sales_sign(row.transaction_type)
         amounts[row.hour] += sign * row.amount_with_tax
-        if row.transaction_type in (101, VOID_SALES):
+        if row.transaction_type in (NORMAL_SALES, VOID_SALES):
             counts[row.hour] += sign * row.count
     return [HourSales(hour=hour, amount=amounts[hour], transactions=counts[hour]) for hour in HOURS]
 

@@ -265,10 +265,13 @@ def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
     ]
 
 
-def item_descriptions_seen(scope: ReportScope) -> dict[str, str]:
-    """Item descriptions as carried by the tranlogs (first one seen per code)."""
+def item_descriptions_seen(scope: ReportScope, *, item_codes: Iterable[str] | None = None) -> dict[str, str]:
+    """Item descriptions as carried by the tranlogs (first one seen per code), of ``item_codes`` if given."""
+    lines = ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False, item_code__isnull=False))
+    if item_codes is not None:
+        lines = lines.filter(item_code__in=list(item_codes))
     rows = (
-        ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False, item_code__isnull=False))
+        lines
         .exclude(description__isnull=True)
         .exclude(description="")
         .values("item_code")

@@ -8,7 +8,7 @@ through their apps' selectors. Read only: nothing here writes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from apps.core.errors import RequestValidationError
@@ -125,13 +125,15 @@ def store_home(*, user: object, store_code: str | None = None, business_date: st
         selectors.sales_type_totals(last_week_scope, selectors.tax_groups(last_week_scope))
     ).sales_net
 
-    category_groups = selectors.line_groups(scope, by_item=False)
+    # One grouped query for both tops: a category's sums are those of its items (the category report's rows).
     item_groups = selectors.line_groups(scope, by_item=True)
     category_names = names.category_names(group.category_code for group in item_groups)
-    item_names = selectors.item_descriptions_seen(scope)
-    missing = {group.item_code for group in item_groups if group.item_code and group.item_code not in item_names}
-    item_names.update(names.item_names(missing))
-    items = overview.flat_items(calculations.item_lines(item_groups, category_names, item_names))
+    top_items = overview.top_lines(overview.flat_items(calculations.item_lines(item_groups, category_names, {})))
+    # Names only for the ten shown, as the item report finds them: the tranlog's description, else the master's.
+    top_codes = {line.code for line in top_items if line.code}
+    item_names = selectors.item_descriptions_seen(scope, item_codes=top_codes) if top_codes else {}
+    item_names.update(names.item_names(top_codes - set(item_names)))
+    top_items = [replace(line, name=item_names.get(line.code) or line.code) for line in top_items]
 
     return StoreHome(
         store=store,
@@ -142,8 +144,8 @@ def store_home(*, user: object, store_code: str | None = None, business_date: st
         net_sales_change=overview.change(summary.net_sales, last_week.amount),
         transactions_change=overview.change(summary.transactions, last_week.count),
         hours=overview.sales_by_hour(selectors.hour_totals(scope)),
-        top_items=overview.top_lines(items),
-        top_categories=overview.top_lines(calculations.category_lines(category_groups, category_names)),
+        top_items=top_items,
+        top_categories=overview.top_lines(calculations.category_lines(item_groups, category_names)),
         payments=parts.payments,
         terminals=_terminal_states(terminals, selectors.last_sale_times(scope)),
         low_stock_count=stock_low_count(store_code=store.store_code),

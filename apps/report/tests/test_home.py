@@ -126,6 +126,22 @@ def test_home_data_is_for_staff_only(client, d1):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+def test_home_numbers_need_the_report_permission(d1):
+    """Staff without ``report.view_reportpage`` (the report page's permission) keep the model list, not the sales."""
+    from apps.account.models import User
+
+    with tenant_context(TENANT_A):
+        User.objects.create_user("clerk", "clerk-password", tenant_id=TENANT_A, is_staff=True)
+    clerk = Client()
+    signed_in = clerk.post(f"/t/{TENANT_A}/admin/login/", {"username": "clerk", "password": "clerk-password"})
+    assert signed_in.status_code == 302
+    page = clerk.get(HOME, {"store": STORE, "business_date": DAY})
+    html = page.content.decode()
+    assert page.status_code == 200 and "home-summary" not in html and "¥500" not in html
+    response = clerk.get(DATA, {"store": STORE})
+    assert response.status_code == 403 and response.json()["success"] is False
+
+
 @pytest.mark.parametrize(
     ("now", "before", "difference", "percent"),
     [(1500, 1000, 500, Decimal("50.0")), (500, 1000, -500, Decimal("-50.0")), (100, 0, 100, None),
@@ -152,4 +168,27 @@ def test_day_summary_takes_the_reports_figures_and_counts_voids():
 def test_week_before_crosses_months():
     assert overview.week_before("20250303") == "20250224"
     assert overview.week_before(DAY) == "20250103"
-    assert TERMINAL == 5555
+
+
+def test_home_terminals_show_state_staff_expected_cash_and_last_sale(manager, d1, report_data):
+    from apps.terminal.models import Terminal
+    from apps.terminal.tests.factories import TerminalFactory
+
+    with tenant_context(TENANT_A):
+        TerminalFactory(store_code=STORE, terminal_no=TERMINAL, description="Front")
+        Terminal.objects.filter(terminal_no=TERMINAL).update(
+            status=Terminal.Status.OPENED, business_date=DAY, open_counter=1, business_counter=3,
+            staff_id="S01", staff_name="Taro")
+        TerminalFactory(store_code=STORE, terminal_no=2, description="Back")
+    home = data(manager, store=STORE)
+    assert home["businessDate"] == DAY  # the open terminal's business date, without asking for one
+    back, front = home["terminals"]  # by terminal number
+    assert (back["terminalNo"], front["terminalNo"]) == (2, TERMINAL)
+    api = report_data(terminal=TERMINAL, report_scope="flash", report_type="sales", business_date=DAY,
+                      open_counter=1)
+    assert front["isOpen"] is True and front["staff"] == "S01 Taro" and front["businessCounter"] == 3
+    assert front["expectedCash"] == api["cash"]["logicalAmount"]
+    assert front["lastSaleAt"] == at("10:03") and front["lastSaleShown"] == "10:03"  # 1004/1005: return, void
+    assert back["isOpen"] is False and back["staff"] == "" and back["expectedCash"] == 0 and back["lastSaleAt"] is None
+    html = manager.get(HOME, {"store": STORE}).content.decode()
+    assert 'data-terminal="5555"' in html and "S01 Taro" in html and "Closed" in html
