@@ -192,3 +192,9 @@ def test_home_terminals_show_state_staff_expected_cash_and_last_sale(manager, d1
     assert back["isOpen"] is False and back["staff"] == "" and back["expectedCash"] == 0 and back["lastSaleAt"] is None
     html = manager.get(HOME, {"store": STORE}).content.decode()
     assert 'data-terminal="5555"' in html and "S01 Taro" in html and "Closed" in html
+
+
+def test_home_data_reads_a_fixed_number_of_queries(manager, d1, django_assert_max_num_queries):
+    """24 with the session and user: grouped queries whatever the number of transactions (3 more per terminal)."""
+    with django_assert_max_num_queries(24):
+        data(manager, store=STORE, business_date=DAY)
