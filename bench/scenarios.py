@@ -392,8 +392,81 @@ async def daily_report(ctx: Context, loaded: dict, *, calls: int = 10) -> Record
     return rec
 
 
+# --- 6. the back office's home page over the same 10,000 transactions ---------------------------------------
+def admin_session(ctx: Context) -> str:
+    """Sign the tenant's user in to its back office through the login form (outside the clock): the session
+    cookie as a ``Cookie`` header (``sessionid_<tenant>=...``: each tenant's of its own). Plain ``http.client``:
+    the stack's cookies are ``Secure`` (a cookie jar would not send them over the loopback's HTTP) and the bench
+    client keeps one header per name, while a login sets two cookies."""
+    import http.client
+    import re
+    from urllib.parse import urlencode
+
+    login = f"/t/{ctx.world.tenant_id}/admin/login/"
+
+    def cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+        found = {}
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            found[name.strip()] = rest.split(";", 1)[0]
+        return found
+
+    conn = http.client.HTTPConnection(ctx.host, ctx.port, timeout=30)
+    try:
+        conn.request("GET", login)
+        response = conn.getresponse()
+        page, jar = response.read().decode(), cookies(response)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if token is None or "csrftoken" not in jar:
+            raise RuntimeError(f"back office login page: HTTP {response.status}, no CSRF token")
+        form = urlencode({"csrfmiddlewaretoken": token.group(1), "username": "bench", "password": provision.PASSWORD})
+        conn.request("POST", login, form, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={jar['csrftoken']}",
+            "Referer": f"http://{ctx.host}:{ctx.port}{login}", "Origin": f"http://{ctx.host}:{ctx.port}"})
+        response = conn.getresponse()
+        response.read()
+        session = next((f"{name}={value}" for name, value in cookies(response).items()
+                        if name.startswith("sessionid")), None)
+        if response.status != 302 or not session:
+            raise RuntimeError(f"back office login: HTTP {response.status}, no session")
+        return session
+    finally:
+        conn.close()
+
+
+async def home(ctx: Context, loaded: dict, *, calls: int = 10) -> Recorder:
+    """``GET /t/{tenant}/admin/home/data/`` (the home page's numbers and panel) of the 10,000-transaction store."""
+    rec = Recorder("home_10k")
+    transactions = loaded["transactions"]
+    session = admin_session(ctx)
+    conn = ctx.connections(1)[0]
+    path = (f"/t/{ctx.world.tenant_id}/admin/home/data/?store={REPORT_STORE}"
+            f"&business_date={loaded['business_date']}")
+    headers = {"Cookie": session, "Accept": "application/json"}
+    rec.window_start = now()
+    durations = []
+    for _ in range(calls):
+        started = now()
+        response = await call(conn, rec, "home_data", "GET", path, headers=headers)
+        if response is None:
+            continue
+        durations.append(now() - started)
+        count = response.json()["data"]["summary"]["transactions"]
+        if count != transactions:
+            rec.error("home_data", started, f"summary.transactions {count} != {transactions}")
+    elapsed = now() - rec.window_start
+    rec.window_end = float("inf")
+    conn.close()
+    rec.extra["transactions"] = transactions
+    rec.extra["first_call_ms"] = ms(durations[0]) if durations else None
+    rec.extra["median_ms"] = ms(percentile(sorted(durations), 0.5))
+    rec.extra["calls"] = calls
+    rec.extra["elapsed_s"] = round(elapsed, 3)
+    return rec
+
+
 __all__ = [
     "Context", "floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_load",
-    "daily_report",
+    "daily_report", "home",
     "latency_summary",
 ]

@@ -74,7 +74,7 @@ def _show(page: Page, report_type: str) -> None:
     expect(page.locator("#report-error")).to_have_count(0)
 
 
-@pytest.mark.flow("6-reports")
+@pytest.mark.flow("9-reports")
 def test_manager_reads_exports_and_prints_every_report(manager: Page, shots, api: Api, stack: Stack, run_id: str):
     # a store of its own with one terminal: a whole day of sales, then closed
     store_code = f"R{run_id}"
@@ -203,7 +203,7 @@ def test_manager_reads_exports_and_prints_every_report(manager: Page, shots, api
     shots("the same report through the API")
 
 
-@pytest.mark.flow("6-reports-messages")
+@pytest.mark.flow("9-reports-messages")
 def test_an_open_terminals_daily_report_says_what_to_do(manager: Page, shots, demo_terminal: Terminal):
     business_date = demo_terminal.state()["businessDate"]
     manager.goto(admin_url(f"report/reportpage/?store_code={STORE_CODE}"))

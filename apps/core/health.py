@@ -168,20 +168,38 @@ def check_broker_circuit() -> CheckResult:
     return _timed("circuit-breaker", probe)
 
 
+@dataclass(frozen=True)
+class OutboxBacklog:
+    undelivered: int
+    oldest_age_seconds: float
+
+    @property
+    def is_healthy(self) -> bool:
+        """Healthy until an event has waited past the failure period (the outbox check's rule)."""
+        return self.oldest_age_seconds <= settings.UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES * 60
+
+
+def outbox_backlog() -> OutboxBacklog:
+    """Undelivered events and the age of the oldest, in seconds (0 when none waits)."""
+    from django.utils import timezone
+
+    from .models import EventRecord
+
+    undelivered = EventRecord.objects.exclude(status=EventRecord.Status.DELIVERED)
+    count = undelivered.count()
+    oldest = undelivered.order_by("published_at").values_list("published_at", flat=True).first() if count else None
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return OutboxBacklog(undelivered=count, oldest_age_seconds=round(age, 1))
+
+
 def check_outbox() -> CheckResult:
     """Undelivered events and the age of the oldest; unhealthy once one waits past the failure period."""
 
     def probe() -> dict:
-        from django.utils import timezone
-
-        from .models import EventRecord
-
-        undelivered = EventRecord.objects.exclude(status=EventRecord.Status.DELIVERED)
-        count = undelivered.count()
-        oldest = undelivered.order_by("published_at").values_list("published_at", flat=True).first()
-        age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
-        details = {"undelivered": count, "oldest_age_seconds": round(age, 1)}
-        if age > settings.UNDELIVERED_CHECK_FAILED_PERIOD_IN_MINUTES * 60:
+        backlog = outbox_backlog()
+        count, age = backlog.undelivered, backlog.oldest_age_seconds
+        details = {"undelivered": count, "oldest_age_seconds": age}
+        if not backlog.is_healthy:
             raise RuntimeError(f"{count} undelivered events, oldest {int(age)} s old")
         return details
 

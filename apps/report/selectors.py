@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Aggregate, CharField, Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from .calculations import (
+    NORMAL_SALES,
     ZERO,
     CloseSnapshot,
     LineGroup,
@@ -35,6 +37,7 @@ from .models import (
     ReportTranlogPayment,
     ReportTranlogTax,
 )
+from .overview import HourTotals
 
 
 @dataclass(frozen=True)
@@ -262,10 +265,13 @@ def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
     ]
 
 
-def item_descriptions_seen(scope: ReportScope) -> dict[str, str]:
-    """Item descriptions as carried by the tranlogs (first one seen per code)."""
+def item_descriptions_seen(scope: ReportScope, *, item_codes: Iterable[str] | None = None) -> dict[str, str]:
+    """Item descriptions as carried by the tranlogs (first one seen per code), of ``item_codes`` if given."""
+    lines = ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False, item_code__isnull=False))
+    if item_codes is not None:
+        lines = lines.filter(item_code__in=list(item_codes))
     rows = (
-        ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False, item_code__isnull=False))
+        lines
         .exclude(description__isnull=True)
         .exclude(description="")
         .values("item_code")
@@ -453,3 +459,39 @@ def store_business_date(*, store_code: str | None, terminals: Iterable[TerminalC
     """The store's current business date: the latest one its terminals opened on (None when none ever did)."""
     dates = [t.business_date for t in terminals if t.store_code == store_code and t.business_date]
     return max(dates) if dates else None
+
+
+# --- the back office's home page -------------------------------------------------------------------------------
+def hour_totals(scope: ReportScope) -> list[HourTotals]:
+    """Included tranlogs grouped by the hour of their own timestamp (``YYYY-MM-DDTHH...``, the terminal's local
+    time, as its receipts print it) and type: one query."""
+    rows = (
+        tranlogs_in_scope(scope)
+        .exclude(generate_date_time__isnull=True)
+        .annotate(hour=Substr("generate_date_time", 12, 2))
+        .values("hour", "transaction_type")
+        .annotate(count=Count("id"), amount_with_tax=Sum("total_amount_with_tax"))
+        .order_by()
+    )
+    return [
+        HourTotals(
+            hour=int(row["hour"]),
+            transaction_type=row["transaction_type"],
+            count=row["count"],
+            amount_with_tax=_money(row["amount_with_tax"]),
+        )
+        for row in rows
+        if row["hour"] and row["hour"].isdigit()
+    ]
+
+
+def last_sale_times(scope: ReportScope) -> dict[int, str]:
+    """``terminal_no -> generate_date_time`` of each terminal's latest included sale (type 101) in scope."""
+    rows = (
+        tranlogs_in_scope(scope)
+        .filter(transaction_type=NORMAL_SALES)
+        .values("terminal_no")
+        .annotate(last=Max("generate_date_time"))
+        .order_by()
+    )
+    return {row["terminal_no"]: row["last"] for row in rows if row["last"]}

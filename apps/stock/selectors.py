@@ -29,6 +29,11 @@ def stock_low_list(*, store_code: str) -> list[Stock]:
     return list(Stock.objects.of_store(store_code).below_minimum().order_by("item_code"))
 
 
+def stock_low_count(*, store_code: str) -> int:
+    """How many items of a store are below their minimum (the low-stock list's length, counted in SQL)."""
+    return Stock.objects.of_store(store_code).below_minimum().count()
+
+
 def stock_reorder_list(*, store_code: str) -> list[Stock]:
     return list(Stock.objects.of_store(store_code).at_or_below_reorder_point().order_by("item_code"))
 

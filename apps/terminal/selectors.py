@@ -165,9 +165,28 @@ def store_get(*, store_code: str, cache_version: int | None = None) -> StoreInfo
     return cache.cached(cache_version, ("store", store_code), load)
 
 
+def store_list() -> list[StoreInfo]:
+    """Every store of this tenant, by store code (the back office's store picker)."""
+    return [
+        StoreInfo(
+            store_code=store.store_code,
+            store_name=store.store_name,
+            status=store.status,
+            business_date=store.business_date,
+            tags=None if store.tags is None else tuple(store.tags),
+        )
+        for store in Store.objects.order_by("store_code")
+    ]
+
+
+def terminal_infos(*, store_code: str) -> list[TerminalInfo]:
+    """The terminals of a store, by terminal number, as ``TerminalInfo`` (state, staff, counters)."""
+    return [_terminal_info(t) for t in Terminal.objects.filter(store_code=store_code).order_by("terminal_no")]
+
+
 def store_names() -> list[tuple[str, str]]:
     """Every store of this tenant as (code, name), by code: the back office's store pickers."""
-    return list(Store.objects.order_by("store_code").values_list("store_code", "store_name"))
+    return [(store.store_code, store.store_name) for store in store_list()]
 
 
 # --- for the terminal service itself -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from apps.core.formats import money
@@ -18,24 +19,45 @@ def _amount(figures: SalesAmount) -> dict[str, Any]:
     return {"amount": money(figures.amount), "quantity": figures.quantity, "count": figures.count}
 
 
-class SalesReportPlugin:
-    report_type = "sales"
+@dataclass(frozen=True)
+class SalesParts:
+    """What the sales report is computed from: the back office's home page reads the very same figures."""
 
-    def generate(self, request: ReportRequest) -> dict[str, Any]:
-        scope = request.scope
-        tax_groups = selectors.tax_groups(scope)
-        figures = calculations.sales_figures(selectors.sales_type_totals(scope, tax_groups))
-        taxes = calculations.tax_summary(tax_groups)
-        payments = calculations.sales_payments(selectors.payment_groups(scope))
-        drawer = selectors.cash_totals(scope)
-        cash = calculations.cash_figures(
+    type_totals: list[calculations.TypeTotals]
+    figures: calculations.SalesFigures
+    taxes: list[calculations.TaxLine]
+    payments: list[calculations.PaymentLine]
+    cash: calculations.CashFigures
+
+
+def sales_parts(scope: selectors.ReportScope) -> SalesParts:
+    """The sales report's aggregates over ``scope`` (a fixed number of grouped queries)."""
+    tax_groups = selectors.tax_groups(scope)
+    type_totals = selectors.sales_type_totals(scope, tax_groups)
+    payments = calculations.sales_payments(selectors.payment_groups(scope))
+    drawer = selectors.cash_totals(scope)
+    return SalesParts(
+        type_totals=type_totals,
+        figures=calculations.sales_figures(type_totals),
+        taxes=calculations.tax_summary(tax_groups),
+        payments=payments,
+        cash=calculations.cash_figures(
             payments=payments,
             cash_in_amount=drawer.cash_in_amount,
             cash_in_count=drawer.cash_in_count,
             cash_out_amount=drawer.cash_out_amount,
             cash_out_count=drawer.cash_out_count,
             physical_amount=drawer.physical_amount,
-        )
+        ),
+    )
+
+
+class SalesReportPlugin:
+    report_type = "sales"
+
+    def generate(self, request: ReportRequest) -> dict[str, Any]:
+        parts = sales_parts(request.scope)
+        figures, taxes, payments, cash = parts.figures, parts.taxes, parts.payments, parts.cash
         try:
             receipt_text, journal_text = receipts.render_texts(
                 receipts.sales_lines(
