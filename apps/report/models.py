@@ -43,6 +43,7 @@ class ReportTranlog(models.Model):
 
     class Meta:
         verbose_name = "transaction log copy"
+        verbose_name_plural = "transaction log copies"
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "transaction_no"], name="report_tranlog_natural_key"
@@ -178,6 +179,7 @@ class ReportCashLog(models.Model):
 
     class Meta:
         verbose_name = "cash log copy"
+        verbose_name_plural = "cash log copies"
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "business_date", "open_counter", "generate_date_time"],
@@ -210,6 +212,7 @@ class ReportOpenCloseLog(models.Model):
 
     class Meta:
         verbose_name = "open/close log copy"
+        verbose_name_plural = "open/close log copies"
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "business_date", "open_counter", "operation"],
