@@ -13,6 +13,7 @@ from apps.core.auth import service_token
 from apps.core.limits import INT32, INT64, int_params, parse_int
 from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A, bearer
+from apps.core.tests.test_asgi import http_get
 from kugelpos.asgi import application
 
 pytestmark = pytest.mark.django_db
@@ -138,40 +139,17 @@ def test_nesting_depth(value, depth):
 
 
 # --- static files -----------------------------------------------------------------------------------------------
-def asgi_get(path: str) -> tuple[int, bytes]:
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-        "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
-    }
-
-    async def exchange():
-        communicator = ApplicationCommunicator(application, scope)
-        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
-        start = await communicator.receive_output(5)
-        body = b""
-        while True:
-            message = await communicator.receive_output(5)
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        await communicator.wait(5)
-        return start["status"], body
-
-    return async_to_sync(exchange)()
-
-
 @pytest.mark.parametrize("path", ["/static/../kugelpos/settings.py", "/static/../../../etc/passwd",
                                   "/static/admin/../../../../etc/passwd", "/static//etc/passwd"])
 def test_a_static_path_out_of_the_static_folders_is_404_not_500(path):
     # uvicorn hands the app the decoded path: /static/%2e%2e/... arrives as /static/../...
-    status, body = asgi_get(path)
+    status, _headers, body = http_get(path)
     assert status == 404
     assert json.loads(body) == {"detail": "Not Found"}
 
 
 def test_static_files_are_still_served():
-    status, body = asgi_get("/static/admin/css/base.css")
+    status, _headers, body = http_get("/static/admin/css/base.css")
     assert status == 200 and b"{" in body
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import pytest
+from django.test import Client
 
 from apps.core import events
 from apps.core.testing import TENANT_A, bearer
@@ -57,3 +58,12 @@ def report_data(get_report) -> Callable:
         return response.json()["data"]
 
     return run
+
+
+@pytest.fixture
+def manager(admin_a) -> Client:
+    """A client signed in to tenant A's back office as its store manager."""
+    client = Client()
+    response = client.post(f"/t/{TENANT_A}/admin/login/", {"username": "admin", "password": "admin"})
+    assert response.status_code == 302
+    return client

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.test import Client
 
 from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A
@@ -14,14 +13,6 @@ from .factories import DAY, STORE, d1_logs
 pytestmark = pytest.mark.django_db
 
 ADMIN = f"/t/{TENANT_A}/admin/report"
-
-
-@pytest.fixture
-def manager(admin_a) -> Client:
-    client = Client()
-    response = client.post(f"/t/{TENANT_A}/admin/login/", {"username": "admin", "password": "admin"})
-    assert response.status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -23,14 +23,6 @@ DATA = f"/t/{TENANT_A}/admin/home/data/"
 
 
 @pytest.fixture
-def manager(admin_a) -> Client:
-    client = Client()
-    response = client.post(f"/t/{TENANT_A}/admin/login/", {"username": "admin", "password": "admin"})
-    assert response.status_code == 302
-    return client
-
-
-@pytest.fixture
 def store(tenant_a):
     with tenant_context(TENANT_A):
         tenant_with_store(TENANT_A, STORE, "Shibuya")

@@ -25,14 +25,6 @@ TYPES = ("sales", "category", "item", "payment", "promotion")
 
 
 @pytest.fixture
-def manager(admin_a) -> Client:
-    client = Client()
-    response = client.post(f"/t/{TENANT_A}/admin/login/", {"username": "admin", "password": "admin"})
-    assert response.status_code == 302
-    return client
-
-
-@pytest.fixture
 def d1(consume_all):
     consume_all(d1_logs())
 
