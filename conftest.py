@@ -82,7 +82,8 @@ def _clean_after_transactional_tests(request, django_db_blocker):
                 schema = tenancy.schema_name_for(tenant_id)
                 cursor.execute(
                     "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename NOT IN "
-                    "('django_migrations', 'django_content_type', 'auth_permission')",
+                    "('django_migrations', 'django_content_type', 'auth_permission', 'auth_group', "
+                    "'auth_group_permissions')",
                     [schema],
                 )
                 tables = [f'"{schema}"."{name}"' for (name,) in cursor.fetchall()]

@@ -58,6 +58,10 @@ class Transaction(models.Model):
             models.Index(fields=["store_code", "terminal_no", "business_date", "open_counter"],
                          name="cart_tran_session_idx"),
         ]
+        permissions = [
+            ("void_transaction", "Can void transactions"),
+            ("return_transaction", "Can return transactions"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.store_code}-{self.terminal_no} #{self.transaction_no}"

@@ -58,6 +58,11 @@ class Stock(models.Model):
     class Meta:
         verbose_name = "stock level"
         ordering = ("store_code", "item_code")
+        permissions = [
+            ("receive_stock", "Can receive deliveries"),
+            ("adjust_stock", "Can adjust stock (damage, loss, correction)"),
+            ("count_stock", "Can run and confirm stocktakes"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["store_code", "item_code"], name="stock_stock_store_item_unique"),
             models.CheckConstraint(

@@ -81,6 +81,9 @@ class Terminal(models.Model):
 
     class Meta:
         ordering = ["terminal_id"]
+        permissions = [
+            ("operate_terminal", "Can sign staff in and out, open, cash in and out, and close terminals"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant_id", "store_code", "terminal_no"], name="terminal_terminal_no_unique"

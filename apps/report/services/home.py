@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from apps.account.access import visible_store_codes
 from apps.core.errors import RequestValidationError
 from apps.core.formats import business_date_today
 from apps.core.health import OutboxBacklog, outbox_backlog
@@ -52,9 +53,10 @@ class StoreHome:
 
 
 def stores_for(*, user: object) -> list[StoreInfo]:
-    """The stores a user sees, theirs first. No user-store assignment exists yet (issue #22 adds it): until then
-    every store, by store code. This is the seam where the manager's own stores move to the front."""
-    return store_list()
+    """The stores a user works in (``apps.account.access``; a superuser: every store), by store code."""
+    stores = store_list()
+    allowed = set(visible_store_codes(user, [store.store_code for store in stores]))
+    return [store for store in stores if store.store_code in allowed]
 
 
 def store_business_date(*, store: StoreInfo, terminals: list[TerminalInfo]) -> str:
