@@ -1,34 +1,109 @@
 """Back office: stock levels and history are read-only; thresholds are edited through the stock services (so
-a new reorder point raises its alert exactly as the API does). Snapshots are read-only."""
+a new reorder point raises its alert exactly as the API does). Snapshots are read-only. Receiving, adjusting,
+stocktakes and an item's movements are pages of ``backoffice`` mounted here; every list shows the stores the
+signed-in user works in only."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from functools import partial
 
+from django.contrib import admin, messages
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from apps.account.access import filter_by_store, may_use_store, require_store
 from apps.core.admin import NUMBER_INPUTS, ReadOnlyAdmin, StoreTimeMixin, quantity_column
 
-from . import services
-from .models import Snapshot, Stock, StockUpdate
+from . import actions, backoffice, selectors, services
+from .calculations import STATUS_BELOW_MINIMUM, STATUS_BELOW_REORDER_POINT, STATUS_OK, StockLevel, stock_status
+from .models import Snapshot, Stock, Stocktake, StockUpdate
 
 THRESHOLDS = ("minimum_quantity", "reorder_point", "reorder_quantity")
 
 
 
+STATUS_LABELS = {
+    STATUS_OK: _("ok"),
+    STATUS_BELOW_REORDER_POINT: _("below reorder point"),
+    STATUS_BELOW_MINIMUM: _("below minimum"),
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in STATUS_LABELS:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class StoreFilter(admin.SimpleListFilter):
+    """The stores the user works in (all stores with stock for a superuser)."""
+
+    title = _("store")
+    parameter_name = "store_code"
+
+    def lookups(self, request, model_admin):
+        return [(code, code) for code in backoffice.store_codes_for(request.user)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value is None else queryset.filter(store_code=value)
+
+
+class StoreScopedAdmin:
+    """Rows of the stores the signed-in user works in only (``apps.account.access``)."""
+
+    def get_queryset(self, request):
+        return filter_by_store(request.user, super().get_queryset(request))
+
+
 @admin.register(Stock)
-class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
+class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
-    list_display = ("store_code", "item_code", quantity_column("current_quantity", "quantity"),
-                    quantity_column("minimum_quantity", "minimum"), quantity_column("reorder_point", "reorder point"),
-                    "status")  # the reorder quantity and the last update: on the detail page
-    list_filter = ("store_code",)
-    search_fields = ("item_code", "store_code")
+    change_list_template = "admin/stock/stock/change_list.html"
+    list_display = ("item_code", "item_name", "store_code", quantity_column("current_quantity", _("quantity")),
+                    quantity_column("minimum_quantity", _("minimum")),
+                    quantity_column("reorder_point", _("reorder point")), "status_badge", "movements_link")
+    list_display_links = ("item_code",)
+    list_filter = (StatusFilter, StoreFilter)
+    search_fields = ("item_code", "item_name")
     ordering = ("store_code", "item_code")
-    fields = ("store_code", "item_code", "current_quantity", *THRESHOLDS, "last_transaction_id", "updated_at",
-              "history_link")
-    readonly_fields = ("store_code", "item_code", "current_quantity", "last_transaction_id", "updated_at",
-                       "history_link")
+    list_per_page = 100
+    fields = ("store_code", "item_code", "item_name", "current_quantity", *THRESHOLDS, "last_transaction_id",
+              "updated_at", "history_link")
+    readonly_fields = ("store_code", "item_code", "item_name", "current_quantity", "last_transaction_id",
+                       "updated_at", "history_link")
+
+    def get_queryset(self, request):
+        return selectors.stock_annotate(super().get_queryset(request))
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, model_admin=self))
+
+        return [
+            path("receive/", wrap(backoffice.receive_view), name="stock_stock_receive"),
+            path("adjust/", wrap(backoffice.adjust_view), name="stock_stock_adjust"),
+            path("<str:object_id>/movements/", wrap(backoffice.movements_view), name="stock_stock_movements"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_receive": request.user.has_perm(actions.RECEIVE),
+            "may_adjust": request.user.has_perm(actions.ADJUST),
+            "may_count": request.user.has_perm(actions.COUNT),
+        }
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request) -> bool:
         return False  # rows come from stock changes
@@ -36,21 +111,33 @@ class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="status")
-    def status(self, obj: Stock) -> str:
-        if obj.current_quantity < obj.minimum_quantity:
-            return "below minimum"
-        if obj.reorder_point > 0 and obj.current_quantity <= obj.reorder_point:
-            return "reorder"
-        return ""
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_use_store(request.user, obj.store_code))
 
-    @admin.display(description="history")
+    @admin.display(description=_("name"), ordering="item_name")
+    def item_name(self, obj: Stock) -> str:
+        return getattr(obj, "item_name", None) or selectors.item_names(item_codes=[obj.item_code]).get(
+            obj.item_code, "")
+
+    @admin.display(description=_("status"), ordering="status_rank")
+    def status_badge(self, obj: Stock) -> str:
+        status = getattr(obj, "status", None) or stock_status(StockLevel.of(obj))
+        return format_html('<span class="stock-status {}">{}</span>', status, STATUS_LABELS[status])
+
+    @admin.display(description=_("movements"))
+    def movements_link(self, obj: Stock) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("admin:stock_stock_movements", args=[obj.pk]),
+                           _("movements"))
+
+    @admin.display(description=_("history"))
     def history_link(self, obj: Stock) -> str:
-        url = reverse("admin:stock_stockupdate_changelist")
-        return format_html('<a href="{}?store_code={}&item_code={}">change history</a>', url, obj.store_code,
-                           obj.item_code)
+        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>',
+                           reverse("admin:stock_stock_movements", args=[obj.pk]), _("movements"),
+                           reverse("admin:stock_stock_history", args=[obj.pk]), _("audit trail"))
 
     def save_model(self, request, obj: Stock, form, change: bool) -> None:
+        require_store(request.user, obj.store_code)
         changed = set(form.changed_data)
         if "minimum_quantity" in changed:
             services.stock_set_minimum(
@@ -63,24 +150,24 @@ class StockAdmin(StoreTimeMixin, admin.ModelAdmin):
                 reorder_point=obj.reorder_point, reorder_quantity=obj.reorder_quantity,
             )
         if not changed:
-            messages.info(request, "No threshold changed.")
+            messages.info(request, _("No threshold changed."))
 
 
 @admin.register(StockUpdate)
-class StockUpdateAdmin(ReadOnlyAdmin):
+class StockUpdateAdmin(StoreScopedAdmin, ReadOnlyAdmin):
     list_display = ("timestamp", "store_code", "item_code", "update_type", quantity_column("quantity_change", "change"),
                     quantity_column("after_quantity", "after"))  # before, reference, operator: on the detail page
-    list_filter = ("update_type", "store_code")
-    search_fields = ("item_code", "reference_id", "operator_id")
+    list_filter = ("update_type", StoreFilter)
+    search_fields = ("item_code", "reference_id", "operator_id", "note")
     ordering = ("-timestamp", "-id")
     date_hierarchy = "timestamp"
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyAdmin):
+class SnapshotAdmin(StoreScopedAdmin, ReadOnlyAdmin):
     list_display = ("generate_date_time", "store_code", quantity_column("total_items"),
                     quantity_column("total_quantity"), "created_by")
-    list_filter = ("store_code", "created_by")
+    list_filter = (StoreFilter, "created_by")
     search_fields = ("store_code", "created_by")
     ordering = ("-created_at",)
     exclude = ("stocks",)
@@ -99,3 +186,38 @@ class SnapshotAdmin(ReadOnlyAdmin):
             "<th>reorder quantity</th></tr>{}</table>",
             rows,
         )
+
+
+@admin.register(Stocktake)
+class StocktakeAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
+    """Count sheets: the list, a new sheet (``backoffice.stocktake_create_view``) and the sheet itself
+    (``backoffice.stocktake_sheet_view``: the count grid while a draft, the record once confirmed)."""
+
+    list_display = ("sheet", "store_code", "scope", "status", "created_by", "created_at", "confirmed_by",
+                    "confirmed_at")
+    list_filter = ("status", StoreFilter)
+    search_fields = ("store_code", "category_code", "created_by", "confirmed_by")
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description=_("stocktake"), ordering="id")
+    def sheet(self, obj: Stocktake) -> str:
+        return f"#{obj.pk}"
+
+    @admin.display(description=_("items"), ordering="category_code")
+    def scope(self, obj: Stocktake) -> str:
+        return obj.category_code or _("all items")
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm(actions.COUNT)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm(actions.COUNT) and (obj is None or may_use_store(request.user, obj.store_code))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a sheet is the record of a count
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return backoffice.stocktake_create_view(request, model_admin=self)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return backoffice.stocktake_sheet_view(request, model_admin=self, object_id=object_id)

@@ -23,11 +23,13 @@ from django.conf import settings
 from django.db import transaction
 
 from . import conf
-from .calculations import StockAlert
+from .calculations import REORDER_POINT, StockAlert, StockLevel, stock_status
+from .models import StockAlertRecord
 
 logger = logging.getLogger(__name__)
 
 ALERT_EVENT = "stock.alert"  # channel-layer message type, handled by StockAlertConsumer.stock_alert
+LEVEL_EVENT = "stock.level"  # a quantity or threshold changed: StockDashboardConsumer.stock_level (dashboard only)
 COOLDOWN_KEY_PREFIX = "kugelpos:stock:alert_cooldown:"
 _GROUP_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -41,6 +43,32 @@ def alert_group(tenant_id: str, store_code: str) -> str:
         return name
     digest = hashlib.sha256(f"{tenant_id}\x00{store_code}".encode()).hexdigest()[:48]
     return f"stock_alerts_h.{digest}"
+
+
+def level_group(tenant_id: str, store_code: str) -> str:
+    """Channel-layer group of one store's back-office dashboards: every change of a row, not only alerts.
+    Only the dashboard route joins it, so a Kugelpos client on the spec's socket never sees these frames."""
+    name = f"stock_levels.{tenant_id}.{store_code}"
+    if _GROUP_SAFE.match(tenant_id) and _GROUP_SAFE.match(store_code) and len(name) < 100:
+        return name
+    digest = hashlib.sha256(f"{tenant_id}\x00{store_code}".encode()).hexdigest()[:48]
+    return f"stock_levels_h.{digest}"
+
+
+def level_message(level: StockLevel, *, sent_at: datetime) -> dict[str, Any]:
+    """The dashboard's row-update frame (ours, not Kugelpos): the row's quantities and status after a change."""
+    return {
+        "type": "stock_level",
+        "tenant_id": level.tenant_id,
+        "store_code": level.store_code,
+        "item_code": level.item_code,
+        "current_quantity": float(level.current_quantity),
+        "minimum_quantity": float(level.minimum_quantity),
+        "reorder_point": float(level.reorder_point),
+        "reorder_quantity": float(level.reorder_quantity),
+        "status": stock_status(level),
+        "timestamp": sent_at.astimezone(UTC).isoformat(),
+    }
 
 
 def _redis() -> redis.Redis:
@@ -57,16 +85,34 @@ def cooldown_claim(key: str, *, seconds: int) -> bool:
     return bool(_redis().set(COOLDOWN_KEY_PREFIX + key, 1, nx=True, ex=seconds))
 
 
-async def _group_send_all(frames: list[tuple[str, dict[str, Any]]]) -> None:
+async def _group_send_all(frames: list[tuple[str, dict[str, Any]]], event: str = ALERT_EVENT) -> None:
     layer = get_channel_layer()
     for group, message in frames:
-        await layer.group_send(group, {"type": ALERT_EVENT, "message": message})
+        await layer.group_send(group, {"type": event, "message": message})
+
+
+def _record(alerts: Sequence[StockAlert], sent_at: datetime) -> None:
+    """Keep the sent alerts with their time, for the dashboard's alert list after a reload."""
+    try:
+        with transaction.atomic():
+            StockAlertRecord.objects.bulk_create([
+                StockAlertRecord(
+                    store_code=alert.level.store_code, item_code=alert.level.item_code, alert_type=alert.alert_type,
+                    current_quantity=alert.level.current_quantity,
+                    threshold=(alert.level.reorder_point if alert.alert_type == REORDER_POINT
+                               else alert.level.minimum_quantity),
+                    reorder_quantity=alert.level.reorder_quantity, sent_at=sent_at)
+                for alert in alerts
+            ])
+    except Exception as exc:  # noqa: BLE001 - the stock change has committed; a lost record must not fail it
+        logger.warning("stock alert records not kept (%s)", exc)
 
 
 def alerts_send(alerts: Sequence[StockAlert]) -> int:
     """Send alerts now (call after commit). Returns how many passed the cooldown and were handed to the layer."""
     if not alerts:
         return 0
+    passed: list[StockAlert] = []
     cooldown = conf.alert_cooldown_seconds()
     frames: list[tuple[str, dict[str, Any]]] = []
     for alert in alerts:
@@ -77,9 +123,11 @@ def alerts_send(alerts: Sequence[StockAlert]) -> int:
             logger.warning("stock alert %s dropped: cooldown store unavailable (%s)", alert.cooldown_key, exc)
             continue
         level = alert.level
+        passed.append(alert)
         frames.append((alert_group(level.tenant_id, level.store_code), alert.message(sent_at=datetime.now(UTC))))
     if not frames:
         return 0
+    _record(passed, datetime.now(UTC))
     try:
         async_to_sync(_group_send_all)(frames)
     except Exception as exc:  # noqa: BLE001 - the stock change has committed; a lost alert must not fail it
@@ -88,7 +136,29 @@ def alerts_send(alerts: Sequence[StockAlert]) -> int:
     return len(frames)
 
 
-def alerts_send_on_commit(alerts: Sequence[StockAlert]) -> None:
-    """Queue alerts to be sent once the current transaction commits (immediately outside one)."""
-    if alerts:
-        transaction.on_commit(partial(alerts_send, tuple(alerts)))
+def levels_send(levels: Sequence[StockLevel]) -> int:
+    """Tell the store's open dashboards the rows' new quantities (call after commit); never raises."""
+    if not levels:
+        return 0
+    now = datetime.now(UTC)
+    latest = {(level.tenant_id, level.store_code, level.item_code): level for level in levels}  # last one wins
+    frames = [(level_group(level.tenant_id, level.store_code), level_message(level, sent_at=now))
+              for level in latest.values()]
+    try:
+        async_to_sync(_group_send_all)(frames, LEVEL_EVENT)
+    except Exception as exc:  # noqa: BLE001 - the stock change has committed; a lost row update must not fail it
+        logger.warning("stock row updates dropped: channel layer unavailable (%s)", exc)
+        return 0
+    return len(frames)
+
+
+def _send_all(alerts: tuple[StockAlert, ...], levels: tuple[StockLevel, ...]) -> None:
+    alerts_send(alerts)  # the alert first: a dashboard shows it, then the row's new numbers
+    levels_send(levels)
+
+
+def alerts_send_on_commit(alerts: Sequence[StockAlert], levels: Sequence[StockLevel] = ()) -> None:
+    """Queue alerts, and the row updates of the changed ``levels`` for the dashboards, to be sent once the current
+    transaction commits (immediately outside one)."""
+    if alerts or levels:
+        transaction.on_commit(partial(_send_all, tuple(alerts), tuple(levels)))

@@ -5,10 +5,15 @@ snapshot schedule fire times (§5.6). No database, no I/O: tested table-driven w
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils.translation import gettext
 
 REORDER_POINT = "reorder_point"
 MINIMUM_STOCK = "minimum_stock"
@@ -100,6 +105,21 @@ def is_at_reorder_point(level: StockLevel) -> bool:
 
 def is_below_minimum(level: StockLevel) -> bool:
     return level.minimum_quantity > 0 and level.current_quantity < level.minimum_quantity
+
+
+# A row's status in the back office (stock list, dashboard): the low-stock list's condition first (spec/50 §5.3,
+# no ``minimum > 0`` guard), then the reorder list's.
+STATUS_BELOW_MINIMUM = "below_minimum"
+STATUS_BELOW_REORDER_POINT = "below_reorder_point"
+STATUS_OK = "ok"
+
+
+def stock_status(level: StockLevel) -> str:
+    if level.current_quantity < level.minimum_quantity:
+        return STATUS_BELOW_MINIMUM
+    if is_at_reorder_point(level):
+        return STATUS_BELOW_REORDER_POINT
+    return STATUS_OK
 
 
 def alerts_for(level: StockLevel) -> list[StockAlert]:
@@ -237,3 +257,67 @@ def resolve_target_stores(target_stores: Sequence[str], known_stores: Iterable[s
     if "all" in target_stores:
         return sorted(set(known_stores))
     return list(dict.fromkeys(target_stores))
+
+
+# --- back office: typed quantities and stocktake counts -----------------------------------------------------
+QUANTITY_PLACES = 4  # a typed quantity has at most this many decimals (the stocktake columns keep as many)
+
+
+class QuantityError(ValueError):
+    """A typed quantity that is not a usable number; the message says why, for the person who typed it."""
+
+
+def parse_quantity(text: str, *, allow_negative: bool = True) -> Decimal:
+    """A quantity typed or imported (``12``, ``-3``, ``2.5``) as a Decimal: finite, at most ``QUANTITY_PLACES``
+    decimals, within ``QUANTITY_LIMIT``; negative only when ``allow_negative``."""
+    value = (text or "").strip().replace(",", "")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise QuantityError(gettext("“%(value)s” is not a number.") % {"value": text}) from None
+    if not number.is_finite():
+        raise QuantityError(gettext("“%(value)s” is not a number.") % {"value": text})
+    if abs(number) > Decimal(int(QUANTITY_LIMIT)):
+        raise QuantityError(gettext("The quantity is too large."))
+    if number != number.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
+        raise QuantityError(gettext("At most %(places)d decimal places.") % {"places": QUANTITY_PLACES})
+    if number < 0 and not allow_negative:
+        raise QuantityError(gettext("A count cannot be negative."))
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+
+
+def count_difference(*, expected: Decimal, counted: Decimal | None) -> Decimal | None:
+    """What a stocktake line adjusts: counted - expected (None until counted)."""
+    return None if counted is None else counted - expected
+
+
+def parse_counts_csv(text: str) -> tuple[dict[str, Decimal], list[str]]:
+    """A count file, ``item_code,counted`` per line (a first line ``item_code,counted`` is a header), as
+    ``({item_code: counted}, errors)``; blank lines are skipped. Any error means the file is not used at all."""
+    counts: dict[str, Decimal] = {}
+    errors: list[str] = []
+    rows = list(csv.reader(io.StringIO(text)))
+    for number, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower().lstrip("\ufeff") in ("item_code", "itemcode", "item code"):
+            continue
+        if len(cells) != 2:
+            errors.append(gettext("Line %(line)d: expected 2 columns (item_code,counted), found %(found)d.")
+                          % {"line": number, "found": len(cells)})
+            continue
+        code, counted = cells
+        if not code:
+            errors.append(gettext("Line %(line)d: the item code is empty.") % {"line": number})
+            continue
+        try:
+            quantity = parse_quantity(counted, allow_negative=False)
+        except QuantityError as exc:
+            errors.append(gettext("Line %(line)d (%(code)s): %(error)s") % {"line": number, "code": code, "error": exc})
+            continue
+        if code in counts:
+            errors.append(gettext("Line %(line)d: item %(code)s is listed twice.") % {"line": number, "code": code})
+            continue
+        counts[code] = quantity
+    return counts, errors

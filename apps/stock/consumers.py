@@ -21,7 +21,7 @@ from apps.core.auth import Credential, credential_from_jwt
 from apps.core.metrics import WEBSOCKETS
 
 from . import selectors
-from .alerts import alert_group
+from .alerts import alert_group, level_group
 from .calculations import StockAlert
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,8 @@ class StockAlertConsumer(AsyncWebsocketConsumer):
             await self.close(code=INTERNAL_ERROR, reason="Alert service not available")
             return
         self.group_name = group
+        if not await self.join_extra_groups(tenant_id, store_code):
+            return
         WEBSOCKETS.inc()
         await self.send_json(
             {
@@ -88,13 +90,21 @@ class StockAlertConsumer(AsyncWebsocketConsumer):
         for message in await database_sync_to_async(_initial_alert_messages)(tenant_id, store_code):
             await self.send_json(message)
 
+    async def join_extra_groups(self, tenant_id: str, store_code: str) -> bool:
+        """Groups beyond the alert group (none on the Kugelpos route); False after closing the socket."""
+        return True
+
+    def groups_joined(self) -> list[str]:
+        return [self.group_name] if self.group_name is not None else []
+
     async def disconnect(self, code: int) -> None:
         if self.group_name is not None:
             WEBSOCKETS.dec()
-            try:
-                await self.channel_layer.group_discard(self.group_name, self.channel_name)
-            except Exception as exc:  # noqa: BLE001 - the group entry expires on its own
-                logger.info("stock alert socket left without group_discard (%s)", exc)
+            for group in self.groups_joined():
+                try:
+                    await self.channel_layer.group_discard(group, self.channel_name)
+                except Exception as exc:  # noqa: BLE001 - the group entry expires on its own
+                    logger.info("stock alert socket left without group_discard (%s)", exc)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data == "ping":
@@ -106,3 +116,31 @@ class StockAlertConsumer(AsyncWebsocketConsumer):
 
     async def send_json(self, content: dict) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+
+class StockDashboardConsumer(StockAlertConsumer):
+    """The back-office dashboard's socket (``/ws/stock/...``): the alert channel of spec/50 §7, plus a
+    ``stock_level`` frame after every change of a row of the store (quantities and status), so the page keeps
+    every row current, not only those crossing a threshold. Same authentication and close codes."""
+
+    level_group_name: str | None = None
+
+    async def join_extra_groups(self, tenant_id: str, store_code: str) -> bool:
+        group = level_group(tenant_id, store_code)
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as exc:  # noqa: BLE001 - layer unreachable: as for the alert group
+            logger.warning("stock dashboard socket refused: channel layer unavailable (%s)", exc)
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            self.group_name = None
+            await self.close(code=INTERNAL_ERROR, reason="Alert service not available")
+            return False
+        self.level_group_name = group
+        return True
+
+    def groups_joined(self) -> list[str]:
+        return [*super().groups_joined(), *([self.level_group_name] if self.level_group_name else [])]
+
+    async def stock_level(self, event: dict) -> None:
+        """A ``stock.level`` group message: forward the row's new numbers."""
+        await self.send_json(event["message"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class UpdateType(models.TextChoices):
@@ -177,3 +178,106 @@ class SnapshotRun(models.Model):
 
     def __str__(self) -> str:
         return self.fire_time.isoformat()
+
+
+# --- back office: adjustments, stocktakes, alert records (issue #22) -----------------------------------------
+class AdjustmentReason(models.TextChoices):
+    """Why a back-office adjustment was made. Damage is posted as the ``damage`` update type, loss and
+    correction as ``adjustment`` (spec/50 §4); the reason itself is the movement's ``note``."""
+
+    DAMAGE = "damage", _("damage")
+    LOSS = "loss", _("loss")
+    CORRECTION = "correction", _("correction")
+
+
+class StocktakeStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    CONFIRMED = "confirmed", _("confirmed")
+
+
+QUANTITY = {"max_digits": 20, "decimal_places": 4}
+
+
+class Stocktake(models.Model):
+    """A count sheet of one store (all items, or one category): counted quantities against the stock expected
+    when the sheet was made. Confirming it posts every difference as an adjustment; the sheet is then read-only
+    and kept as the record of the count."""
+
+    tenant_id = models.CharField(_("tenant"), max_length=50)
+    store_code = models.CharField(_("store"), max_length=100)
+    category_code = models.CharField(_("category"), max_length=100, blank=True,
+                                     help_text=_("Empty: every item of the store."))
+    status = models.CharField(_("status"), max_length=10, choices=StocktakeStatus.choices,
+                              default=StocktakeStatus.DRAFT)
+    created_by = models.CharField(_("created by"), max_length=150)
+    created_at = models.DateTimeField(_("created at"))
+    confirmed_by = models.CharField(_("confirmed by"), max_length=150, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["store_code", "-created_at"], name="stock_stocktake_store_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft", confirmed_at__isnull=True)
+                | Q(status="confirmed", confirmed_at__isnull=False),
+                name="stock_stocktake_confirmed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.store_code} {self.category_code or '*'}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == StocktakeStatus.DRAFT
+
+
+class StocktakeLine(models.Model):
+    """One item of a count sheet: expected (the stock when the sheet was made), counted (null until counted)
+    and their difference (counted - expected, null until counted)."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="lines")
+    item_code = models.CharField(_("item code"), max_length=100)
+    item_name = models.CharField(_("item name"), max_length=255, blank=True)
+    expected_quantity = models.DecimalField(_("expected"), **QUANTITY)
+    counted_quantity = models.DecimalField(_("counted"), null=True, blank=True, **QUANTITY)
+    difference = models.DecimalField(_("difference"), null=True, blank=True, **QUANTITY)
+
+    class Meta:
+        verbose_name = _("stocktake line")
+        verbose_name_plural = _("stocktake lines")
+        ordering = ("item_code",)
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "item_code"], name="stock_stocktakeline_item_unique"),
+            models.CheckConstraint(
+                condition=Q(counted_quantity__isnull=True, difference__isnull=True)
+                | Q(counted_quantity__isnull=False, difference__isnull=False),
+                name="stock_stocktakeline_difference_with_count",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}: {self.counted_quantity} / {self.expected_quantity}"
+
+
+class StockAlertRecord(models.Model):
+    """An alert as it was sent (after the cooldown), so the dashboard shows alerts with the time they fired,
+    also after a reload. Written by ``apps.stock.alerts``; nothing else reads or writes it."""
+
+    store_code = models.CharField(max_length=100)
+    item_code = models.CharField(max_length=100)
+    alert_type = models.CharField(max_length=20)
+    current_quantity = models.FloatField()
+    threshold = models.FloatField()
+    reorder_quantity = models.FloatField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("stock alert")
+        indexes = [models.Index(fields=["store_code", "-sent_at"], name="stock_alertrecord_store_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}/{self.item_code} {self.alert_type} @ {self.sent_at.isoformat()}"

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.core.formats import app_zone
+from apps.masterdata.models import Item
+from apps.masterdata.selectors import categories_map, items_descriptions
+
 from . import conf
-from .calculations import StockAlert, StockLevel, initial_alerts
+from .calculations import (
+    STATUS_BELOW_MINIMUM,
+    STATUS_BELOW_REORDER_POINT,
+    STATUS_OK,
+    StockAlert,
+    StockLevel,
+    initial_alerts,
+)
 from .errors import SnapshotNotFoundError, StockNotFoundError
-from .models import Snapshot, SnapshotSchedule, Stock, StockUpdate
+from .models import Snapshot, SnapshotSchedule, Stock, StockAlertRecord, StockUpdate
 
 
 def stock_get(*, store_code: str, item_code: str) -> Stock:
@@ -122,3 +135,91 @@ def snapshot_schedule_is_due(*, now: datetime | None = None) -> bool:
 
 def snapshot_retention_applies() -> bool:
     return SnapshotSchedule.objects.filter(pk=SnapshotSchedule.SINGLETON_ID, enabled=True).exists()
+
+
+# --- back office (issue #22) --------------------------------------------------------------------------------
+def _item_name() -> Subquery:
+    # Item names live in master data. A correlated subquery keeps the stock list one query that can be searched
+    # and sorted by name; masterdata sits below stock in the app layers, and no masterdata selector returns an
+    # expression, so the model is read here, for its description column only.
+    return Subquery(Item.objects.filter(item_code=OuterRef("item_code")).values("description")[:1])
+
+
+STATUS_RANK = {STATUS_BELOW_MINIMUM: 0, STATUS_BELOW_REORDER_POINT: 1, STATUS_OK: 2}
+
+
+def stock_annotate(queryset: QuerySet[Stock]) -> QuerySet[Stock]:
+    """Stock rows with ``item_name`` (master data; empty for an unknown item), ``status`` (as
+    ``calculations.stock_status`` says) and ``status_rank`` (worst first) for filtering and sorting in SQL."""
+    status = Case(
+        When(current_quantity__lt=F("minimum_quantity"), then=Value(STATUS_BELOW_MINIMUM)),
+        When(reorder_point__gt=0, current_quantity__lte=F("reorder_point"), then=Value(STATUS_BELOW_REORDER_POINT)),
+        default=Value(STATUS_OK),
+        output_field=CharField(),
+    )
+    rank = Case(
+        *(When(status=Value(name), then=Value(value)) for name, value in STATUS_RANK.items()),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(item_name=Coalesce(_item_name(), Value("")), status=status).annotate(status_rank=rank)
+
+
+def item_names(*, item_codes: Iterable[str]) -> dict[str, str]:
+    """Item names by code (logically deleted items too: their stock is still counted)."""
+    return items_descriptions(item_codes=item_codes)
+
+
+def item_choices() -> list[tuple[str, str]]:
+    """``(item_code, name)`` of every live item, for the back office's item pickers."""
+    return list(Item.objects.live().order_by("item_code").values_list("item_code", "description"))
+
+
+def live_item_codes(*, item_codes: Iterable[str]) -> set[str]:
+    """Those of ``item_codes`` that are live master-data items."""
+    return set(Item.objects.live().filter(item_code__in=set(item_codes)).values_list("item_code", flat=True))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(code, info.description) for code, info in categories_map().items()]
+
+
+def stocktake_items(*, store_code: str, category_code: str | None) -> list[tuple[str, str, float]]:
+    """What a count sheet lists, ``(item_code, name, expected)`` by item code: the live items of the category, or
+    for a whole-store count every live item and every item with stock in the store (expected 0 without a row)."""
+    items = Item.objects.live()
+    if category_code:
+        items = items.filter(category_code=category_code)
+    names = dict(items.values_list("item_code", "description"))
+    levels = dict(Stock.objects.of_store(store_code).values_list("item_code", "current_quantity"))
+    codes = set(names) | (set() if category_code else set(levels))
+    if not category_code:
+        names.update({code: name for code, name in items_descriptions(item_codes=codes - set(names)).items()})
+    return [(code, names.get(code, ""), levels.get(code, 0.0)) for code in sorted(codes)]
+
+
+def store_is_known(*, store_code: str) -> bool:
+    """A store with stock rows (stores registered in the terminal app are out of stock's reach: terminal sits above
+    stock in the app layers)."""
+    return Stock.objects.of_store(store_code).exists()
+
+
+def stock_movements(
+    *, store_code: str, item_code: str, update_type: str | None = None, date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[StockUpdate]:
+    """One item's movements, newest first, narrowed by type and by store-time dates (inclusive). Each row's
+    ``after_quantity`` is the running quantity after that movement."""
+    rows = stock_history(store_code=store_code, item_code=item_code)
+    zone = app_zone()
+    if update_type:
+        rows = rows.filter(update_type=update_type)
+    if date_from:
+        rows = rows.filter(timestamp__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to:
+        rows = rows.filter(timestamp__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
+    return rows
+
+
+def alert_records(*, store_code: str, limit: int = 50) -> list[StockAlertRecord]:
+    """The store's latest alerts as they were sent, newest first (the dashboard's alert list)."""
+    return list(StockAlertRecord.objects.filter(store_code=store_code).order_by("-sent_at", "-id")[:limit])

@@ -119,10 +119,10 @@ def _apply_change(
     reference_id: str | None,
     operator_id: str | None,
     note: str | None,
-) -> tuple[StockUpdate, list[StockAlert]]:
+) -> tuple[StockUpdate, StockLevel]:
     """Spec/50 §5.1 steps 1–4 for one manual change, in the caller's transaction: the upsert-and-add
     (``_apply_item_totals``, as for a tranlog), the history row to write (unsaved: the caller saves it) and the
-    alerts the new level raises."""
+    level it left (its alerts: ``calculations.alerts_for``)."""
     now = timezone.now()
     change = float(quantity_change)
     level = _apply_item_totals(
@@ -130,7 +130,7 @@ def _apply_change(
     )[item_code]
     update = _history(level, update_type=update_type, change=change, reference_id=reference_id,
                       operator_id=operator_id, note=note, now=now)
-    return update, calculations.alerts_for(level)
+    return update, level
 
 
 def stock_apply_change(
@@ -147,7 +147,7 @@ def stock_apply_change(
     """A manual quantity change (spec/50 §6.4): creates the row if needed, adds the change as sent (the type is a
     label only), writes a history row, and alerts after commit. Negative stock is allowed."""
     with transaction.atomic():
-        update, alerts = _apply_change(
+        update, level = _apply_change(
             tenant_id=tenant_id,
             store_code=store_code,
             item_code=item_code,
@@ -158,7 +158,7 @@ def stock_apply_change(
             note=note,
         )
         update.save(force_insert=True)
-        alerts_send_on_commit(alerts)
+        alerts_send_on_commit(calculations.alerts_for(level), levels=[level])
     return update
 
 
@@ -197,7 +197,7 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
                                     reference_id=reference_id, operator_id=None, note=None, now=now))
             alerts.extend(calculations.alerts_for(level))
         StockUpdate.objects.bulk_create(updates)
-        alerts_send_on_commit(alerts)
+        alerts_send_on_commit(alerts, levels=list(levels.values()))
     return updates
 
 
@@ -267,7 +267,8 @@ def stock_set_reorder(
             reorder_point=float(reorder_point),
             reorder_quantity=float(reorder_quantity),
         )
-        alerts_send_on_commit(calculations.alerts_for(StockLevel.of(stock)))
+        level = StockLevel.of(stock)
+        alerts_send_on_commit(calculations.alerts_for(level), levels=[level])
     return stock
 
 

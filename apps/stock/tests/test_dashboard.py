@@ -82,7 +82,10 @@ def test_non_staff_users_and_other_tenants_are_refused(admin_a, admin_b):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     with in_tenant_a():
         User.objects.filter(username="clerk").update(is_staff=True)
-    assert clerk_client.get(PAGE).status_code == 200  # the same session, once the user is staff
+    assert clerk_client.get(PAGE).status_code == 403  # staff now, but store 5678 is not theirs (issue #22)
+    with in_tenant_a():
+        User.objects.filter(username="clerk").update(stores=["5678"])
+    assert clerk_client.get(PAGE).status_code == 200  # the same session, once the user is staff of the store
     response = login(TENANT_B).get(PAGE)  # a session of tenant B means nothing in tenant A
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
