@@ -225,6 +225,7 @@ def stocktake_sheet_view(request: HttpRequest, model_admin, object_id: str) -> H
                     count = actions.stocktake_import_counts(stocktake_id=sheet.pk, csv_text=text, user=request.user)
                     messages.success(request, _("%(count)d counts imported.") % {"count": count})
                     return redirect(request.path)
+                errors.extend(message for field in import_form.errors.values() for message in field)
             elif step in ("save", "confirm"):
                 counts, errors = _typed_counts(request, sheet)
                 if not errors:

@@ -1,9 +1,11 @@
 """Pure stock rules with the spec's numbers (spec/50 §5.4.2, §5.6, §7.4). No database."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
+from apps.stock import calculations
 from apps.stock.calculations import (
     LineChange,
     ScheduleTimes,
@@ -155,3 +157,40 @@ def test_line_levels_apply_the_lines_of_one_item_in_line_order():
     assert item_totals(changes) == {"Z": -4.0, "A": 3.0}
     # quantities after the whole log: Z 6 (it was 10), A 13 (it was 10)
     assert line_levels(changes, {"Z": 6.0, "A": 13.0}) == [(10.0, 9.0), (10.0, 8.0), (9.0, 6.0), (8.0, 13.0)]
+
+
+# --- back office: typed quantities, count files, status (issue #22) -----------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("10", Decimal(10)), ("2.5", Decimal("2.5")), ("-3", Decimal(-3)), ("1,200", Decimal(1200)), (" 7 ", Decimal(7)),
+    ("+3", Decimal(3)), ("0.0001", Decimal("0.0001")),
+])
+def test_parse_quantity(text, expected):
+    assert calculations.parse_quantity(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "x", "nan", "inf", "1e400", "0.00001", "2e15"])
+def test_parse_quantity_refuses(text):
+    with pytest.raises(calculations.QuantityError):
+        calculations.parse_quantity(text)
+
+
+def test_a_count_cannot_be_negative():
+    with pytest.raises(calculations.QuantityError):
+        calculations.parse_quantity("-1", allow_negative=False)
+
+
+def test_parse_counts_csv():
+    counts, errors = calculations.parse_counts_csv("\ufeffitem_code,counted\nA,3\n\nB, 2.5 \n")
+    assert (counts, errors) == ({"A": Decimal(3), "B": Decimal("2.5")}, [])
+    counts, errors = calculations.parse_counts_csv("A,3\nB,x\nA,1\nC\n,2\n")
+    assert counts == {"A": Decimal(3)}
+    assert [error.split(":")[0] for error in errors] == ["Line 2 (B)", "Line 3", "Line 4", "Line 5"]
+
+
+@pytest.mark.parametrize(("current", "minimum", "point", "status"), [
+    (10, 0, 0, "ok"), (5, 0, 5, "below_reorder_point"), (4, 5, 10, "below_minimum"), (-1, 0, 0, "below_minimum"),
+    (6, 5, 5, "ok"),
+])
+def test_stock_status(current, minimum, point, status):
+    level = calculations.StockLevel("T", "S", "I", current, minimum, point, 0)
+    assert calculations.stock_status(level) == status
