@@ -85,6 +85,13 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.stock_annotate(super().get_queryset(request))
 
+    def get_list_display(self, request):
+        """Without the store column when the list shows one store (filtered to it, or the user's only one)."""
+        shown = list(super().get_list_display(request))
+        if request.GET.get("store_code") or len(backoffice.store_codes_for(request.user)) == 1:
+            shown.remove("store_code")
+        return shown
+
     def get_urls(self):
         def wrap(view):
             return self.admin_site.admin_view(partial(view, model_admin=self))
@@ -125,7 +132,7 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
         status = getattr(obj, "status", None) or stock_status(StockLevel.of(obj))
         return format_html('<span class="stock-status {}">{}</span>', status, STATUS_LABELS[status])
 
-    @admin.display(description=_("movements"))
+    @admin.display(description=_("history"))
     def movements_link(self, obj: Stock) -> str:
         return format_html('<a href="{}">{}</a>', reverse("admin:stock_stock_movements", args=[obj.pk]),
                            _("movements"))

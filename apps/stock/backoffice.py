@@ -253,7 +253,7 @@ def stocktake_sheet_view(request: HttpRequest, model_admin, object_id: str) -> H
     counted = [line for line in lines if line.counted_quantity is not None]
     differing = [line for line in counted if line.difference]
     context = _context(
-        model_admin, request, _("Stocktake %(id)s") % {"id": sheet.pk}, sheet=sheet, lines=lines,
+        model_admin, request, _("Stocktake #%(id)s") % {"id": sheet.pk}, sheet=sheet, lines=lines,
         editable=sheet.is_draft and may_count, errors=errors, import_form=import_form,
         counted_count=len(counted), differing_count=len(differing),
         category_name=dict(selectors.category_choices()).get(sheet.category_code, ""),

@@ -15,16 +15,16 @@ from django.utils.translation import gettext_lazy as _
 class UpdateType(models.TextChoices):
     """``updateType`` values (spec/50 §4). For manual updates a label only: the sign is what the caller sent."""
 
-    SALE = "sale"
-    RETURN = "return"
-    VOID = "void"
-    VOID_RETURN = "void_return"
-    PURCHASE = "purchase"
-    ADJUSTMENT = "adjustment"
-    INITIAL = "initial"
-    DAMAGE = "damage"
-    TRANSFER_IN = "transfer_in"
-    TRANSFER_OUT = "transfer_out"
+    SALE = "sale", _("sale")
+    RETURN = "return", _("return")
+    VOID = "void", _("void")
+    VOID_RETURN = "void_return", _("void return")
+    PURCHASE = "purchase", _("purchase")
+    ADJUSTMENT = "adjustment", _("adjustment")
+    INITIAL = "initial", _("initial")
+    DAMAGE = "damage", _("damage")
+    TRANSFER_IN = "transfer_in", _("transfer in")
+    TRANSFER_OUT = "transfer_out", _("transfer out")
 
 
 class StockQuerySet(models.QuerySet):

