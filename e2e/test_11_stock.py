@@ -21,6 +21,7 @@ DAILY_GOODS = "003"  # seeded category: 49-14 ... 49-20
 RECEIVED = (("49-14", 12), ("49-15", 6))  # Tissue box, Toothbrush
 DAMAGED = ("49-14", -2)
 SOLD = "49-19"  # Notebook A5: far above its thresholds, so a sale crosses none
+ALERTED = "49-06"  # Rice ball salmon: seeded at 12 with reorder point 11
 CLERK = "clerk-e2e"
 CLERK_PASSWORD = "clerk-e2e-pass-1"
 
@@ -154,6 +155,19 @@ def test_receive_adjust_count_and_watch(manager: Page, shots, api: Api, run_id: 
     assert manager.evaluate("window.__sameDocument") is True
     wait_for(lambda: _level(api, SOLD) == quantity - 1, what="the sale in the stock API")
     shots("dashboard after a sale")
+
+    # a sale that takes an item to its reorder point: an alert with its time, which a reload keeps
+    low = _level(api, ALERTED)
+    reorder_point = api.get(f"{STOCK}/{ALERTED}")["reorderPoint"]
+    demo_terminal.sell((ALERTED, max(1, int(low - reorder_point) + 1)))
+    alert = manager.locator("#alerts li", has_text=ALERTED).first
+    expect(alert).to_contain_text("reorder", timeout=30_000)
+    expect(manager.locator(f"#stock-table tr[data-item='{ALERTED}']")).to_have_class(re.compile(r"\breorder\b"))
+    sent_at = alert.locator("time").text_content()
+    manager.reload()
+    expect(manager.locator("#connection")).to_have_class(re.compile(r"\blive\b"))
+    expect(manager.locator("#alerts li", has_text=ALERTED).first.locator("time")).to_have_text(sent_at)
+    shots("dashboard with an alert, reloaded")
     _guide(manager, "dashboard")
 
     # an unknown store is a 404 page

@@ -152,13 +152,14 @@ def levels_send(levels: Sequence[StockLevel]) -> int:
     return len(frames)
 
 
-def _send_all(alerts: tuple[StockAlert, ...], levels: tuple[StockLevel, ...]) -> None:
-    alerts_send(alerts)  # the alert first: a dashboard shows it, then the row's new numbers
-    levels_send(levels)
+def alerts_send_on_commit(alerts: Sequence[StockAlert]) -> None:
+    """Queue alerts to be sent once the current transaction commits (immediately outside one)."""
+    if alerts:
+        transaction.on_commit(partial(alerts_send, tuple(alerts)))
 
 
-def alerts_send_on_commit(alerts: Sequence[StockAlert], levels: Sequence[StockLevel] = ()) -> None:
-    """Queue alerts, and the row updates of the changed ``levels`` for the dashboards, to be sent once the current
-    transaction commits (immediately outside one)."""
-    if alerts or levels:
-        transaction.on_commit(partial(_send_all, tuple(alerts), tuple(levels)))
+def levels_send_on_commit(levels: Sequence[StockLevel]) -> None:
+    """Queue the row updates of the changed ``levels`` for the store's dashboards, sent once the current transaction
+    commits (after the alerts the same change queued before, so a dashboard shows the alert, then the numbers)."""
+    if levels:
+        transaction.on_commit(partial(levels_send, tuple(levels)))

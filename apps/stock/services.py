@@ -19,7 +19,7 @@ from apps.core.events import EventNotFound, delivery_status_update, event_consum
 from apps.core.formats import iso_app
 
 from . import calculations
-from .alerts import alerts_send_on_commit
+from .alerts import alerts_send_on_commit, levels_send_on_commit
 from .calculations import QUANTITY_LIMIT, LineChange, ScheduleTimes, StockAlert, StockLevel, quantity_in_range
 from .errors import StockQuantityRangeError
 from .models import Snapshot, SnapshotRun, SnapshotSchedule, Stock, StockUpdate
@@ -158,7 +158,8 @@ def stock_apply_change(
             note=note,
         )
         update.save(force_insert=True)
-        alerts_send_on_commit(calculations.alerts_for(level), levels=[level])
+        alerts_send_on_commit(calculations.alerts_for(level))
+        levels_send_on_commit([level])
     return update
 
 
@@ -197,7 +198,8 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
                                     reference_id=reference_id, operator_id=None, note=None, now=now))
             alerts.extend(calculations.alerts_for(level))
         StockUpdate.objects.bulk_create(updates)
-        alerts_send_on_commit(alerts, levels=list(levels.values()))
+        alerts_send_on_commit(alerts)
+        levels_send_on_commit(list(levels.values()))
     return updates
 
 
@@ -267,8 +269,7 @@ def stock_set_reorder(
             reorder_point=float(reorder_point),
             reorder_quantity=float(reorder_quantity),
         )
-        level = StockLevel.of(stock)
-        alerts_send_on_commit(calculations.alerts_for(level), levels=[level])
+        alerts_send_on_commit(calculations.alerts_for(StockLevel.of(stock)))
     return stock
 
 
