@@ -81,7 +81,7 @@ def test_manager_runs_the_day_of_a_terminal(manager: Page, shots, api: Api, stac
     shots("confirm the open")
     manager.click("#desk-confirm")
     expect(manager.locator(".messagelist")).to_contain_text("Terminal 1 is open")
-    expect(manager.locator(".receipt").first).to_contain_text("開 設")
+    expect(manager.locator(".receipts")).to_contain_text("開 設")
     expect(manager.locator("#desk-print")).to_be_visible()
     shots("the open receipt")
     _guide_shots(manager, "receipt")
@@ -94,8 +94,8 @@ def test_manager_runs_the_day_of_a_terminal(manager: Page, shots, api: Api, stac
     manager.fill("#id_description", "Change from the bank")
     manager.click("#desk-next")
     manager.click("#desk-confirm")
-    expect(manager.locator(".receipt").first).to_contain_text("入 金")
-    expect(manager.locator(".receipt").first).to_contain_text("Change from the bank")
+    expect(manager.locator(".receipts")).to_contain_text("入 金")
+    expect(manager.locator(".receipts")).to_contain_text("Change from the bank")
 
     # the report has the logs: the page's expected cash is 12,000
     business_date = terminal.state()["businessDate"]
@@ -122,7 +122,7 @@ def test_manager_runs_the_day_of_a_terminal(manager: Page, shots, api: Api, stac
     shots("confirm the close")
     _guide_shots(manager, "close")
     manager.click("#desk-confirm")
-    expect(manager.locator(".receipt").first).to_contain_text("精 算")
+    expect(manager.locator(".receipts")).to_contain_text("精 算")
     shots("the close receipt")
 
     # the API: closed with the count; the journal has the four entries; the report counts the cash in

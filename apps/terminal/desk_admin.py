@@ -149,7 +149,7 @@ def readable_error(exc: KugelposError, terminal: Terminal, action: Action) -> st
             "store": terminal.store_code}
     else:
         text = exc.message
-    return f"{text} ({gettext('error')} {exc.error_code})"
+    return gettext("%(text)s (error %(code)s)") % {"text": text, "code": exc.error_code}
 
 
 # --- the admin ----------------------------------------------------------------------------------------------

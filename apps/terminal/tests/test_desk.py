@@ -363,3 +363,18 @@ def test_terminal_admin_lists_show_the_users_stores_only(desk):
     # the superuser sees every store
     listing = desk.page.get(f"{ADMIN}/terminal/terminal/").content.decode()
     assert desk.terminal.terminal_id in listing and desk.other.terminal_id in listing
+
+
+def test_refusals_and_the_page_read_in_japanese(desk):
+    from django.utils import translation
+
+    from apps.terminal.desk_admin import ACTIONS, readable_error
+    from apps.terminal.errors import TerminalStatusError
+
+    with tenant_context(TENANT_A):
+        terminal = Terminal.objects.get(pk=desk.terminal.pk)
+    with translation.override("ja"):
+        message = readable_error(TerminalStatusError("x"), terminal, ACTIONS["cash-in"])
+        title = str(ACTIONS["close"].title)
+    assert message == "レジ1は開設されていません。先に開設してください。(エラー 406003)"
+    assert title == "精算(現金を数えて締める)"
