@@ -26,7 +26,7 @@ from apps.core.errors import NotFoundError
 from .. import desk, selectors
 from ..models import CashLog, Terminal
 from .sessions import SessionResult, terminal_cash_in, terminal_cash_out, terminal_close, terminal_open
-from .terminals import terminal_sign_in, terminal_sign_out
+from .terminals import terminal_locked, terminal_sign_in, terminal_sign_out
 
 OPERATE_PERMISSION = "terminal.operate_terminal"
 VIEW_PERMISSION = "terminal.view_terminal"
@@ -69,9 +69,11 @@ def signed_amount(value: Decimal) -> str:
 
 
 def _audited(*, user: object, terminal_id: str, run: Callable[[], T], message: Callable[[T], str]) -> T:
-    """Check, run the API's service, and write the audit entry, all or nothing."""
+    """Check, run the API's service, and write the audit entry, all or nothing. The terminal row is locked first,
+    so what ``run`` reads before the service (the expected cash of a close) is the state the service acts on."""
     with transaction.atomic():
-        terminal = terminal_for_user(user=user, terminal_id=terminal_id, permission=OPERATE_PERMISSION)
+        terminal_for_user(user=user, terminal_id=terminal_id, permission=OPERATE_PERMISSION)
+        terminal = terminal_locked(terminal_id=terminal_id)
         result = run()
         LogEntry.objects.create(
             user_id=user.pk,
@@ -94,13 +96,19 @@ def backoffice_sign_in(*, user: object, terminal_id: str, staff_id: str) -> Term
 
 
 def backoffice_sign_out(*, user: object, terminal_id: str) -> Terminal:
-    before = selectors.terminal_find(terminal_id=terminal_id)
-    staff = f" {before.staff_id} {before.staff_name}" if before is not None and before.staff_id else ""
+    staff: list[str] = []
+
+    def run() -> Terminal:
+        before = selectors.terminal_get(terminal_id=terminal_id)
+        if before is not None and before.staff_id:
+            staff.append(f"{before.staff_id} {before.staff_name}")
+        return terminal_sign_out(terminal_id=terminal_id)
+
     return _audited(
         user=user,
         terminal_id=terminal_id,
-        run=lambda: terminal_sign_out(terminal_id=terminal_id),
-        message=lambda terminal: f"Signed out: staff{staff}" if staff else "Signed out (nobody was signed in)",
+        run=run,
+        message=lambda terminal: f"Signed out: staff {staff[0]}" if staff else "Signed out (nobody was signed in)",
     )
 
 

@@ -154,6 +154,17 @@ def test_each_action_writes_what_the_api_action_writes(desk, api, clock):
     assert [row["operation"] for row in page["sessions"]] == ["open", "close"]
     assert len(page["events"]) == 5 and page["events"] == twin["events"]
     assert page["sessions"][1]["cash_in_out_count"] == 3
+    with tenant_context(TENANT_A):
+        trail = list(LogEntry.objects.filter(object_id=str(desk.terminal.pk)).order_by("action_time", "pk")
+                     .values_list("change_message", flat=True))
+        assert not LogEntry.objects.filter(object_id=str(desk.twin.pk)).exists()  # the API writes no audit entry
+    assert trail[:4] == [
+        "Signed in: staff S001 Taro",
+        "Opened: business date 20250115, session 1, initial amount ¥30,000",
+        "Cash in: ¥5,000 (Change from the bank)",
+        "Cash out: ¥1,200 (Cash Out (Default))",
+    ]
+    assert trail[4].startswith("Closed: counted ¥33,800, expected ") and trail[5] == "Signed out: staff S001 Taro"
 
 
 def test_the_receipt_of_an_action_is_the_logs_text_with_a_print_layout(desk, moving_clock):
