@@ -68,6 +68,7 @@ class UserAdmin(StoreTimeMixin, DjangoUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":  # a few roles: ticks, not the two-list picker
             kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs.setdefault("label", _("Roles"))
             kwargs.setdefault("help_text", _("Clerk: views the shop. Store manager: also operates terminals, "
                                              "voids and returns, receives and counts stock."))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
