@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from .models import CashLog, OpenCloseLog, Terminal
 from .selectors import TerminalInfo, terminal_infos
@@ -66,39 +68,60 @@ class TerminalRow:
 TRAIL_LENGTH = 10
 
 
-def last_action(terminal: TerminalInfo) -> LastAction | None:
-    where = {"store_code": terminal.store_code, "terminal_no": terminal.terminal_no}
-    cash = CashLog.objects.filter(**where).order_by("-generate_date_time").first()
-    session = OpenCloseLog.objects.filter(**where).order_by("-generate_date_time").first()
-    if session is not None and (cash is None or session.generate_date_time >= cash.generate_date_time):
-        return LastAction(session.generate_date_time, session.operation, None, None)
-    if cash is not None:
-        return LastAction(cash.generate_date_time, "cash", cash.amount, cash.description)
-    return None
+def _latest_per_terminal(model, *, store_code: str) -> dict[int, object]:
+    """The latest row of ``model`` per terminal number of a store, in one query."""
+    rank = Window(RowNumber(), partition_by=[F("terminal_no")], order_by=F("generate_date_time").desc())
+    rows = model.objects.filter(store_code=store_code).annotate(rank=rank).filter(rank=1)
+    return {row.terminal_no: row for row in rows}
 
 
-def terminal_trail(*, terminal_pk: int, limit: int = TRAIL_LENGTH) -> list[TrailEntry]:
-    """The back office's audit trail of one terminal (the admin's log entries on it), newest first."""
+def last_actions(*, store_code: str) -> dict[int, LastAction]:
+    """The latest cash or open/close log of each terminal of a store, by terminal number."""
+    cash = _latest_per_terminal(CashLog, store_code=store_code)
+    sessions = _latest_per_terminal(OpenCloseLog, store_code=store_code)
+    actions: dict[int, LastAction] = {}
+    for number in {*cash, *sessions}:
+        money_log, session = cash.get(number), sessions.get(number)
+        if session is not None and (money_log is None or session.generate_date_time >= money_log.generate_date_time):
+            actions[number] = LastAction(session.generate_date_time, session.operation, None, None)
+        else:
+            actions[number] = LastAction(money_log.generate_date_time, "cash", money_log.amount, money_log.description)
+    return actions
+
+
+def terminal_trails(*, terminal_pks: list[int], limit: int = TRAIL_LENGTH) -> dict[int, list[TrailEntry]]:
+    """The back office's audit trail of each terminal (the admin's log entries on it), newest first, in one
+    query: at most ``limit`` entries per terminal."""
     content_type = ContentType.objects.get_for_model(Terminal)
+    rank = Window(RowNumber(), partition_by=[F("object_id")], order_by=[F("action_time").desc(), F("pk").desc()])
     entries = (
-        LogEntry.objects.filter(content_type=content_type, object_id=str(terminal_pk))
+        LogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in terminal_pks])
         .select_related("user")
-        .order_by("-action_time", "-pk")[:limit]
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .order_by("-action_time", "-pk")
     )
-    return [TrailEntry(entry.action_time, entry.user.get_username(), entry.get_change_message()) for entry in entries]
+    trails: dict[int, list[TrailEntry]] = {pk: [] for pk in terminal_pks}
+    for entry in entries:
+        trails[int(entry.object_id)].append(
+            TrailEntry(entry.action_time, entry.user.get_username(), entry.get_change_message())
+        )
+    return trails
 
 
 def terminal_rows(*, store_code: str) -> list[TerminalRow]:
     """Every terminal of a store, by number, with what the terminal page shows of it."""
     infos = terminal_infos(store_code=store_code)
     pks = dict(Terminal.objects.filter(store_code=store_code).values_list("terminal_id", "pk"))
+    actions = last_actions(store_code=store_code)
+    trails = terminal_trails(terminal_pks=list(pks.values()))
     return [
         TerminalRow(
             terminal=info,
             pk=pks[info.terminal_id],
             expected_cash=expected_cash(info),
-            last_action=last_action(info),
-            trail=terminal_trail(terminal_pk=pks[info.terminal_id]),
+            last_action=actions.get(info.terminal_no),
+            trail=trails[pks[info.terminal_id]],
         )
         for info in infos
         if info.terminal_id in pks

@@ -389,3 +389,29 @@ def test_refusals_and_the_page_read_in_japanese(desk):
         title = str(ACTIONS["close"].title)
     assert message == "レジ1は開設されていません。先に開設してください。(エラー 406003)"
     assert title == "精算(現金を数えて締める)"
+
+
+def test_the_page_reads_trails_and_last_actions_once_per_store(desk):
+    """Per terminal only the report's expected cash costs queries (3); trails and last actions are one query each
+    for the whole store."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert desk.page.get(f"{DESK}/?store=5678").status_code == 200
+        return len(captured.captured_queries)
+
+    with tenant_context(TENANT_A):
+        for terminal in (desk.terminal, desk.twin):
+            services.terminal_sign_in(terminal_id=terminal.terminal_id, staff_id="S001")
+            services.terminal_open(terminal_id=terminal.terminal_id, initial_amount=Decimal(100))
+    act(desk.page, desk.terminal, "cash-in", {"amount": "5"})
+    two = queries()
+    with tenant_context(TENANT_A):
+        for number in range(3, 7):
+            added = TerminalFactory(terminal_no=number)
+            services.terminal_sign_in(terminal_id=added.terminal_id, staff_id="S001")
+            services.terminal_open(terminal_id=added.terminal_id, initial_amount=Decimal(100))
+    six = queries()
+    assert six - two <= 4 * 3, (two, six)
