@@ -47,6 +47,7 @@ class LastAction:
     kind: str  # "open", "close", "cash"
     amount: Decimal | None
     description: str | None
+    receipt_query: str  # the log on the receipt page: ``cash=<pk>`` or ``session=<pk>``
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ def last_actions(*, store_code: str) -> dict[int, LastAction]:
     for number in {*cash, *sessions}:
         money_log, session = cash.get(number), sessions.get(number)
         if session is not None and (money_log is None or session.generate_date_time >= money_log.generate_date_time):
-            actions[number] = LastAction(session.generate_date_time, session.operation, None, None)
+            actions[number] = LastAction(session.generate_date_time, session.operation, None, None,
+                                         f"session={session.pk}")
         else:
-            actions[number] = LastAction(money_log.generate_date_time, "cash", money_log.amount, money_log.description)
+            actions[number] = LastAction(money_log.generate_date_time, "cash", money_log.amount,
+                                         money_log.description, f"cash={money_log.pk}")
     return actions
 
 

@@ -3,6 +3,7 @@ refusals are readable and change nothing, who may do what, the store scope and t
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -279,6 +280,8 @@ def test_the_page_shows_state_expected_cash_last_action_and_trail(desk, moving_c
     assert 'data-status="Opened"' in card and "S001 Taro" in card and "20250115" in card
     assert "¥9,500" in card  # expected cash: 10,000 in, 500 out
     assert "cash out -¥500" in card
+    reprint = re.search(r'class="desk-reprint" href="([^"]+)"', card).group(1)
+    assert "Stamps" in desk.page.get(reprint.replace("&amp;", "&")).content.decode()
     assert "Cash out: ¥500 (Stamps)" in card and "Opened: business date 20250115, session 1" in card
     assert "Signed in: staff S001 Taro" in card
     for action in ("sign-out", "cash-in", "cash-out", "close"):
