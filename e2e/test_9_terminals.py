@@ -84,6 +84,12 @@ def test_manager_runs_the_day_of_a_terminal(manager: Page, shots, api: Api, stac
     expect(manager.locator(".receipts")).to_contain_text("開 設")
     expect(manager.locator("#desk-print")).to_be_visible()
     shots("the open receipt")
+    manager.emulate_media(media="print")  # printed: the slips alone, no header, menu or buttons
+    expect(manager.locator("#header")).to_be_hidden()
+    expect(manager.locator("#desk-print")).to_be_hidden()
+    expect(manager.locator(".receipt").first).to_be_visible()
+    shots("the open receipt as printed")
+    manager.emulate_media(media="screen")
     _guide_shots(manager, "receipt")
     assert terminal.state()["status"] == "Opened"
 
