@@ -17,3 +17,9 @@ class ReportConfig(AppConfig):
         register_consumer(service="report", event_type="tranlog", handler=services.report_consume_tranlog)
         register_consumer(service="report", event_type="cashlog", handler=services.report_consume_cashlog)
         register_consumer(service="report", event_type="opencloselog", handler=services.report_consume_opencloselog)
+
+        from apps.terminal.desk import register_expected_cash_provider
+
+        from .terminal_cash import expected_cash
+
+        register_expected_cash_provider(expected_cash)  # the terminal page's expected cash (issue #22)

@@ -19,8 +19,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import lazy
 from django.utils.html import format_html
 
+from apps.account.access import filter_by_store, may_use_store
 from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, money_column
 from apps.core.errors import KugelposError
+from apps.core.store_choices import register_store_choices
 from apps.masterdata.admin_forms import register_store_source
 
 from . import selectors, services, states
@@ -46,6 +48,42 @@ admin.site.index_title = "Store management"
 
 # the master data's store pickers (promotion target stores) offer this tenant's stores by name
 register_store_source(selectors.store_names)
+# ... and so does the user admin's "stores" field (apps.account sits below terminal)
+register_store_choices(selectors.store_names)
+
+
+class StoreScopedMixin:
+    """Rows of the user's stores only (``apps.account.access``; a superuser sees all). A direct URL to a row of
+    another store is refused (403) instead of the admin's "does not exist" redirect."""
+
+    store_field = "store_code"
+
+    def get_queryset(self, request):
+        return filter_by_store(request.user, super().get_queryset(request), self.store_field)
+
+    def _refuse_out_of_scope(self, request, object_id) -> None:
+        if object_id is None:
+            return
+        try:
+            pk = unquote(object_id)
+            hidden = (not self.get_queryset(request).filter(pk=pk).exists()
+                      and self.model._default_manager.filter(pk=pk).exists())
+        except (ValidationError, ValueError):
+            return
+        if hidden:
+            raise PermissionDenied
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self._refuse_out_of_scope(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._refuse_out_of_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._refuse_out_of_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
 
 
 class ServiceBackedAdmin(StoreTimeMixin, admin.ModelAdmin):
@@ -122,7 +160,7 @@ class StoreAdminForm(forms.ModelForm):
 
 
 @admin.register(Store)
-class StoreAdmin(ServiceBackedAdmin):
+class StoreAdmin(StoreScopedMixin, ServiceBackedAdmin):
     form = StoreAdminForm
     list_display = ("store_code", "store_name", "status", "business_date", "updated_at")
     list_filter = ("status",)
@@ -173,11 +211,15 @@ class TerminalAdminForm(forms.ModelForm):
         if current and current not in dict(field.choices):
             field.choices = [*field.choices, (current, current)]
 
+    user = None  # set by TerminalAdmin.get_form: the person adding the terminal
+
     def clean(self):
         data = super().clean()
         if self.instance.pk is None:
             code, number = data.get("store_code"), data.get("terminal_no")
-            if code and "-" in code:
+            if code and self.user is not None and not may_use_store(self.user, code):
+                self.add_error("store_code", f"You do not work in store {code}.")
+            elif code and "-" in code:
                 self.add_error("store_code", "A store code must not contain '-'.")
             elif code and number is not None:
                 terminal_id = services.terminal_id_for(tenant_id=_tenant_id(), store_code=code, terminal_no=number)
@@ -196,8 +238,9 @@ class TerminalAdminForm(forms.ModelForm):
 
 
 @admin.register(Terminal)
-class TerminalAdmin(ServiceBackedAdmin):
+class TerminalAdmin(StoreScopedMixin, ServiceBackedAdmin):
     form = TerminalAdminForm
+    change_list_template = "admin/terminal/terminal/change_list.html"
     list_display = (
         "terminal_id",
         "store_code",
@@ -234,6 +277,14 @@ class TerminalAdmin(ServiceBackedAdmin):
             masked,
             url,
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"desk_url": reverse("admin:terminal_terminaldesk_changelist", current_app=self.admin_site.name)}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.api_key_view)
@@ -309,7 +360,7 @@ class ReadOnlyLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CashLog)
-class CashLogAdmin(ReadOnlyLogAdmin):
+class CashLogAdmin(StoreScopedMixin, ReadOnlyLogAdmin):
     list_display = (
         "generate_date_time",
         "store_code",
@@ -325,7 +376,7 @@ class CashLogAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(OpenCloseLog)
-class OpenCloseLogAdmin(ReadOnlyLogAdmin):
+class OpenCloseLogAdmin(StoreScopedMixin, ReadOnlyLogAdmin):
     list_display = (
         "generate_date_time",
         "store_code",
@@ -338,3 +389,6 @@ class OpenCloseLogAdmin(ReadOnlyLogAdmin):
     search_fields = ("business_date", "staff_id", "event_id")
     ordering = ("-generate_date_time",)
     exclude = ("receipt_text",)
+
+
+from . import desk_admin  # noqa: E402, F401  the "Terminals and cash" page registers itself

@@ -8,6 +8,7 @@ Rules live in ``services.py`` and ``states.py``; these classes only declare stor
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
 
@@ -185,3 +186,14 @@ class OpenCloseLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_code}-{self.terminal_no} {self.operation} {self.business_date}#{self.open_counter}"
+
+
+class TerminalDesk(Terminal):
+    """Proxy carrying the back office's "Terminals and cash" page of a store (``desk_admin``): no rows or
+    permissions of its own (the page needs ``view_terminal``, its actions ``operate_terminal``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("terminals and cash")
+        verbose_name_plural = _("terminals and cash")
+        default_permissions = ()

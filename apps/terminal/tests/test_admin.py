@@ -80,7 +80,8 @@ def test_the_api_key_is_refused_without_the_change_permission(opened_terminal):
     with tenant_context(TENANT_A):
         terminal = Terminal.objects.get()
         api_key = services.terminal_api_key(terminal)
-        viewer = User.objects.create_user("viewer", "viewer", tenant_id=TENANT_A, is_staff=True)
+        viewer = User.objects.create_user("viewer", "viewer", tenant_id=TENANT_A, is_staff=True,
+                                          stores=["5678"])  # works in the store (issue #22 scope)
         viewer.user_permissions.add(Permission.objects.get(codename="view_terminal"))
     client = Client()
     client.post(f"/t/{TENANT_A}/admin/login/", {"username": "viewer", "password": "viewer"})
