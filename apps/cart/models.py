@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from django.db import models
 
 from apps.core.fields import FastJSONField, JSONTextField
@@ -26,6 +29,61 @@ class Cart(models.Model):
         return str(self.cart_id)
 
 
+class TransactionQuerySet(models.QuerySet):
+    """The back office's transaction search (issue #22): each filter one method, combined by chaining."""
+
+    def containing_item(self, item_code: str) -> TransactionQuerySet:
+        """Transactions with a line of this item code (JSON containment on the stored document)."""
+        return self.filter(document__contains={"line_items": [{"item_code": item_code}]})
+
+    def by_staff(self, staff_id: str) -> TransactionQuerySet:
+        return self.filter(document__contains={"staff": {"id": staff_id}})
+
+    def amount_between(self, low: Decimal | None, high: Decimal | None) -> TransactionQuerySet:
+        """Total with tax within [low, high]; an open end when None."""
+        query = self
+        if low is not None:
+            query = query.filter(total_amount_with_tax__gte=low)
+        if high is not None:
+            query = query.filter(total_amount_with_tax__lte=high)
+        return query
+
+    def generated_between(self, start: datetime | None, end: datetime | None) -> TransactionQuerySet:
+        """Generated at or after ``start`` and before ``end`` (aware datetimes; an open end when None)."""
+        query = self
+        if start is not None:
+            query = query.filter(generate_date_time__gte=start)
+        if end is not None:
+            query = query.filter(generate_date_time__lt=end)
+        return query
+
+    def with_status(self, status: str) -> TransactionQuerySet:
+        """``voided`` / ``returned`` (by the original's status record), ``cancelled`` (a cancelled sale),
+        ``active`` (none of these)."""
+        tracked = TransactionStatus.objects.filter(
+            store_code=models.OuterRef("store_code"), terminal_no=models.OuterRef("terminal_no"),
+            transaction_no=models.OuterRef("transaction_no"),
+        )
+        voided = models.Exists(tracked.filter(is_voided=True))
+        returned = models.Exists(tracked.filter(is_refunded=True))
+        if status == "voided":
+            return self.filter(voided)
+        if status == "returned":
+            return self.filter(returned)
+        if status == "cancelled":
+            return self.filter(is_cancelled=True)
+        if status == "active":
+            return self.filter(~voided, ~returned, is_cancelled=False)
+        return self.none()
+
+    def referring_to(self, original: Transaction) -> TransactionQuerySet:
+        """The voids and returns made of ``original`` (their ``origin`` names it)."""
+        return self.filter(store_code=original.store_code, document__contains={"origin": {
+            "store_code": original.store_code, "terminal_no": original.terminal_no,
+            "transaction_no": original.transaction_no,
+        }})
+
+
 class Transaction(models.Model):
     """A transaction log (tranlog): sale, cancelled sale, return, void. Never modified once written.
 
@@ -47,6 +105,8 @@ class Transaction(models.Model):
     event_id = models.CharField(max_length=36)
     document = FastJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TransactionQuerySet.as_manager()
 
     class Meta:
         constraints = [
