@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.account.access import filter_by_store
 from apps.core.formats import app_zone
@@ -135,7 +135,8 @@ class StaffFilter(InputFilter):
 
 class AmountRangeFilter(InputFilter):
     title = gettext_lazy("total with tax")
-    inputs = (("amount_min", gettext_lazy("From"), "number"), ("amount_max", gettext_lazy("To"), "number"))
+    inputs = (("amount_min", pgettext_lazy("amount range", "From"), "number"),
+              ("amount_max", pgettext_lazy("amount range", "To"), "number"))
 
     def apply(self, queryset, values):
         return queryset.amount_between(_amount(values.get("amount_min"), _("Total from")),
@@ -146,7 +147,8 @@ class DateRangeFilter(InputFilter):
     """Days of the store's calendar (``APP_TIMEZONE``), both ends included."""
 
     title = gettext_lazy("date")
-    inputs = (("date_from", gettext_lazy("From"), "date"), ("date_to", gettext_lazy("To"), "date"))
+    inputs = (("date_from", pgettext_lazy("date range", "From"), "date"),
+              ("date_to", pgettext_lazy("date range", "To"), "date"))
 
     def apply(self, queryset, values):
         first = _date(values.get("date_from"), _("Date from"))

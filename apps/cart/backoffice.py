@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from apps.core.admin import money, plain_number, quantity
 from apps.core.errors import KugelposError
@@ -147,7 +147,7 @@ def transaction_page(transaction: Transaction, status: TransactionStatus | None)
         (_("Tax"), money(sales.get("tax_amount"))),
         (_("Discounts"), money(sales.get("total_discount_amount"))),
         (_("Total with tax"), money(sales.get("total_amount_with_tax"))),
-        (_("Change"), money(sales.get("change_amount"))),
+        (pgettext("money handed back", "Change"), money(sales.get("change_amount"))),
     ]
     if sales.get("is_stamp_duty_applied"):
         totals.append((_("Stamp duty"), money(sales.get("stamp_duty_amount"))))

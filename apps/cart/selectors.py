@@ -1,4 +1,5 @@
-"""Reads of transaction logs for the transaction endpoints (spec/30 §10.1-10.2) and the back office's transaction page."""
+"""Reads of transaction logs for the transaction endpoints (spec/30 §10.1-10.2) and for the back office's
+transaction page (issue #22)."""
 
 from __future__ import annotations
 

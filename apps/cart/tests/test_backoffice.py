@@ -379,3 +379,21 @@ def test_csv_export_escapes_formulas(pos, manager, api, token_a):
     pos.sell(("49-01", 1))
     rows = list(csv.DictReader(io.StringIO(manager.get(f"{BASE}export/").content.decode("utf-8-sig"))))
     assert rows[0]["staff_id"] == "'=HYPERLINK(1)" and rows[0]["staff_name"] == "'@SUM(A1)"
+
+
+def test_the_page_and_its_refusals_read_in_japanese(pos):
+    from django.utils import translation
+
+    from apps.cart import backoffice
+    from apps.cart.errors import CartError
+
+    original = _stored(pos.sell(("49-01", 1))["transactionNo"])
+    with translation.override("ja"):
+        refusal = backoffice.refusal_message(CartError("Transaction has already been voided: transaction_no->1",
+                                                       code="403005", status=400))
+        assert refusal.startswith("この取引は既に取消済みです。") and refusal.endswith("何も変更されていません。")
+        page = backoffice.transaction_page(original, None)
+        labels = dict(page.header)
+        assert labels["レシート番号"] == str(original.receipt_no) and labels["状態"] == "完了"
+        assert dict(page.totals)["お釣り"] == "¥0"
+    assert dict(backoffice.transaction_page(original, None).totals)["Change"] == "¥0"
