@@ -397,3 +397,19 @@ def test_the_page_and_its_refusals_read_in_japanese(pos):
         assert labels["レシート番号"] == str(original.receipt_no) and labels["状態"] == "完了"
         assert dict(page.totals)["お釣り"] == "¥0"
     assert dict(backoffice.transaction_page(original, None).totals)["Change"] == "¥0"
+
+
+def test_voiding_a_return_from_the_page_makes_the_sale_returnable_again(pos, manager):
+    sale = pos.sell(("49-01", 1))
+    original = _stored(sale["transactionNo"])
+    assert manager.post(f"{BASE}{original.pk}/return/",
+                        {"terminal_no": str(TERMINAL_NO), **_refund(("01", 110))}).status_code == 302
+    with tenant_context(TENANT_A):
+        returned = Transaction.objects.get(transaction_type=102)
+    page = manager.get(f"{BASE}{returned.pk}/change/")
+    assert b'id="void-button"' in page.content and b'id="return-button"' not in page.content
+    assert manager.post(f"{BASE}{returned.pk}/void/", _refund(("01", 110))).status_code == 302
+    with tenant_context(TENANT_A):
+        assert Transaction.objects.filter(transaction_type=202).count() == 1
+        assert not TransactionStatus.objects.get(transaction_no=original.transaction_no).is_refunded
+    assert b'id="return-button"' in manager.get(f"{BASE}{original.pk}/change/").content
