@@ -67,6 +67,7 @@ class TransactionAdmin(ReadOnlyAdmin):
     date_hierarchy = "generate_date_time"
     ordering = ("-generate_date_time", "-pk")
     list_per_page = 50
+    show_full_result_count = False  # one count per page view, not a second one over every transaction
     show_facets = admin.ShowFacets.NEVER  # counting every filter's choices over all transactions is too slow
     change_list_template = "admin/cart/transaction/change_list.html"
 

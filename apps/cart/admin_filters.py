@@ -12,11 +12,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from apps.account.access import filter_by_store
+from apps.account.access import filter_by_store, may_use_store
 from apps.core.formats import app_zone
 from apps.core.limits import INT32, parse_int
-
-from .models import Transaction
+from apps.terminal import selectors as terminals
 
 MAX_AMOUNT = Decimal("99999999999999")  # the money column's 14 integer digits
 
@@ -160,29 +159,32 @@ class DateRangeFilter(InputFilter):
 
 
 class StoreFilter(admin.SimpleListFilter):
-    """The stores the user works in that have transactions."""
+    """The stores the user works in, from the store master (not a scan of every transaction)."""
 
     title = gettext_lazy("store")
     parameter_name = "store_code"
 
     def lookups(self, request, model_admin):
-        codes = filter_by_store(request.user, Transaction.objects.all()).order_by("store_code").values_list(
-            "store_code", flat=True).distinct()
-        return [(code, code) for code in codes]
+        return [(code, f"{code} {name}".strip()) for code, name in terminals.store_names()
+                if may_use_store(request.user, code)]
 
     def queryset(self, request, queryset):
         return queryset if self.value() is None else queryset.filter(store_code=self.value())
 
 
 class TerminalFilter(admin.SimpleListFilter):
+    """The terminal numbers of the chosen store (of the user's stores when none is chosen), from the terminal
+    master."""
+
     title = gettext_lazy("terminal")
     parameter_name = "terminal_no"
 
     def lookups(self, request, model_admin):
-        rows = filter_by_store(request.user, Transaction.objects.all())
-        store = request.GET.get("store_code")
-        if store:
-            rows = rows.filter(store_code=store)
+        store = request.GET.get("store_code") or None
+        if store is not None and not may_use_store(request.user, store):
+            return []
+        rows = filter_by_store(request.user, terminals.terminal_list(tenant_id=request.tenant.tenant_id,
+                                                                      store_code=store))
         numbers = rows.order_by("terminal_no").values_list("terminal_no", flat=True).distinct()
         return [(str(number), _("Terminal %(number)s") % {"number": number}) for number in numbers]
 

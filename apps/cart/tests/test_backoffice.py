@@ -413,3 +413,22 @@ def test_voiding_a_return_from_the_page_makes_the_sale_returnable_again(pos, man
         assert Transaction.objects.filter(transaction_type=202).count() == 1
         assert not TransactionStatus.objects.get(transaction_no=original.transaction_no).is_refunded
     assert b'id="return-button"' in manager.get(f"{BASE}{original.pk}/change/").content
+
+
+def test_the_list_and_the_page_read_as_many_queries_whatever_the_rows(pos, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert manager.get(url).status_code == 200
+        return len(captured)
+
+    first = pos.sell(("49-01", 1), ("49-02", 1))
+    few = queries(BASE)
+    for _ in range(4):
+        pos.sell(("49-01", 1), ("49-03", 2))
+    assert queries(BASE) == few
+    assert queries(f"{BASE}?item_code=49-01&status=active&amount_min=1") == few
+    page = queries(f"{BASE}{_stored(first['transactionNo']).pk}/change/")
+    assert few <= 15 and page <= 12  # session, user, permissions, filter choices, count, rows / the page's reads
