@@ -47,6 +47,7 @@ from .services import backoffice as actions
 
 VOID, RETURN = "void", "return"
 PERMISSIONS = {VOID: "cart.void_transaction", RETURN: "cart.return_transaction"}
+TERMINAL_STATES = {"Opened": gettext_lazy("open"), "Closed": gettext_lazy("closed"), "Idle": gettext_lazy("not opened")}
 
 
 def _status_subquery(flag: str) -> Exists:
@@ -224,8 +225,8 @@ class TransactionAdmin(ReadOnlyAdmin):
         payment_choices = [(p.payment_code, f"{p.payment_code} {p.description}")
                            for p in masterdata.payment_methods_all()]
         terminal_choices = [(t.terminal_no, _("Terminal %(number)s (%(status)s)") % {
-            "number": t.terminal_no, "status": t.status}) for t in actions.store_terminals(
-                store_code=original.store_code)]
+            "number": t.terminal_no, "status": TERMINAL_STATES.get(t.status, t.status)})
+            for t in actions.store_terminals(store_code=original.store_code)]
         data = request.POST if request.method == "POST" else None
         refunds = backoffice.refund_formset(original, payment_choices, data=data)
         terminal_form = backoffice.ReturnTerminalForm(
