@@ -14,7 +14,6 @@ from __future__ import annotations
 import tablib
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -50,13 +49,6 @@ PERMISSIONS = {VOID: "cart.void_transaction", RETURN: "cart.return_transaction"}
 TERMINAL_STATES = {"Opened": gettext_lazy("open"), "Closed": gettext_lazy("closed"), "Idle": gettext_lazy("not opened")}
 
 
-def _status_subquery(flag: str) -> Exists:
-    return Exists(TransactionStatus.objects.filter(
-        store_code=OuterRef("store_code"), terminal_no=OuterRef("terminal_no"),
-        transaction_no=OuterRef("transaction_no"), **{flag: True},
-    ))
-
-
 @admin.register(Transaction)
 class TransactionAdmin(ReadOnlyAdmin):
     list_display = ("generated", "store_code", "terminal_no", "receipt_no", "kind", "total", "status")
@@ -74,9 +66,7 @@ class TransactionAdmin(ReadOnlyAdmin):
 
     # --- list --------------------------------------------------------------------------------------------------
     def get_queryset(self, request):
-        rows = super().get_queryset(request).annotate(
-            is_voided=_status_subquery("is_voided"), is_returned=_status_subquery("is_refunded"))
-        return filter_by_store(request.user, rows)
+        return filter_by_store(request.user, super().get_queryset(request).with_status_flags())
 
     @admin.display(description=gettext_lazy("date and time"), ordering="generate_date_time")
     def generated(self, obj: Transaction) -> str:

@@ -432,3 +432,17 @@ def test_the_list_and_the_page_read_as_many_queries_whatever_the_rows(pos, manag
     assert queries(f"{BASE}?item_code=49-01&status=active&amount_min=1") == few
     page = queries(f"{BASE}{_stored(first['transactionNo']).pk}/change/")
     assert few <= 15 and page <= 12  # session, user, permissions, filter choices, count, rows / the page's reads
+
+
+def test_the_voids_and_returns_of_a_transaction_are_found_through_the_origin_index(pos, manager):
+    from django.db import connection
+
+    sale = pos.sell(("49-01", 1))
+    original = _stored(sale["transactionNo"])
+    manager.post(f"{BASE}{original.pk}/void/", _refund(("01", 110)))
+    with tenant_context(TENANT_A):
+        found = Transaction.objects.referring_to(original)
+        assert [row.transaction_type for row in found] == [201]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        assert "cart_tran_origin_idx" in found.explain()
