@@ -177,6 +177,33 @@ def related_row(transaction: Transaction, relation: str) -> dict[str, Any]:
     }
 
 
+# --- CSV export ------------------------------------------------------------------------------------------------
+CSV_HEADERS = [
+    "date_time", "store_code", "terminal_no", "transaction_no", "receipt_no", "business_date", "transaction_type",
+    "type_name", "status", "staff_id", "staff_name", "total_quantity", "total_amount", "tax_amount",
+    "total_amount_with_tax", "payments", "items",
+]
+
+
+def csv_row(row: Transaction, *, status: str) -> list:
+    """One CSV row of a transaction read ``with_export_parts``: payments as ``01 475; 11 200``, items as
+    ``49-01 x2; 49-02 x1`` (cancelled lines left out)."""
+    parts = row.parts or {}
+    sales = parts.get("sales") or {}
+    staff = parts.get("staff") or {}
+    payments = "; ".join(f"{p.get('payment_code')} {plain(p.get('amount'))}" for p in parts.get("payments") or [])
+    items = "; ".join(f"{line.get('item_code')} x{line.get('quantity')}"
+                      for line in parts.get("line_items") or [] if not line.get("is_cancelled"))
+    return [
+        parts.get("generate_date_time") or "", row.store_code, row.terminal_no, row.transaction_no, row.receipt_no,
+        row.business_date, row.transaction_type,
+        transaction_type_name(row.transaction_type, is_cancelled=row.is_cancelled), status,
+        staff.get("id") or "", staff.get("name") or "", sales.get("total_quantity") or 0,
+        plain(sales.get("total_amount")), plain(sales.get("tax_amount")), plain(row.total_amount_with_tax),
+        payments, items,
+    ]
+
+
 # --- the Void / Return form ------------------------------------------------------------------------------------
 def original_payments(transaction: Transaction) -> list[tuple[str, Decimal]]:
     """The original's payments, summed per payment code (net, after change), in the order first paid: what a

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import JSONObject
 
 from apps.core.fields import FastJSONField, JSONTextField
 
@@ -79,6 +80,15 @@ class TransactionQuerySet(models.QuerySet):
         return self.filter(transaction_type__in=REFERRING_TYPES, store_code=original.store_code).alias(
             origin_terminal_no=ORIGIN_TERMINAL_NO, origin_transaction_no=ORIGIN_TRANSACTION_NO,
         ).filter(origin_terminal_no=str(original.terminal_no), origin_transaction_no=str(original.transaction_no))
+
+    def with_export_parts(self) -> TransactionQuerySet:
+        """Rows without their whole document (receipt and journal texts are most of it), each with ``parts``:
+        the document's keys a CSV export shows. A 20,000-row export reads a fraction of the bytes."""
+        parts = {key: KeyTransform(key, "document")
+                 for key in ("generate_date_time", "sales", "staff", "payments", "line_items")}
+        # read with orjson (the document's own field class), not Django's json.loads
+        return self.defer("document").annotate(
+            parts=models.ExpressionWrapper(JSONObject(**parts), output_field=FastJSONField()))
 
     def with_status_flags(self) -> TransactionQuerySet:
         """Each row with ``is_voided`` and ``is_returned`` from its status record (false without one)."""
