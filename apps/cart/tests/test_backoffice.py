@@ -446,3 +446,9 @@ def test_the_voids_and_returns_of_a_transaction_are_found_through_the_origin_ind
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
         assert "cart_tran_origin_idx" in found.explain()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "99999999999999999999", "-1", "0"])
+def test_a_page_of_no_transaction_is_404(pos, manager, object_id):
+    for suffix in ("change/", "void/", "return/"):
+        assert manager.get(f"{BASE}{object_id}/{suffix}").status_code == 404, suffix
