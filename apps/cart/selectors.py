@@ -1,4 +1,5 @@
-"""Reads of transaction logs for the transaction endpoints (spec/30 §10.1-10.2)."""
+"""Reads of transaction logs for the transaction endpoints (spec/30 §10.1-10.2) and for the back office's
+transaction page (issue #22)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from apps.core.paging import Paging, paginate
+from apps.journal.selectors import JournalQuery, journal_queryset
 
 from .models import Transaction, TransactionStatus
 
@@ -78,3 +80,38 @@ def transaction_statuses(*, store_code: str, terminal_no: int,
         Q(store_code=store_code, terminal_no=terminal_no, transaction_no__in=list(transaction_nos))
     ).values_list("transaction_no", "is_voided", "is_refunded")
     return {number: TranStatus(voided, refunded) for number, voided, refunded in rows}
+
+
+# --- the back office's transaction page (issue #22) ----------------------------------------------------------
+def transaction_status_get(original: Transaction) -> TransactionStatus | None:
+    """The void/return status record of ``original`` (None while it was never voided or returned)."""
+    return TransactionStatus.objects.filter(
+        store_code=original.store_code, terminal_no=original.terminal_no, transaction_no=original.transaction_no
+    ).first()
+
+
+def transactions_referring_to(original: Transaction) -> list[Transaction]:
+    """The voids and returns made of ``original``, oldest first."""
+    return list(Transaction.objects.referring_to(original).order_by("generate_date_time", "pk"))
+
+
+def transaction_origin_get(transaction: Transaction) -> Transaction | None:
+    """The transaction a void or return was made of (its ``origin``), if it is stored."""
+    origin = transaction.document.get("origin") or {}
+    if not origin.get("store_code") or origin.get("transaction_no") is None:
+        return None
+    return Transaction.objects.filter(
+        store_code=origin["store_code"], terminal_no=origin.get("terminal_no"),
+        transaction_no=origin["transaction_no"],
+    ).first()
+
+
+def journal_entry_id(transaction: Transaction) -> int | None:
+    """The id of ``transaction``'s journal entry (journal selectors), None until the journal has received it."""
+    journal_type = -101 if transaction.is_cancelled and transaction.transaction_type == 101 else (
+        transaction.transaction_type)
+    generated = transaction.document.get("generate_date_time")
+    query = JournalQuery(store_code=transaction.store_code, terminals=(transaction.terminal_no,),
+                         transaction_types=(journal_type,), generate_date_time_from=generated,
+                         generate_date_time_to=generated)
+    return journal_queryset(query=query).order_by().values_list("pk", flat=True).first()
