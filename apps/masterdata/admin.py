@@ -11,11 +11,12 @@ from django import forms
 from django.contrib import admin
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
 from apps.core.admin import NUMBER_INPUTS, SafeCSV, StoreTimeMixin, money_column
+from apps.core.formats import shown_datetime
 
 from . import selectors, services
 from .admin_forms import (
@@ -28,6 +29,7 @@ from .admin_forms import (
     StorePriceForm,
     StorePriceInlineForm,
     StorePriceInlineFormSet,
+    promotion_type_name,
 )
 from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue, Staff
 from .resources import CategoryResource, ItemResource, StaffResource, StorePriceResource, adopt
@@ -65,7 +67,7 @@ def tax_name(code: str | None) -> str:
     return f"{code} {tax.tax_name}" if tax else (code or "")
 
 
-@admin.display(description="tax", ordering="tax_code")
+@admin.display(description=_("tax"), ordering="tax_code")
 def tax_column(obj) -> str:
     return tax_name(obj.tax_code)
 
@@ -77,7 +79,7 @@ def tax_code_field(current: str | None, *, required: bool) -> forms.ChoiceField:
         choices.append((current, current))
     if not required:
         choices.insert(0, ("", "---------"))
-    return forms.ChoiceField(choices=choices, required=required, label="Tax code")
+    return forms.ChoiceField(choices=choices, required=required, label=_("Tax code"))
 
 
 class CodePickersMixin:
@@ -90,7 +92,7 @@ class CodePickersMixin:
             form.base_fields["tax_code"] = tax_code_field(getattr(obj, "tax_code", None), required=required)
         if "category_code" in form.base_fields and self.model is Item:
             form.base_fields["category_code"].widget = CodeSuggestInput(category_suggestions)
-            form.base_fields["category_code"].help_text = "A category code; known categories are suggested."
+            form.base_fields["category_code"].help_text = _("A category code; known categories are suggested.")
         return form
 
 
@@ -118,7 +120,7 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
     ordering = ("category_code",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("category_code", *AUDIT) if obj else AUDIT
+        return ("category_code", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         values = {
@@ -134,6 +136,9 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
 
 
 class StorePriceInline(admin.TabularInline):
+    class Media:
+        css = {"all": ("masterdata/admin_inputs.css",)}  # the table's phone layout
+
     formfield_overrides = NUMBER_INPUTS
     model = ItemStorePrice
     form = StorePriceInlineForm
@@ -141,8 +146,8 @@ class StorePriceInline(admin.TabularInline):
     fields = ("store_code", "store_price", "updated_at")
     readonly_fields = ("updated_at",)
     extra = 1
-    verbose_name = "price in a store"
-    verbose_name_plural = "prices in stores (instead of the unit price)"
+    verbose_name = _("price in a store")
+    verbose_name_plural = _("prices in stores (instead of the unit price)")
 
 
 @admin.register(Item)
@@ -151,7 +156,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     resource_classes = [ItemResource]
     form = ItemForm
     list_display = (
-        "item_code", "description", money_column("unit_price", "unit price"), "category", tax_column, "is_deleted",
+        "item_code", "description", money_column("unit_price", _("unit price")), "category", tax_column, "is_deleted",
     )
     list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
     search_fields = ("item_code", "description", "description_short")
@@ -163,7 +168,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     )
 
     def get_readonly_fields(self, request, obj=None):
-        return ("item_code", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+        return ("item_code", "is_deleted", *AUDIT) if obj else ()  # nothing deleted or dated yet
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -174,7 +179,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
         name = Category.objects.filter(category_code=OuterRef("category_code")).values("description")[:1]
         return super().get_queryset(request).annotate(category_name=Subquery(name))
 
-    @admin.display(description="category", ordering="category_code")
+    @admin.display(description=_("category"), ordering="category_code")
     def category(self, obj: Item) -> str:
         name = getattr(obj, "category_name", None)
         return f"{obj.category_code} {name}" if name else obj.category_code
@@ -230,7 +235,7 @@ class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixi
     formfield_overrides = NUMBER_INPUTS
     resource_classes = [StorePriceResource]
     form = StorePriceForm
-    list_display = ("store_code", "item_code", money_column("store_price", "store price"), "updated_at")
+    list_display = ("store_code", "item_code", money_column("store_price", _("store price")), "updated_at")
     list_filter = ("store_code",)
     search_fields = ("item_id",)  # searched by get_search_results below
     raw_id_fields = ("item",)
@@ -245,7 +250,7 @@ class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixi
         return queryset.annotate(item_code_text=code).filter(item_code_text__icontains=term), False
 
     def get_readonly_fields(self, request, obj=None):
-        return ("store_code", "item", *AUDIT) if obj else AUDIT
+        return ("store_code", "item", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         if change:
@@ -268,7 +273,7 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     ordering = ("-item_book_id",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("item_book_id", *AUDIT) if obj else AUDIT
+        return ("item_book_id", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         if change:
@@ -285,14 +290,14 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 class PaymentMethodAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     list_display = (
-        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_refund", "is_active",
+        "payment_code", "description", money_column("limit_amount", _("limit amount")), "can_refund", "is_active",
     )  # can change / can deposit over: in the filters and the detail page
     list_filter = ("is_active", "can_change", "can_deposit_over", "can_refund")
     search_fields = ("payment_code", "description")
     ordering = ("payment_code",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("payment_code", *AUDIT) if obj else AUDIT
+        return ("payment_code", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         values = {
@@ -326,7 +331,7 @@ class SettingAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     inlines = [SettingValueInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("name", *AUDIT) if obj else AUDIT
+        return ("name", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_model(self, request, obj, form, change):
         """Deferred to ``save_related``, where the inline values are known."""
@@ -362,7 +367,7 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
     ordering = ("staff_id",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("staff_id", *AUDIT) if obj else AUDIT
+        return ("staff_id", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         values = {"staff_id": obj.staff_id, "name": obj.name, "pin": obj.pin, "roles": obj.roles}
@@ -376,21 +381,22 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
 class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     form = PromotionForm
-    list_display = ("promotion_code", "name", "promotion_type", "period", "is_active")
+    list_display = ("promotion_code", "name", "type_name", "period", "is_active")
     list_filter = ("promotion_type", "is_active", "is_deleted")
     date_hierarchy = "start_datetime"
     search_fields = ("promotion_code", "name", "target_category_codes")
     ordering = ("-start_datetime",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("promotion_code", "promotion_type", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+        return ("promotion_code", "promotion_type", "is_deleted", *AUDIT) if obj else ()  # nothing deleted or dated yet
 
-    @admin.display(description="period", ordering="start_datetime")
+    @admin.display(description=_("promotion type"), ordering="promotion_type")
+    def type_name(self, obj: Promotion) -> str:
+        return promotion_type_name(obj.promotion_type)
+
+    @admin.display(description=_("period"), ordering="start_datetime")
     def period(self, obj: Promotion) -> str:
-        # shown in the store's time zone (StoreTimeMixin renders the list inside it)
-        start, end = (timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") for moment in
-                      (obj.start_datetime, obj.end_datetime))
-        return f"{start} – {end}"
+        return f"{shown_datetime(obj.start_datetime)} – {shown_datetime(obj.end_datetime)}"  # in store time
 
     def has_change_permission(self, request, obj=None):
         # A deleted promotion is kept as history only (the API answers 404 to it).
