@@ -146,6 +146,9 @@ class StorePriceInline(admin.TabularInline):
     fields = ("store_code", "store_price", "updated_at")
     readonly_fields = ("updated_at",)
     extra = 1
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj else ("store_code", "store_price")  # a new item's prices have no dates yet
     verbose_name = _("price in a store")
     verbose_name_plural = _("prices in stores (instead of the unit price)")
 
