@@ -7,6 +7,8 @@ CSV import/export (django-import-export, transactional: a file with one bad row 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin
 from django.db.models import CharField, OuterRef, Subquery
@@ -29,6 +31,7 @@ from .admin_forms import (
     StorePriceForm,
     StorePriceInlineForm,
     StorePriceInlineFormSet,
+    known_stores,
     promotion_type_name,
 )
 from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue, Staff
@@ -82,6 +85,37 @@ def tax_code_field(current: str | None, *, required: bool) -> forms.ChoiceField:
     return forms.ChoiceField(choices=choices, required=required, label=_("Tax code"))
 
 
+def code_filter(field: str, title, names: Callable[[], dict[str, str]]) -> type[admin.SimpleListFilter]:
+    """A list filter of the codes in ``field`` shown with their names (``001 Food``, not ``001``); the parameter is
+    Django's own field filter's, so earlier links keep working."""
+
+    class CodeFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}__exact"
+
+        def lookups(self, request, model_admin):
+            codes = model_admin.get_queryset(request).order_by().values_list(field, flat=True).distinct()
+            known = names()
+            return [(code, f"{code} {known[code]}" if known.get(code) else code) for code in sorted(set(codes))]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field: self.value()}) if self.value() is not None else queryset
+
+    CodeFilter.title = title
+    return CodeFilter
+
+
+def category_names() -> dict[str, str]:
+    return dict(category_suggestions())
+
+
+def tax_names() -> dict[str, str]:
+    return {tax.tax_code: tax.tax_name for tax in selectors.tax_table()}
+
+
+def store_names() -> dict[str, str]:
+    return dict(known_stores())
+
+
 class CodePickersMixin:
     """Item and category forms: the tax code picked from the tax master, the category code suggested."""
 
@@ -114,7 +148,7 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
                     admin.ModelAdmin):
     resource_classes = [CategoryResource]
     list_display = ("category_code", "description", "description_short", tax_column, "updated_at")
-    list_filter = ("tax_code",)
+    list_filter = (code_filter("tax_code", _("tax code"), tax_names),)
     search_fields = ("category_code", "description", "description_short")
     readonly_fields = AUDIT
     ordering = ("category_code",)
@@ -161,7 +195,8 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     list_display = (
         "item_code", "description", money_column("unit_price", _("unit price")), "category", tax_column, "is_deleted",
     )
-    list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
+    list_filter = (code_filter("category_code", _("category"), category_names),
+                   code_filter("tax_code", _("tax"), tax_names), "is_discount_restricted", "is_deleted")
     search_fields = ("item_code", "description", "description_short")
     ordering = ("item_code",)
     inlines = [StorePriceInline]
@@ -239,7 +274,7 @@ class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixi
     resource_classes = [StorePriceResource]
     form = StorePriceForm
     list_display = ("store_code", "item_code", money_column("store_price", _("store price")), "updated_at")
-    list_filter = ("store_code",)
+    list_filter = (code_filter("store_code", _("store code"), store_names),)
     search_fields = ("item_id",)  # searched by get_search_results below
     raw_id_fields = ("item",)
     ordering = ("store_code", "item_id")

@@ -207,3 +207,12 @@ def test_item_pages_speak_japanese(manager, in_tenant_a):
     assert "商品コード" in listing and "単価" in listing and "検索" in listing  # ours and Django admin's
     add = manager.get(f"{ADMIN}/item/add/").content.decode()
     assert "店舗別価格" in add and "保存" in add and "Item code" not in add
+
+
+def test_list_filters_show_codes_with_their_names(manager, in_tenant_a):
+    with in_tenant_a():
+        CategoryFactory(category_code="C-F", description="Food")
+        ItemFactory(item_code="F-1", category_code="C-F")
+    page = manager.get(f"{ADMIN}/item/").content.decode()
+    assert re.search(r'href="\?category_code__exact=C-F"[^>]*>C-F Food</a>', page)
+    assert "C-F Food" in manager.get(f"{ADMIN}/item/", {"category_code__exact": "C-F"}).content.decode()
