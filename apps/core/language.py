@@ -12,10 +12,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
+
+from .errors import KugelposError, message_for
 
 # ``User.language``'s label and help (apps.account.models), kept here so this app's catalogue translates them.
 LANGUAGE_FIELD_LABEL = gettext_lazy("language")
@@ -40,6 +42,22 @@ def user_language_set(*, user, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def is_japanese() -> bool:
+    return (get_language() or "").startswith("ja")
+
+
+def error_for_page(exc: KugelposError) -> str:
+    """A service's refusal as a back-office page shows it, in the page's language. An English page shows the
+    service's own message (the API's, specific); a Japanese page shows Kugelpos' Japanese text for the error code,
+    followed by that specific message when it says more (services word their details in English, as the API)."""
+    if not is_japanese():
+        return exc.message
+    japanese = message_for(exc.error_code, "ja")
+    if not exc.message or exc.message == message_for(exc.error_code, "en"):
+        return japanese
+    return f"{japanese}（{exc.message}）"
 
 
 def _next_url(request: HttpRequest) -> str:

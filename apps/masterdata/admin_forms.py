@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import KugelposError
+from apps.core.language import error_for_page
 
 from . import item_book_tree, selectors, services
 from .admin_widgets import CodeMultipleChoiceField, ItemBookLayoutWidget, StringListField, StringListWidget
@@ -25,7 +26,7 @@ from .selectors import PromotionDetail
 
 
 def as_validation_error(exc: KugelposError) -> ValidationError:
-    return ValidationError(exc.message)
+    return ValidationError(error_for_page(exc))
 
 
 # --- known codes offered by the pickers -----------------------------------------------------------------------
@@ -69,7 +70,7 @@ class ServiceAdminMixin:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except KugelposError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+            self.message_user(request, error_for_page(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):

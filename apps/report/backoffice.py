@@ -10,14 +10,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import money, money_whole
 from apps.core.api.exceptions import to_response
-from apps.core.errors import HttpError, KugelposError, RequestValidationError, message_for
+from apps.core.errors import HttpError, KugelposError, RequestValidationError
 from apps.core.formats import money as money_number
 from apps.core.formats import shown_date, shown_time
+from apps.core.language import error_for_page
 
 from .services.home import StoreHome, store_home, stores_for
 
@@ -127,11 +127,8 @@ def picked_date(value: str | None) -> str | None:
 
 
 def readable_error(exc: KugelposError) -> str:
-    """The error in the page's language: the service's own text in English, Kugelpos' Japanese text in Japanese
-    (its message table has both); with the code to quote."""
-    if (get_language() or "").startswith("ja"):
-        return f"{message_for(exc.error_code, 'ja')} ({exc.error_code})"
-    return f"{exc.message} ({exc.error_code})"
+    """The error in the page's language (``apps.core.language.error_for_page``), with the code to quote."""
+    return f"{error_for_page(exc)} ({exc.error_code})"
 
 
 def _load(request: HttpRequest) -> tuple[StoreHome | None, str | None]:

@@ -118,3 +118,16 @@ def test_the_api_is_never_translated(admin_a, token_a, api):
     ).json()["message"] == Client().post(
         "/account/api/v1/accounts/token", {"username": "admin", "password": "wrong", "client_id": TENANT_A}
     ).json()["message"]
+
+
+def test_a_refusal_is_shown_in_the_page_language():
+    from apps.core.errors import DuplicateKeyError
+    from apps.core.language import error_for_page
+
+    specific = DuplicateKeyError("Category 001 already exists")
+    generic = DuplicateKeyError()
+    with translation.override("en"):
+        assert error_for_page(specific) == "Category 001 already exists"
+    with translation.override("ja"):
+        assert error_for_page(specific) == "キーが重複しています（Category 001 already exists）"
+        assert error_for_page(generic) == "キーが重複しています"
