@@ -97,6 +97,14 @@ def test_manager_works_in_japanese_and_back_in_english(page: Page, browser: Brow
         expect(page.locator("#content h1")).to_contain_text("変更する 商品 を選択")  # Django admin's own
         shots("items in japanese")
 
+        # an item's page on a phone: the store-price table fits the screen
+        page.click("#result_list tbody tr:first-child th a")
+        expect(page.locator("#store_prices-group")).to_contain_text("店舗別価格")
+        page.set_viewport_size(PHONE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        shots("an item on a phone")
+        page.set_viewport_size(DESKTOP)
+
         # signed out and in again: still Japanese (the sign-in page too, from the cookie)
         page.click("#logout-form button")
         expect(page.locator("html")).to_have_attribute("lang", "ja")

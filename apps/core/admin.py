@@ -21,8 +21,10 @@ from decimal import Decimal
 import tablib
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV
 
@@ -231,6 +233,19 @@ class ReadOnlyAdmin(ShownAsPeopleReadThemMixin, StoreTimeMixin, admin.ModelAdmin
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- sign-in -------------------------------------------------------------------------------------------------------
+class BackOfficeLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in form with the user name labelled in the page's language (the user model leaves its field
+    names to Django, which derives an untranslated "username")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = capfirst(_("username"))
+
+
+admin.site.login_form = BackOfficeLoginForm
 
 
 # --- CSV export -------------------------------------------------------------------------------------------------

@@ -53,7 +53,8 @@ def test_switching_to_japanese_is_remembered_for_the_user(admin_a):
 
 
 def test_before_anyone_chooses_the_browser_language_applies(admin_a):
-    assert "ログイン" in Client(HTTP_ACCEPT_LANGUAGE="ja,en;q=0.5").get(LOGIN).content.decode()
+    login_page = Client(HTTP_ACCEPT_LANGUAGE="ja,en;q=0.5").get(LOGIN).content.decode()
+    assert "ログイン" in login_page and "ユーザー名" in login_page and "Username" not in login_page
     assert "Log in" in Client(HTTP_ACCEPT_LANGUAGE="fr").get(LOGIN).content.decode()  # neither: LANGUAGE_CODE
     japanese_browser = signed_in(HTTP_ACCEPT_LANGUAGE="ja")
     assert "本日の概況" in japanese_browser.get(ADMIN).content.decode()
