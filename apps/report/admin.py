@@ -14,12 +14,13 @@ from django.contrib import admin
 from django.db import connection
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money_column, transaction_type_column
 from apps.core.errors import KugelposError, RequestValidationError, message_for
 from apps.core.formats import business_date_today, shown_date
+from apps.core.language import error_for_page, is_japanese
 from apps.core.limits import INT32
 
 from . import selectors, services
@@ -116,9 +117,9 @@ def readable_error(exc: KugelposError) -> str:
     if isinstance(exc, TerminalNotClosedError) and exc.terminal_nos:
         return " ".join(_("Terminal %(terminal)s is not closed yet: close it or pick flash.") % {"terminal": no}
                         for no in exc.terminal_nos)
-    # Kugelpos' own message table has each reason in both languages: the page's language is picked from it.
-    language = "ja" if (get_language() or "").startswith("ja") else "en"
-    reason = message_for(exc.error_code, language) if exc.error_code in MESSAGES else exc.message
+    # The report codes' own table has each reason in both languages: the page's is picked from it.
+    reason = message_for(exc.error_code, "ja" if is_japanese() else "en") if exc.error_code in MESSAGES else (
+        error_for_page(exc))
     return _("The report could not be made: %(reason)s (error %(code)s).") % {"reason": reason,
                                                                            "code": exc.error_code}
 
