@@ -17,11 +17,15 @@ from django.utils.functional import Promise
 
 
 def name_fields(app_label: str, names: Mapping[str, Promise]) -> None:
-    """Each field of the app's models that has no declared ``verbose_name`` is shown as ``names[field.name]``."""
+    """Each field of the app's models that has no declared ``verbose_name`` is shown as ``names["Model.field"]``,
+    else ``names["field"]`` (one name per field name across the app, unless a model needs its own)."""
     for model in apps.get_app_config(app_label).get_models():
         for field in model._meta.get_fields():
-            if getattr(field, "_verbose_name", "") is None and field.name in names:
-                field.verbose_name = names[field.name]
+            if getattr(field, "_verbose_name", "") is not None:
+                continue
+            name = names.get(f"{model.__name__}.{field.name}", names.get(field.name))
+            if name is not None:
+                field.verbose_name = name
 
 
 def name_models(app_label: str, names: Mapping[str, tuple[Promise, Promise]]) -> None:

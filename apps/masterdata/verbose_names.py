@@ -2,8 +2,12 @@
 (applied by ``AppConfig.ready()`` through ``apps.core.verbose_names``). Only names the models leave to Django."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 FIELD_NAMES = {
+    # a promotion's description is a text about it; elsewhere "description" is the name shown (名称)
+    "Promotion.description": pgettext_lazy("promotion", "description"),
+    "Promotion.name": pgettext_lazy("promotion", "name"),
     "created_at": _("created at"),
     "updated_at": _("updated at"),
     "category_code": _("category code"),
