@@ -20,14 +20,18 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 
-def _guide_shots(page: Page, name: str) -> None:
-    """``lang-<name>-1366.png`` and ``lang-<name>-390.png``; on the phone nothing is wider than the screen."""
+def _guide_shots(page: Page, name: str, phone_shows: str | None = None) -> None:
+    """``lang-<name>-1366.png`` and ``lang-<name>-390.png``; on the phone nothing is wider than the screen, and the
+    phone's shot starts at ``phone_shows`` when given (the report below its form)."""
     GUIDE.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(GUIDE / f"lang-{name}-1366.png"))
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, name
+    if phone_shows:
+        page.locator(phone_shows).evaluate("element => element.scrollIntoView()")
     page.screenshot(path=str(GUIDE / f"lang-{name}-390.png"))
+    page.evaluate("window.scrollTo(0, 0)")
     page.set_viewport_size(DESKTOP)
 
 
@@ -88,7 +92,7 @@ def test_manager_works_in_japanese_and_back_in_english(page: Page, browser: Brow
         expect(page.locator(".breadcrumbs")).to_contain_text("ホーム")
         expect(page.locator("#report-export-csv")).to_have_text("CSV出力")
         shots("report in japanese")
-        _guide_shots(page, "report-ja")
+        _guide_shots(page, "report-ja", phone_shows=".report-buttons")
 
         page.goto(admin_url("masterdata/item/"))
         expect(page.locator("#result_list thead")).to_contain_text("商品コード")

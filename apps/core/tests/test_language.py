@@ -132,3 +132,13 @@ def test_a_refusal_is_shown_in_the_page_language():
     with translation.override("ja"):
         assert error_for_page(specific) == "キーが重複しています（Category 001 already exists）"
         assert error_for_page(generic) == "キーが重複しています"
+
+
+def test_the_entry_page_follows_the_browser_and_the_cookie(tenant_a):
+    page = Client(HTTP_ACCEPT_LANGUAGE="ja").get("/admin/").content.decode()
+    assert '<html lang="ja">' in page and "店舗バックオフィス" in page
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.cookies["django_language"] = "ja"
+    refused = browser.post("/admin/", {"tenant_id": "NOPE"}).content.decode()
+    assert "このIDのテナントはありません。" in refused
+    assert "Store back office" in Client().get("/admin/").content.decode()
