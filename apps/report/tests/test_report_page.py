@@ -263,3 +263,11 @@ def test_a_refused_report_says_why_in_japanese(manager, consume):
     assert f"端末 {TERMINAL} はまだ閉局していません" in html
     html = page(manager, **flash("sales", business_date="2025-13-45"))
     assert "日付を正しく入力してください。" in html  # Django's own form message, in Japanese
+
+
+def test_amounts_are_money_on_the_page_and_plain_numbers_in_the_csv(manager, d1):
+    html = page(manager, **flash("sales"))
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    assert "¥1,100" in cells and all("¥" not in cell for cell in cells if cell in ("1", "2", "3"))
+    assert not any(cell.endswith((".00", ".0")) for cell in cells)
+    assert not any("¥" in cell for row in export(manager, **flash("sales")) for cell in row)
