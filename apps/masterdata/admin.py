@@ -273,11 +273,21 @@ class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixi
     formfield_overrides = NUMBER_INPUTS
     resource_classes = [StorePriceResource]
     form = StorePriceForm
-    list_display = ("store_code", "item_code", money_column("store_price", _("store price")), "updated_at")
+    list_display = ("store_code", "item_label", money_column("store_price", _("store price")), "updated_at")
     list_filter = (code_filter("store_code", _("store code"), store_names),)
     search_fields = ("item_id",)  # searched by get_search_results below
     raw_id_fields = ("item",)
     ordering = ("store_code", "item_id")
+
+    def get_queryset(self, request):
+        # the item's name by its code, without a join that would hide the prices of an item deleted for good
+        name = Item.objects.filter(item_code=OuterRef("item_id")).values("description")[:1]
+        return super().get_queryset(request).annotate(item_name=Subquery(name))
+
+    @admin.display(description=_("item"), ordering="item_id")
+    def item_label(self, obj: ItemStorePrice) -> str:
+        name = getattr(obj, "item_name", None)
+        return f"{obj.item_id} {name}" if name else obj.item_id
 
     def get_search_results(self, request, queryset, search_term):
         """Search the item code column itself: a join to the item would hide prices of deleted items."""

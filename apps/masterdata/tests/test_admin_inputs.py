@@ -216,3 +216,13 @@ def test_list_filters_show_codes_with_their_names(manager, in_tenant_a):
     page = manager.get(f"{ADMIN}/item/").content.decode()
     assert re.search(r'href="\?category_code__exact=C-F"[^>]*>C-F Food</a>', page)
     assert "C-F Food" in manager.get(f"{ADMIN}/item/", {"category_code__exact": "C-F"}).content.decode()
+
+
+def test_store_prices_are_listed_with_the_items_name(manager, in_tenant_a):
+    from apps.masterdata.models import ItemStorePrice
+
+    with in_tenant_a():
+        item = ItemFactory(item_code="N-1", description="Nori")
+        ItemStorePrice.objects.create(store_code="5678", item=item, store_price=120)
+    page = manager.get(f"{ADMIN}/itemstoreprice/").content.decode()
+    assert "N-1 Nori" in page and "¥120" in page
