@@ -79,7 +79,7 @@ def test_manager_fills_structured_fields_with_real_inputs(manager: Page, shots, 
     manager.goto(admin_url("masterdata/promotion/add/"))
     assert_no_json_text_box(manager)
     manager.fill("#id_promotion_code", code)
-    manager.fill("#id_promotion_type", "category_discount")
+    manager.select_option("#id_promotion_type", "category_discount")
     manager.fill("#id_name", "E2E spring sale")
     manager.fill("#id_start_datetime_0", "2026-03-01")
     manager.fill("#id_start_datetime_1", "00:00:00")

@@ -34,6 +34,13 @@ def _number(value) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+def _money(value) -> str:
+    """An amount as the report page prints it: ``¥1,100``, ``¥150.5``, ``-¥30`` (apps.core.admin.money)."""
+    amount = Decimal(str(value))
+    text = f"{abs(amount):,.4f}".rstrip("0").rstrip(".")
+    return f"{'-' if amount < 0 else ''}¥{text}"
+
+
 def _iso(business_date: str) -> str:
     return f"{business_date[:4]}-{business_date[4:6]}-{business_date[6:]}"
 
@@ -115,15 +122,15 @@ def test_manager_reads_exports_and_prints_every_report(manager: Page, shots, api
     for label, key in (("Gross sales", "salesGross"), ("Returns", "returns"), ("Net sales", "salesNet"),
                        ("Line discounts", "discountForLineitems"), ("Subtotal discounts", "discountForSubtotal")):
         figures = report[key]
-        assert summary[label] == [_number(figures["amount"]), _number(figures["quantity"]),
+        assert summary[label] == [_money(figures["amount"]), _number(figures["quantity"]),
                                   _number(figures["count"])], label
-    assert _cells(manager, "Payments") == {p["paymentName"]: [_number(p["amount"]), _number(p["count"])]
+    assert _cells(manager, "Payments") == {p["paymentName"]: [_money(p["amount"]), _number(p["count"])]
                                            for p in report["payments"]}
-    assert _cells(manager, "Taxes") == {t["taxName"]: [_number(t["taxAmount"]), _number(t["targetAmount"]),
+    assert _cells(manager, "Taxes") == {t["taxName"]: [_money(t["taxAmount"]), _money(t["targetAmount"]),
                                                        _number(t["targetQuantity"])] for t in report["taxes"]}
     drawer = _cells(manager, "Cash drawer")
-    assert drawer["Counted (physical)"][0] == _number(report["cash"]["physicalAmount"])
-    assert drawer["Difference"][0] == _number(report["cash"]["differenceAmount"])
+    assert drawer["Counted (physical)"][0] == _money(report["cash"]["physicalAmount"])
+    assert drawer["Difference"][0] == _money(report["cash"]["differenceAmount"])
     exported = _export(manager)
     assert Decimal(exported["Gross sales"][0]) == Decimal(str(report["salesGross"]["amount"]))
     assert Decimal(exported["Net sales"][0]) == Decimal(str(report["salesNet"]["amount"]))
@@ -137,8 +144,8 @@ def test_manager_reads_exports_and_prints_every_report(manager: Page, shots, api
     docs_shot(manager, "category")
     rows = _cells(manager, "Categories")
     for row in category["categories"]:
-        assert rows[f"{row['categoryCode']} {row['categoryName']}"][2] == _number(row["netAmount"])
-    assert manager.locator("#report-result tfoot th").all_inner_texts()[3] == _number(category["totalNetAmount"])
+        assert rows[f"{row['categoryCode']} {row['categoryName']}"][2] == _money(row["netAmount"])
+    assert manager.locator("#report-result tfoot th").all_inner_texts()[3] == _money(category["totalNetAmount"])
     exported = _export(manager)
     assert Decimal(exported["Total"][2]) == Decimal(str(category["totalNetAmount"]))
 
@@ -196,7 +203,7 @@ def test_manager_reads_exports_and_prints_every_report(manager: Page, shots, api
     manager.fill("#id_business_date_from", _iso(business_date))
     manager.fill("#id_business_date_to", _iso(business_date))
     _show(manager, "sales")
-    assert _cells(manager, "Sales")["Gross sales"][0] == _number(report["salesGross"]["amount"])
+    assert _cells(manager, "Sales")["Gross sales"][0] == _money(report["salesGross"]["amount"])
 
     show_json(manager, f"GET {reports}?report_scope=daily&report_type=sales&business_date={business_date}",
               {key: report[key] for key in ("salesGross", "salesNet", "payments", "taxes", "cash")})

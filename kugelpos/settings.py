@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "apps.core.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.LocaleMiddleware",  # back office only: the user's language, else the browser's (issue #21)
     "apps.core.middleware.MessageMiddleware",
     "apps.core.middleware.XFrameOptionsMiddleware",
 ]
@@ -187,7 +188,9 @@ CHANNEL_LAYERS = {
 }
 
 # --- i18n / time ------------------------------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en-us"  # when neither the user, the language cookie nor the browser names one of LANGUAGES
+LANGUAGES = [("ja", "日本語"), ("en", "English")]  # the back office's (issue #21); the API never translates
+FORMAT_MODULE_PATH = ["apps.core.locale_formats"]  # one date/time format per language (apps.core.formats)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

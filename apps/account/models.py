@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+
+from apps.core.language import LANGUAGE_FIELD_HELP, LANGUAGE_FIELD_LABEL
 
 
 class UserManager(BaseUserManager):
@@ -39,6 +42,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Store codes this user works in: the back office shows and acts on these stores only. "
         "A superuser works in every store.",
+    )
+    # The back office's language of this user (issue #21), set by the header's switch; empty: the browser's.
+    language = models.CharField(
+        LANGUAGE_FIELD_LABEL, max_length=10, blank=True, default="", choices=settings.LANGUAGES,
+        help_text=LANGUAGE_FIELD_HELP,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(null=True, blank=True)

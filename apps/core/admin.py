@@ -3,7 +3,8 @@
 - ``StoreTimeMixin``: the admin pages of a model show and read dates and times in the store's time zone
   (``APP_TIMEZONE``, as receipts and business dates do), not in the server's UTC.
 - ``ReadOnlyAdmin``: a log nobody edits (transactions, journal, stored report copies, stock history).
-- ``money`` / ``money_column``: amounts shown as money (``¥1,234``; ``¥1,234.5`` when there is a fraction).
+- ``money`` / ``money_column``: amounts shown as money (``¥1,234``; ``¥1,234.5`` when there is a fraction);
+  ``money_whole``: a computed figure (an average) in whole yen.
 - ``NUMBER_INPUTS``: amounts and quantities typed into forms without trailing zeros (``150``, ``3``).
 - ``quantity`` / ``quantity_column``: counts shown as people read them (``1,200``; ``2.5`` only when fractional).
 - ``transaction_type_column`` / ``TransactionTypeFilter``: a transaction type by its one human name
@@ -20,12 +21,15 @@ from decimal import Decimal
 import tablib
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV
 
 from .formats import app_zone
+from .rounding import RoundMethod, round_to
 from .transaction_types import TRANSACTION_TYPE_NAMES, transaction_type_name
 
 CURRENCY = "¥"
@@ -41,12 +45,20 @@ def money(value: Decimal | int | float | None) -> str:
     return f"{sign}{CURRENCY}{text}"
 
 
+def money_whole(value: Decimal | int | float | None) -> str:
+    """A figure people read in whole yen although it has a fraction (an average basket of 737.75 -> ``¥738``),
+    rounded half up (``apps.core.rounding``); a recorded amount is shown by ``money`` as it is."""
+    if value is None or value == "":
+        return ""
+    return money(round_to(Decimal(str(value)), RoundMethod.ROUND))
+
+
 def money_column(field: str, description: str | None = None) -> Callable:
     """A list/read-only column of the amount in ``field``, shown as money and sorted by the field. Goes into
     ``list_display`` as it is, or becomes a ModelAdmin attribute (``amount_money = money_column("amount")``) that
     ``readonly_fields`` and fieldsets name."""
 
-    @admin.display(description=description or field.replace("_", " "), ordering=field)
+    @admin.display(description=description or _(field.replace("_", " ")), ordering=field)
     def column(*args) -> str:  # (obj) as a list column, (model_admin, obj) as a ModelAdmin method
         return money(getattr(args[-1], field))
 
@@ -67,7 +79,7 @@ def quantity(value: Decimal | int | float | None) -> str:
 def quantity_column(field: str, description: str | None = None) -> Callable:
     """As ``money_column``, for a count or quantity."""
 
-    @admin.display(description=description or field.replace("_", " "), ordering=field)
+    @admin.display(description=description or _(field.replace("_", " ")), ordering=field)
     def column(*args) -> str:
         return quantity(getattr(args[-1], field))
 
@@ -177,7 +189,7 @@ class ShownAsPeopleReadThemMixin:
             return transaction_type_column(cancelled_field=cancelled)
         if isinstance(field, (models.DecimalField, models.FloatField)):
             make = money_column if is_money_field(field) else quantity_column
-            return make(field.name, str(field.verbose_name))
+            return make(field.name, field.verbose_name)  # lazy: each page in its own language
         return None
 
     def _number_displays(self) -> dict[str, str]:
@@ -221,6 +233,19 @@ class ReadOnlyAdmin(ShownAsPeopleReadThemMixin, StoreTimeMixin, admin.ModelAdmin
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- sign-in -------------------------------------------------------------------------------------------------------
+class BackOfficeLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in form with the user name labelled in the page's language (the user model leaves its field
+    names to Django, which derives an untranslated "username")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = capfirst(_("username"))
+
+
+admin.site.login_form = BackOfficeLoginForm
 
 
 # --- CSV export -------------------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from django.contrib.sessions import middleware as sessions_middleware
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware import clickjacking
+from django.middleware import locale as locale_middleware
 from django.urls import get_script_prefix, set_script_prefix
+from django.utils import translation
 
 from apps.core import tenancy
 
@@ -121,3 +123,27 @@ class MessageMiddleware(_BackOfficeOnly, messages_middleware.MessageMiddleware):
 
 class XFrameOptionsMiddleware(_BackOfficeOnly, clickjacking.XFrameOptionsMiddleware):
     pass
+
+
+class LocaleMiddleware(_BackOfficeOnly, locale_middleware.LocaleMiddleware):
+    """The back office's language (issue #21): the signed-in user's own choice (``User.language``, set by the
+    header's switch), else the language cookie the switch also sets, else the browser's Accept-Language, else
+    ``LANGUAGE_CODE``. The API is skipped: its messages and Kugelpos' error texts never follow Accept-Language.
+    The language is dropped after each back-office response, so nothing of one request's language reaches the next
+    one served on the same thread (an API request included)."""
+
+    def __call__(self, request):
+        if is_api_path(request.path_info):
+            return self.get_response(request)
+        try:
+            return super().__call__(request)
+        finally:
+            translation.deactivate()
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen and translation.check_for_language(chosen):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = translation.get_language()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from apps.core.fields import FastJSONField
@@ -48,8 +49,8 @@ class ApiKeyIndex(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "API key index entry"
-        verbose_name_plural = "API key index"
+        verbose_name = _("API key index entry")
+        verbose_name_plural = _("API key index")
 
     def __str__(self) -> str:
         return self.terminal_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.core import tenancy
@@ -17,5 +18,5 @@ def back_office_entry(request: HttpRequest) -> HttpResponse:
     if tenant_id:
         if tenancy.tenant_get(tenant_id) is not None:
             return HttpResponseRedirect(f"/t/{tenant_id}/admin/")
-        error = "No tenant with this id."
+        error = _("No tenant with this id.")
     return render(request, "core/back_office_entry.html", {"error": error, "tenant_id": tenant_id})

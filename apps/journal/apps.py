@@ -1,12 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JournalConfig(AppConfig):
     name = "apps.journal"
     label = "journal"
-    verbose_name = "Journal"
+    verbose_name = _("Journal")
 
     def ready(self) -> None:
+        from apps.core.verbose_names import name_fields
+
+        from . import verbose_names
+
+        name_fields(self.label, verbose_names.FIELD_NAMES)
         from apps.core.errors import register_messages
         from apps.core.events import register_consumer
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TransactionType(models.IntegerChoices):
@@ -54,8 +55,8 @@ class JournalEntry(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "journal entry"
-        verbose_name_plural = "journal entries"
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "transaction_type", "generate_date_time"],

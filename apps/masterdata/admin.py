@@ -7,15 +7,18 @@ CSV import/export (django-import-export, transactional: a file with one bad row 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
 from apps.core.admin import NUMBER_INPUTS, SafeCSV, StoreTimeMixin, money_column
+from apps.core.formats import shown_datetime
 
 from . import selectors, services
 from .admin_forms import (
@@ -28,6 +31,8 @@ from .admin_forms import (
     StorePriceForm,
     StorePriceInlineForm,
     StorePriceInlineFormSet,
+    known_stores,
+    promotion_type_name,
 )
 from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue, Staff
 from .resources import CategoryResource, ItemResource, StaffResource, StorePriceResource, adopt
@@ -65,7 +70,7 @@ def tax_name(code: str | None) -> str:
     return f"{code} {tax.tax_name}" if tax else (code or "")
 
 
-@admin.display(description="tax", ordering="tax_code")
+@admin.display(description=_("tax"), ordering="tax_code")
 def tax_column(obj) -> str:
     return tax_name(obj.tax_code)
 
@@ -77,7 +82,38 @@ def tax_code_field(current: str | None, *, required: bool) -> forms.ChoiceField:
         choices.append((current, current))
     if not required:
         choices.insert(0, ("", "---------"))
-    return forms.ChoiceField(choices=choices, required=required, label="Tax code")
+    return forms.ChoiceField(choices=choices, required=required, label=_("Tax code"))
+
+
+def code_filter(field: str, title, names: Callable[[], dict[str, str]]) -> type[admin.SimpleListFilter]:
+    """A list filter of the codes in ``field`` shown with their names (``001 Food``, not ``001``); the parameter is
+    Django's own field filter's, so earlier links keep working."""
+
+    class CodeFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}__exact"
+
+        def lookups(self, request, model_admin):
+            codes = model_admin.get_queryset(request).order_by().values_list(field, flat=True).distinct()
+            known = names()
+            return [(code, f"{code} {known[code]}" if known.get(code) else code) for code in sorted(set(codes))]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field: self.value()}) if self.value() is not None else queryset
+
+    CodeFilter.title = title
+    return CodeFilter
+
+
+def category_names() -> dict[str, str]:
+    return dict(category_suggestions())
+
+
+def tax_names() -> dict[str, str]:
+    return {tax.tax_code: tax.tax_name for tax in selectors.tax_table()}
+
+
+def store_names() -> dict[str, str]:
+    return dict(known_stores())
 
 
 class CodePickersMixin:
@@ -90,7 +126,7 @@ class CodePickersMixin:
             form.base_fields["tax_code"] = tax_code_field(getattr(obj, "tax_code", None), required=required)
         if "category_code" in form.base_fields and self.model is Item:
             form.base_fields["category_code"].widget = CodeSuggestInput(category_suggestions)
-            form.base_fields["category_code"].help_text = "A category code; known categories are suggested."
+            form.base_fields["category_code"].help_text = _("A category code; known categories are suggested.")
         return form
 
 
@@ -112,13 +148,13 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
                     admin.ModelAdmin):
     resource_classes = [CategoryResource]
     list_display = ("category_code", "description", "description_short", tax_column, "updated_at")
-    list_filter = ("tax_code",)
+    list_filter = (code_filter("tax_code", _("tax code"), tax_names),)
     search_fields = ("category_code", "description", "description_short")
     readonly_fields = AUDIT
     ordering = ("category_code",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("category_code", *AUDIT) if obj else AUDIT
+        return ("category_code", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         values = {
@@ -134,6 +170,9 @@ class CategoryAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transac
 
 
 class StorePriceInline(admin.TabularInline):
+    class Media:
+        css = {"all": ("masterdata/admin_inputs.css",)}  # the table's phone layout
+
     formfield_overrides = NUMBER_INPUTS
     model = ItemStorePrice
     form = StorePriceInlineForm
@@ -141,8 +180,11 @@ class StorePriceInline(admin.TabularInline):
     fields = ("store_code", "store_price", "updated_at")
     readonly_fields = ("updated_at",)
     extra = 1
-    verbose_name = "price in a store"
-    verbose_name_plural = "prices in stores (instead of the unit price)"
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj else ("store_code", "store_price")  # a new item's prices have no dates yet
+    verbose_name = _("price in a store")
+    verbose_name_plural = _("prices in stores (instead of the unit price)")
 
 
 @admin.register(Item)
@@ -151,9 +193,10 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     resource_classes = [ItemResource]
     form = ItemForm
     list_display = (
-        "item_code", "description", money_column("unit_price", "unit price"), "category", tax_column, "is_deleted",
+        "item_code", "description", money_column("unit_price", _("unit price")), "category", tax_column, "is_deleted",
     )
-    list_filter = ("category_code", "tax_code", "is_discount_restricted", "is_deleted")
+    list_filter = (code_filter("category_code", _("category"), category_names),
+                   code_filter("tax_code", _("tax"), tax_names), "is_discount_restricted", "is_deleted")
     search_fields = ("item_code", "description", "description_short")
     ordering = ("item_code",)
     inlines = [StorePriceInline]
@@ -163,7 +206,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
     )
 
     def get_readonly_fields(self, request, obj=None):
-        return ("item_code", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+        return ("item_code", "is_deleted", *AUDIT) if obj else ()  # nothing deleted or dated yet
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -174,7 +217,7 @@ class ItemAdmin(StoreTimeMixin, CodePickersMixin, ServiceAdminMixin, Transaction
         name = Category.objects.filter(category_code=OuterRef("category_code")).values("description")[:1]
         return super().get_queryset(request).annotate(category_name=Subquery(name))
 
-    @admin.display(description="category", ordering="category_code")
+    @admin.display(description=_("category"), ordering="category_code")
     def category(self, obj: Item) -> str:
         name = getattr(obj, "category_name", None)
         return f"{obj.category_code} {name}" if name else obj.category_code
@@ -230,11 +273,21 @@ class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixi
     formfield_overrides = NUMBER_INPUTS
     resource_classes = [StorePriceResource]
     form = StorePriceForm
-    list_display = ("store_code", "item_code", money_column("store_price", "store price"), "updated_at")
-    list_filter = ("store_code",)
+    list_display = ("store_code", "item_label", money_column("store_price", _("store price")), "updated_at")
+    list_filter = (code_filter("store_code", _("store code"), store_names),)
     search_fields = ("item_id",)  # searched by get_search_results below
     raw_id_fields = ("item",)
     ordering = ("store_code", "item_id")
+
+    def get_queryset(self, request):
+        # the item's name by its code, without a join that would hide the prices of an item deleted for good
+        name = Item.objects.filter(item_code=OuterRef("item_id")).values("description")[:1]
+        return super().get_queryset(request).annotate(item_name=Subquery(name))
+
+    @admin.display(description=_("item"), ordering="item_id")
+    def item_label(self, obj: ItemStorePrice) -> str:
+        name = getattr(obj, "item_name", None)
+        return f"{obj.item_id} {name}" if name else obj.item_id
 
     def get_search_results(self, request, queryset, search_term):
         """Search the item code column itself: a join to the item would hide prices of deleted items."""
@@ -245,7 +298,7 @@ class StorePriceAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixi
         return queryset.annotate(item_code_text=code).filter(item_code_text__icontains=term), False
 
     def get_readonly_fields(self, request, obj=None):
-        return ("store_code", "item", *AUDIT) if obj else AUDIT
+        return ("store_code", "item", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         if change:
@@ -268,7 +321,7 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     ordering = ("-item_book_id",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("item_book_id", *AUDIT) if obj else AUDIT
+        return ("item_book_id", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         if change:
@@ -285,14 +338,14 @@ class ItemBookAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
 class PaymentMethodAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     list_display = (
-        "payment_code", "description", money_column("limit_amount", "limit amount"), "can_refund", "is_active",
+        "payment_code", "description", money_column("limit_amount", _("limit amount")), "can_refund", "is_active",
     )  # can change / can deposit over: in the filters and the detail page
     list_filter = ("is_active", "can_change", "can_deposit_over", "can_refund")
     search_fields = ("payment_code", "description")
     ordering = ("payment_code",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("payment_code", *AUDIT) if obj else AUDIT
+        return ("payment_code", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         values = {
@@ -326,7 +379,7 @@ class SettingAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     inlines = [SettingValueInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("name", *AUDIT) if obj else AUDIT
+        return ("name", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_model(self, request, obj, form, change):
         """Deferred to ``save_related``, where the inline values are known."""
@@ -362,7 +415,7 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
     ordering = ("staff_id",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("staff_id", *AUDIT) if obj else AUDIT
+        return ("staff_id", *AUDIT) if obj else ()  # an add form has nothing dated yet
 
     def save_through_service(self, obj, *, change):
         values = {"staff_id": obj.staff_id, "name": obj.name, "pin": obj.pin, "roles": obj.roles}
@@ -376,21 +429,22 @@ class StaffAdmin(StoreTimeMixin, ServiceAdminMixin, TransactionalImportMixin, ad
 class PromotionAdmin(StoreTimeMixin, ServiceAdminMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     form = PromotionForm
-    list_display = ("promotion_code", "name", "promotion_type", "period", "is_active")
+    list_display = ("promotion_code", "name", "type_name", "period", "is_active")
     list_filter = ("promotion_type", "is_active", "is_deleted")
     date_hierarchy = "start_datetime"
     search_fields = ("promotion_code", "name", "target_category_codes")
     ordering = ("-start_datetime",)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("promotion_code", "promotion_type", "is_deleted", *AUDIT) if obj else ("is_deleted", *AUDIT)
+        return ("promotion_code", "promotion_type", "is_deleted", *AUDIT) if obj else ()  # nothing deleted or dated yet
 
-    @admin.display(description="period", ordering="start_datetime")
+    @admin.display(description=_("promotion type"), ordering="promotion_type")
+    def type_name(self, obj: Promotion) -> str:
+        return promotion_type_name(obj.promotion_type)
+
+    @admin.display(description=_("period"), ordering="start_datetime")
     def period(self, obj: Promotion) -> str:
-        # shown in the store's time zone (StoreTimeMixin renders the list inside it)
-        start, end = (timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") for moment in
-                      (obj.start_datetime, obj.end_datetime))
-        return f"{start} – {end}"
+        return f"{shown_datetime(obj.start_datetime)} – {shown_datetime(obj.end_datetime)}"  # in store time
 
     def has_change_permission(self, request, obj=None):
         # A deleted promotion is kept as history only (the API answers 404 to it).

@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import KugelposError
+from apps.core.language import error_for_page
 
 from . import item_book_tree, selectors, services
 from .admin_widgets import CodeMultipleChoiceField, ItemBookLayoutWidget, StringListField, StringListWidget
@@ -25,7 +26,7 @@ from .selectors import PromotionDetail
 
 
 def as_validation_error(exc: KugelposError) -> ValidationError:
-    return ValidationError(exc.message)
+    return ValidationError(error_for_page(exc))
 
 
 # --- known codes offered by the pickers -----------------------------------------------------------------------
@@ -69,7 +70,7 @@ class ServiceAdminMixin:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except KugelposError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+            self.message_user(request, error_for_page(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
@@ -130,7 +131,7 @@ class StorePriceInlineFormSet(forms.BaseInlineFormSet):
         if not new_codes:
             return
         if item.is_deleted:
-            raise ValidationError("Store prices can only be added to a live item.")
+            raise ValidationError(_("Store prices can only be added to a live item."))
         if item.pk is None:
             return
         taken = set(
@@ -139,7 +140,8 @@ class StorePriceInlineFormSet(forms.BaseInlineFormSet):
             )
         )
         if taken:
-            raise ValidationError(f"A store price already exists for store(s): {', '.join(sorted(taken))}")
+            raise ValidationError(_("A store price already exists for store(s): %(stores)s"),
+                                  params={"stores": ", ".join(sorted(taken))})
 
 
 # --- items --------------------------------------------------------------------------------------------------
@@ -176,7 +178,7 @@ class ItemBookForm(forms.ModelForm):
         value = self.cleaned_data.get("categories") or []
         shape = BookCategorySerializer(data=value, many=True)
         if not shape.is_valid():
-            raise ValidationError(f"Invalid layout: {shape.errors}")
+            raise ValidationError(_("Invalid layout: %(errors)s"), params={"errors": shape.errors})
         try:
             return item_book_tree.tree_from_input(shape.validated_data)
         except KugelposError as exc:
@@ -199,14 +201,14 @@ class StaffForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["pin"].required = False
-            self.fields["pin"].help_text = "Leave blank to keep the current PIN."
+            self.fields["pin"].help_text = _("Leave blank to keep the current PIN.")
 
     def clean_pin(self):
         return self.cleaned_data.get("pin") or (self.instance.pin if self.instance.pk is not None else "")
 
 
 class RoleListFilter(admin.SimpleListFilter):
-    title = "role"
+    title = _("role")
     parameter_name = "role"
 
     def lookups(self, request, model_admin):
@@ -218,7 +220,17 @@ class RoleListFilter(admin.SimpleListFilter):
 
 
 # --- promotions ---------------------------------------------------------------------------------------------
+# The promotion types of spec/20 §2.9: only ``category_discount`` has rules (and is applied by the cart).
+PROMOTION_TYPES = ((selectors.CATEGORY_DISCOUNT, _("Category discount (percent off the chosen categories)")),)
+
+
+def promotion_type_name(code: str) -> str:
+    """The type's name as the type picker offers it; a type of another system stored through the API as its code."""
+    return str(dict(PROMOTION_TYPES).get(code, code))
+
+
 class PromotionForm(forms.ModelForm):
+    promotion_type = forms.ChoiceField(label=_("Promotion type"), choices=PROMOTION_TYPES)
     target_store_codes = CodeMultipleChoiceField(
         choices=known_stores, verbose_name=_("stores"), label=_("Target stores"),
         help_text=_("None chosen = every store."),
@@ -248,7 +260,7 @@ class PromotionForm(forms.ModelForm):
         categories = self.cleaned_data.get("target_category_codes") or []
         if rate is None:
             if categories:
-                raise ValidationError("A discount rate is needed when target categories are given.")
+                raise ValidationError(_("A discount rate is needed when target categories are given."))
             return None
         return PromotionDetail(
             target_store_codes=tuple(self.cleaned_data.get("target_store_codes") or ()),

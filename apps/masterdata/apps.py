@@ -1,12 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MasterdataConfig(AppConfig):
     name = "apps.masterdata"
     label = "masterdata"
-    verbose_name = "Master data"
+    verbose_name = _("Master data")
 
     def ready(self) -> None:
+        from apps.core.verbose_names import name_fields, name_models
+
+        from . import verbose_names
+
+        name_fields(self.label, verbose_names.FIELD_NAMES)
+        name_models(self.label, verbose_names.MODEL_NAMES)
         from apps.core.seed import register_seeder
 
         from .seed import seed

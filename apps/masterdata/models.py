@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 CODE_LENGTH = 100
 TEXT_LENGTH = 255
@@ -20,7 +21,7 @@ MONEY = {"max_digits": 18, "decimal_places": 4}
 # Ours (issue #20): the back office and its CSV import refuse a negative price; money goes back to a customer
 # only through a return or a void on record. The master-data API keeps Kugelpos' behaviour, and the cart refuses to
 # sell at a negative price whatever the master says.
-NOT_NEGATIVE_PRICE = MinValueValidator(Decimal(0), message="A price cannot be negative.")
+NOT_NEGATIVE_PRICE = MinValueValidator(Decimal(0), message=_("A price cannot be negative."))
 
 
 class TimestampedModel(models.Model):
@@ -38,12 +39,12 @@ class Category(TimestampedModel):
     tax_code = models.CharField(max_length=CODE_LENGTH, blank=True)
 
     class Meta:
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(
                 fields=["category_code"],
                 name="masterdata_category_code_unique",
-                violation_error_message="A category with this code already exists.",
+                violation_error_message=_("A category with this code already exists."),
             )
         ]
 
@@ -71,7 +72,7 @@ class Item(TimestampedModel):
     category_code = models.CharField(max_length=CODE_LENGTH)
     tax_code = models.CharField(max_length=CODE_LENGTH)
     is_discount_restricted = models.BooleanField(default=False)
-    is_deleted = models.BooleanField(default=False, help_text="Logically deleted: not sellable, still listed.")
+    is_deleted = models.BooleanField(default=False, help_text=_("Logically deleted: not sellable, still listed."))
 
     objects = ItemQuerySet.as_manager()
 
@@ -80,7 +81,7 @@ class Item(TimestampedModel):
             models.UniqueConstraint(
                 fields=["item_code"],
                 name="masterdata_item_code_unique",
-                violation_error_message="An item with this code already exists (possibly logically deleted).",
+                violation_error_message=_("An item with this code already exists (possibly logically deleted)."),
             )
         ]
 
@@ -104,12 +105,12 @@ class ItemStorePrice(TimestampedModel):
     store_price = models.DecimalField(validators=[NOT_NEGATIVE_PRICE], **MONEY)
 
     class Meta:
-        verbose_name = "item store price"
+        verbose_name = _("item store price")
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "item"],
                 name="masterdata_store_price_unique",
-                violation_error_message="A store price for this store and item already exists.",
+                violation_error_message=_("A store price for this store and item already exists."),
             )
         ]
 
@@ -133,7 +134,7 @@ class ItemBook(TimestampedModel):
             models.UniqueConstraint(
                 fields=["item_book_id"],
                 name="masterdata_item_book_id_unique",
-                violation_error_message="An item book with this id already exists.",
+                violation_error_message=_("An item book with this id already exists."),
             )
         ]
 
@@ -146,7 +147,7 @@ class PaymentMethod(TimestampedModel):
 
     payment_code = models.CharField(max_length=CODE_LENGTH)
     description = models.CharField(max_length=TEXT_LENGTH)
-    limit_amount = models.DecimalField(default=Decimal("0"), help_text="0 = no limit (not enforced)", **MONEY)
+    limit_amount = models.DecimalField(default=Decimal("0"), help_text=_("0 = no limit (not enforced)"), **MONEY)
     can_refund = models.BooleanField(default=True)
     can_deposit_over = models.BooleanField(default=False)
     can_change = models.BooleanField(default=False)
@@ -157,7 +158,7 @@ class PaymentMethod(TimestampedModel):
             models.UniqueConstraint(
                 fields=["payment_code"],
                 name="masterdata_payment_code_unique",
-                violation_error_message="A payment method with this code already exists.",
+                violation_error_message=_("A payment method with this code already exists."),
             )
         ]
 
@@ -174,7 +175,7 @@ class Setting(TimestampedModel):
             models.UniqueConstraint(
                 fields=["name"],
                 name="masterdata_setting_name_unique",
-                violation_error_message="A setting with this name already exists.",
+                violation_error_message=_("A setting with this name already exists."),
             )
         ]
 
@@ -208,12 +209,12 @@ class Staff(TimestampedModel):
     status = models.CharField(max_length=CODE_LENGTH, null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "staff"
+        verbose_name_plural = _("staff")
         constraints = [
             models.UniqueConstraint(
                 fields=["staff_id"],
                 name="masterdata_staff_id_unique",
-                violation_error_message="A staff member with this id already exists.",
+                violation_error_message=_("A staff member with this id already exists."),
             )
         ]
 
@@ -262,17 +263,17 @@ class Promotion(TimestampedModel):
             models.UniqueConstraint(
                 fields=["promotion_code"],
                 name="masterdata_promotion_code_unique",
-                violation_error_message="A promotion with this code already exists (possibly deleted).",
+                violation_error_message=_("A promotion with this code already exists (possibly deleted)."),
             ),
             models.CheckConstraint(
                 condition=Q(end_datetime__gt=models.F("start_datetime")),
                 name="masterdata_promotion_end_after_start",
-                violation_error_message="The end must be after the start.",
+                violation_error_message=_("The end must be after the start."),
             ),
             models.CheckConstraint(
                 condition=Q(discount_rate__isnull=True) | Q(discount_rate__gt=0, discount_rate__lte=100),
                 name="masterdata_promotion_rate_range",
-                violation_error_message="The discount rate must be greater than 0 and at most 100.",
+                violation_error_message=_("The discount rate must be greater than 0 and at most 100."),
             ),
         ]
 

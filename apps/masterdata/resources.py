@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from . import selectors, services
@@ -42,7 +43,7 @@ class MoneyWidget(widgets.DecimalWidget):
         try:
             return super().clean(value, row, **kwargs)
         except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(_("%(value)s is not a number") % {"value": repr(value)}) from None
 
 
 def adopt(target, saved) -> None:
@@ -57,7 +58,8 @@ def unknown_tax_code(tax_code: str) -> ValidationError | None:
     known = [tax.tax_code for tax in selectors.tax_table()]
     if tax_code in known:
         return None
-    return ValidationError(f"Unknown tax code {tax_code}: the tax master has {', '.join(known)}.")
+    return ValidationError(_("Unknown tax code %(code)s: the tax master has %(known)s."),
+                           params={"code": tax_code, "known": ", ".join(known)})
 
 
 class ServiceResource(resources.ModelResource):
@@ -144,7 +146,8 @@ class ItemResource(ServiceResource):
         if instance.tax_code and (error := unknown_tax_code(instance.tax_code)):
             errors["tax_code"] = error
         if instance.category_code and instance.category_code not in self.category_codes:
-            errors["category_code"] = ValidationError(f"Unknown category code {instance.category_code}.")
+            errors["category_code"] = ValidationError(_("Unknown category code %(code)s."),
+                                                      params={"code": instance.category_code})
         return errors
 
     @staticmethod

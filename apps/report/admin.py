@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money_column, transaction_type_column
-from apps.core.errors import KugelposError, RequestValidationError
-from apps.core.formats import business_date_today
+from apps.core.errors import KugelposError, RequestValidationError, message_for
+from apps.core.formats import business_date_today, shown_date
+from apps.core.language import error_for_page, is_japanese
 from apps.core.limits import INT32
 
 from . import selectors, services
@@ -116,8 +117,10 @@ def readable_error(exc: KugelposError) -> str:
     if isinstance(exc, TerminalNotClosedError) and exc.terminal_nos:
         return " ".join(_("Terminal %(terminal)s is not closed yet: close it or pick flash.") % {"terminal": no}
                         for no in exc.terminal_nos)
-    reason = MESSAGES.get(exc.error_code, {}).get("en", exc.default_message)
-    return _("The report could not be made: %(reason)s (error %(code)s).") % {"reason": _(reason),
+    # The report codes' own table has each reason in both languages: the page's is picked from it.
+    reason = message_for(exc.error_code, "ja" if is_japanese() else "en") if exc.error_code in MESSAGES else (
+        error_for_page(exc))
+    return _("The report could not be made: %(reason)s (error %(code)s).") % {"reason": reason,
                                                                            "code": exc.error_code}
 
 
@@ -189,9 +192,9 @@ def _heading(form: ReportForm, stores: list[selectors.StoreChoice],
     store_code = data["store_code"]
     store = next((s.label for s in stores if s.store_code == store_code), store_code)
     if form.is_range:
-        dates = f"{data['business_date_from']:%Y-%m-%d} – {data['business_date_to']:%Y-%m-%d}"
+        dates = f"{shown_date(data['business_date_from'])} – {shown_date(data['business_date_to'])}"
     else:
-        dates = f"{data['business_date']:%Y-%m-%d}"
+        dates = shown_date(data["business_date"])
     terminal = data["terminal_no"]
     if terminal is None:
         terminal_label = _("All terminals")
@@ -233,14 +236,14 @@ def _without(params, *names: str) -> str:
 @admin.register(ReportTranlog)
 class ReportTranlogAdmin(ReadOnlyAdmin):
     list_display = ("store_code", "terminal_no", "receipt_no", transaction_type_column(cancelled_field="is_cancelled"),
-                    "business_date", money_column("total_amount_with_tax", "total with tax"))
+                    "business_date", money_column("total_amount_with_tax", gettext_lazy("total with tax")))
     list_filter = (TransactionTypeFilter, "is_cancelled", "business_date")
     search_fields = ("store_code", "=transaction_no", "=receipt_no", "event_id")
     ordering = ("-id",)
     exclude = ("payload",)
     readonly_fields = ("payload_pretty",)
 
-    @admin.display(description="payload")
+    @admin.display(description=gettext_lazy("payload"))
     def payload_pretty(self, obj: ReportTranlog) -> str:
         import json
 
@@ -259,7 +262,7 @@ class ReportCashLogAdmin(ReadOnlyAdmin):
 @admin.register(ReportOpenCloseLog)
 class ReportOpenCloseLogAdmin(ReadOnlyAdmin):
     list_display = ("store_code", "terminal_no", "business_date", "open_counter", "operation", "generate_date_time",
-                    money_column("physical_amount", "physical amount"), "cart_transaction_count",
+                    money_column("physical_amount", gettext_lazy("physical amount")), "cart_transaction_count",
                     "cash_in_out_count")
     list_filter = ("operation", "business_date")
     search_fields = ("store_code", "event_id")

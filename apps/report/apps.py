@@ -1,12 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportConfig(AppConfig):
     name = "apps.report"
     label = "report"
-    verbose_name = "Reports"
+    verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from apps.core.verbose_names import name_fields, name_models
+
+        from . import verbose_names
+
+        name_fields(self.label, verbose_names.FIELD_NAMES)
+        name_models(self.label, verbose_names.MODEL_NAMES)
         from apps.core.errors import register_messages
         from apps.core.events import register_consumer
 

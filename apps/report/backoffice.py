@@ -12,23 +12,16 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import money
+from apps.core.admin import money, money_whole
 from apps.core.api.exceptions import to_response
 from apps.core.errors import HttpError, KugelposError, RequestValidationError
 from apps.core.formats import money as money_number
+from apps.core.formats import shown_date, shown_time
+from apps.core.language import error_for_page
 
 from .services.home import StoreHome, store_home, stores_for
 
 REFRESH_SECONDS = 30
-
-
-def _date(value: str) -> str:
-    return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
-
-
-def _time(value: str | None) -> str:
-    """``HH:MM`` of an ISO timestamp as the terminal wrote it; empty without one."""
-    return value[11:16] if value and len(value) >= 16 else ""
 
 
 def _count(value: int) -> str:
@@ -67,9 +60,9 @@ def home_payload(home: StoreHome) -> dict[str, Any]:
         "storeCode": home.store.store_code,
         "storeLabel": _coded(home.store.store_code, home.store.store_name),
         "businessDate": home.business_date,
-        "businessDateShown": _date(home.business_date),
+        "businessDateShown": shown_date(home.business_date),
         "comparedDate": home.compared_date,
-        "comparedDateShown": _date(home.compared_date),
+        "comparedDateShown": shown_date(home.compared_date),
         "summary": {
             "netSales": money_number(s.net_sales),
             "transactions": s.transactions,
@@ -85,7 +78,7 @@ def home_payload(home: StoreHome) -> dict[str, Any]:
         "shown": {
             "netSales": money(s.net_sales),
             "transactions": _count(s.transactions),
-            "averageBasket": money(s.average_basket),
+            "averageBasket": money_whole(s.average_basket),  # an average, not an amount paid: whole yen
             "itemsSold": _count(s.items_sold),
             "returns": f"{_count(s.returns_count)} / {money(s.returns_amount)}",
             "voids": f"{_count(s.voids_count)} / {money(s.voids_amount)}",
@@ -112,7 +105,7 @@ def home_payload(home: StoreHome) -> dict[str, Any]:
                 "expectedCash": money_number(t.expected_cash),
                 "expectedCashShown": money(t.expected_cash),
                 "lastSaleAt": t.last_sale_at,
-                "lastSaleShown": _time(t.last_sale_at),
+                "lastSaleShown": shown_time(t.last_sale_at),
             }
             for t in home.terminals
         ],
@@ -124,16 +117,30 @@ def home_payload(home: StoreHome) -> dict[str, Any]:
     }
 
 
+def picked_date(value: str | None) -> str | None:
+    """The page's date picker sends ``YYYY-MM-DD``; the service takes the API's ``YYYYMMDD`` (anything else is
+    passed on as typed, for the service to refuse with its message)."""
+    value = (value or "").strip()
+    if len(value) == 10 and value[4] == value[7] == "-" and (value[:4] + value[5:7] + value[8:]).isdigit():
+        return value.replace("-", "")
+    return value or None
+
+
+def readable_error(exc: KugelposError) -> str:
+    """The error in the page's language (``apps.core.language.error_for_page``), with the code to quote."""
+    return f"{error_for_page(exc)} ({exc.error_code})"
+
+
 def _load(request: HttpRequest) -> tuple[StoreHome | None, str | None]:
     """``(home, error message)`` from the query (``store``, ``business_date``); a bad one is a message."""
     try:
         home = store_home(
             user=request.user,
             store_code=request.GET.get("store") or None,
-            business_date=request.GET.get("business_date") or None,
+            business_date=picked_date(request.GET.get("business_date")),
         )
     except KugelposError as exc:
-        return None, f"{exc.message} ({exc.error_code})"
+        return None, readable_error(exc)
     except RequestValidationError as exc:
         return None, exc.text()
     return home, None
@@ -161,10 +168,16 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
         "may_read_sales": may_read_sales(request),
         "home_error": error,
         "refresh_seconds": REFRESH_SECONDS,
+        "picked_date": _picker_value(payload["businessDate"]) if payload else request.GET.get("business_date", ""),
         **(extra_context or {}),
     }
     request.current_app = admin.site.name
     return TemplateResponse(request, "admin/report/home.html", context, status=400 if error else 200)
+
+
+def _picker_value(business_date: str | None) -> str:
+    """``YYYYMMDD`` -> the date picker's ``YYYY-MM-DD``."""
+    return f"{business_date[:4]}-{business_date[4:6]}-{business_date[6:8]}" if business_date else ""
 
 
 def _error(exc: Exception) -> JsonResponse:
@@ -177,7 +190,7 @@ def home_data_view(request: HttpRequest) -> JsonResponse:
     a bad parameter is the Kugelpos error envelope (404 ``407101`` unknown store, 422 ``300001`` bad date);
     403 without the report permission."""
     if not may_read_sales(request):
-        return _error(HttpError(403, "Permission denied"))
+        return _error(HttpError(403, "Permission denied"))  # the envelope, as the API: untranslated
     try:
         home = store_home(
             user=request.user,

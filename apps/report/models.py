@@ -10,6 +10,7 @@ request and never stored; daily-info rows (§3.10) are the only thing the report
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import FastJSONField
 
@@ -42,8 +43,8 @@ class ReportTranlog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "transaction log copy"
-        verbose_name_plural = "transaction log copies"
+        verbose_name = _("transaction log copy")
+        verbose_name_plural = _("transaction log copies")
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "transaction_no"], name="report_tranlog_natural_key"
@@ -178,8 +179,8 @@ class ReportCashLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "cash log copy"
-        verbose_name_plural = "cash log copies"
+        verbose_name = _("cash log copy")
+        verbose_name_plural = _("cash log copies")
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "business_date", "open_counter", "generate_date_time"],
@@ -211,8 +212,8 @@ class ReportOpenCloseLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "open/close log copy"
-        verbose_name_plural = "open/close log copies"
+        verbose_name = _("open/close log copy")
+        verbose_name_plural = _("open/close log copies")
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "business_date", "open_counter", "operation"],
@@ -240,8 +241,8 @@ class DailyInfo(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "daily verification"
-        verbose_name_plural = "daily verifications"
+        verbose_name = _("daily verification")
+        verbose_name_plural = _("daily verifications")
         indexes = [
             models.Index(
                 fields=["store_code", "business_date", "terminal_no", "open_counter"], name="report_dailyinfo_key"
@@ -258,5 +259,5 @@ class ReportPage(ReportTranlog):
 
     class Meta:
         proxy = True
-        verbose_name = "report"
-        verbose_name_plural = "reports"
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")

@@ -2,7 +2,8 @@
 a chart for a breakdown, a CSV export. Nothing here computes a figure: every number is the service's.
 
 Cells hold the service's own values; ``number`` formats them for the page (thousands separators, no trailing
-zeros), ``plain`` for a CSV (no separators, no trailing zeros), so the export is the API's numbers exactly.
+zeros; amounts as money, ``¥1,100``, in the columns a table names in ``money``), ``plain`` for a CSV (no
+separators, no currency, no trailing zeros), so the export is the API's numbers exactly.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.admin import money as shown_money
+
 CHART_ITEMS = 20  # an item chart shows the best sellers by net amount; the table has them all
 
 
@@ -25,13 +28,14 @@ class Table:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     footer: list[Any] | None = None
+    money: frozenset[int] = frozenset()  # the columns (0-based) that hold amounts of money
 
     def display_rows(self) -> list[list[tuple[str, bool]]]:
         """Rows as ``(text, is_number)`` cells for the page (numbers right-aligned)."""
-        return [_display(row) for row in self.rows]
+        return [_display(row, self.money) for row in self.rows]
 
     def display_footer(self) -> list[tuple[str, bool]] | None:
-        return _display(self.footer) if self.footer is not None else None
+        return _display(self.footer, self.money) if self.footer is not None else None
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def _display(row: Iterable[Any]) -> list[tuple[str, bool]]:
-    return [(number(cell) if _is_number(cell) else ("" if cell is None else str(cell)), _is_number(cell))
-            for cell in row]
+def _display(row: Iterable[Any], money_columns: frozenset[int] = frozenset()) -> list[tuple[str, bool]]:
+    return [(_shown(cell, index in money_columns), _is_number(cell)) for index, cell in enumerate(row)]
+
+
+def _shown(cell: Any, is_money: bool) -> str:
+    if not _is_number(cell):
+        return "" if cell is None else str(cell)
+    return shown_money(cell) if is_money else number(cell)
 
 
 def number(value: Any) -> str:
@@ -85,16 +94,17 @@ def _coded(code: Any, name: Any) -> str:
 
 # --- tables per report type -----------------------------------------------------------------------------------
 def _sales_tables(data: dict) -> list[Table]:
-    summary = Table(_("Sales"), ["", _("Amount"), _("Quantity"), _("Count")])
+    summary = Table(_("Sales"), ["", _("Amount"), _("Quantity"), _("Count")], money=frozenset({1}))
     for label, key in ((_("Gross sales"), "salesGross"), (_("Returns"), "returns"),
                        (_("Line discounts"), "discountForLineitems"),
                        (_("Subtotal discounts"), "discountForSubtotal"), (_("Net sales"), "salesNet")):
         figures = data[key]
         summary.rows.append([label, figures["amount"], figures["quantity"], figures["count"]])
     taxes = Table(_("Taxes"), [_("Tax"), _("Tax amount"), _("Target amount"), _("Target quantity")],
-                  [[t["taxName"], t["taxAmount"], t["targetAmount"], t["targetQuantity"]] for t in data["taxes"]])
+                  [[t["taxName"], t["taxAmount"], t["targetAmount"], t["targetQuantity"]] for t in data["taxes"]],
+                  money=frozenset({1, 2}))
     payments = Table(_("Payments"), [_("Payment"), _("Amount"), _("Count")],
-                     [[p["paymentName"], p["amount"], p["count"]] for p in data["payments"]])
+                     [[p["paymentName"], p["amount"], p["count"]] for p in data["payments"]], money=frozenset({1}))
     cash = data["cash"]
     drawer = Table(_("Cash drawer"), ["", _("Amount"), _("Count")], [
         [_("Cash in"), cash["cashIn"]["amount"], cash["cashIn"]["count"]],
@@ -102,7 +112,7 @@ def _sales_tables(data: dict) -> list[Table]:
         [_("Expected (logical)"), cash["logicalAmount"], ""],
         [_("Counted (physical)"), cash["physicalAmount"], ""],
         [_("Difference"), cash["differenceAmount"], ""],
-    ])
+    ], money=frozenset({1}))
     return [summary, taxes, payments, drawer]
 
 
@@ -111,6 +121,7 @@ def _line_columns() -> list[str]:
 
 
 LINE_KEYS = ("GrossAmount", "DiscountAmount", "NetAmount", "Quantity", "DiscountQuantity", "TransactionCount")
+LINE_MONEY = frozenset({1, 2, 3})  # gross, discount and net, after the row's label
 
 
 def _line_figures(row: dict, prefix: str = "") -> list[Any]:
@@ -121,7 +132,8 @@ def _line_figures(row: dict, prefix: str = "") -> list[Any]:
 
 def _category_tables(data: dict) -> list[Table]:
     table = Table(_("Categories"), [_("Category"), *_line_columns()],
-                  [[_coded(c["categoryCode"], c["categoryName"]), *_line_figures(c)] for c in data["categories"]])
+                  [[_coded(c["categoryCode"], c["categoryName"]), *_line_figures(c)] for c in data["categories"]],
+                  money=LINE_MONEY)
     table.footer = [_("Total"), *_line_figures(data, "total")]
     return [table]
 
@@ -130,17 +142,19 @@ def _item_tables(data: dict) -> list[Table]:
     tables = []
     for category in data["categories"]:
         table = Table(_coded(category["categoryCode"], category["categoryName"]), [_("Item"), *_line_columns()],
-                      [[_coded(i["itemCode"], i["itemName"]), *_line_figures(i)] for i in category["items"]])
+                      [[_coded(i["itemCode"], i["itemName"]), *_line_figures(i)] for i in category["items"]],
+                      money=LINE_MONEY)
         table.footer = [_("Category total"), *_line_figures(category, "categoryTotal")]
         tables.append(table)
-    tables.append(Table(_("Total"), ["", *_line_columns()], [[_("Total"), *_line_figures(data, "total")]]))
+    tables.append(Table(_("Total"), ["", *_line_columns()], [[_("Total"), *_line_figures(data, "total")]],
+                        money=LINE_MONEY))
     return tables
 
 
 def _payment_tables(data: dict) -> list[Table]:
     table = Table(_("Payments"), [_("Payment"), _("Count"), _("Amount"), _("Share %")],
                   [[_coded(p["payment_code"], p["payment_name"]), p["count"], p["amount"], p["ratio"]]
-                   for p in data["payment_summary"]])
+                   for p in data["payment_summary"]], money=frozenset({2}))
     table.footer = [_("Total"), data["total"]["count"], data["total"]["amount"], ""]
     return [table]
 
@@ -149,7 +163,7 @@ def _promotion_tables(data: dict) -> list[Table]:
     table = Table(_("Promotions"), [_("Promotion"), _("Type"), _("Gross"), _("Discount"), _("Net"), _("Quantity"),
                                     _("Transactions")],
                   [[p["promotionCode"], p["promotionType"], p["grossAmount"], p["discountAmount"], p["netAmount"],
-                    p["quantity"], p["transactionCount"]] for p in data["promotions"]])
+                    p["quantity"], p["transactionCount"]] for p in data["promotions"]], money=frozenset({2, 3, 4}))
     table.footer = [_("Total"), "", data["totalGrossAmount"], data["totalDiscountAmount"], data["totalNetAmount"],
                     data["totalQuantity"], data["totalTransactionCount"]]
     return [table]

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from apps.core.testing import TENANT_A
-from apps.masterdata.models import Item, ItemBook, Promotion, Staff
+from apps.masterdata.models import Category, Item, ItemBook, Promotion, Staff
 
 from .conftest import BASE
 from .factories import CategoryFactory, ItemBookFactory, ItemFactory, PromotionFactory, StaffFactory
@@ -168,3 +168,61 @@ def test_amount_inputs_show_no_trailing_zeros(manager, in_tenant_a):
     page = manager.get(f"{ADMIN}/item/{item.pk}/change/").content.decode()
     assert 'name="unit_price" value="150"' in page and 'name="unit_cost" value="80.5"' in page
     assert "150.0000" not in page
+
+
+# --- issue #21 leftovers --------------------------------------------------------------------------------------------
+def test_the_promotion_type_is_picked_from_the_types_of_the_spec(manager, in_tenant_a):
+    page = manager.get(f"{ADMIN}/promotion/add/").content.decode()
+    assert re.search(r'<select name="promotion_type"[^>]*>\s*<option value="category_discount"', page)
+    response = manager.post(f"{ADMIN}/promotion/add/", {
+        "promotion_code": "P-FREE", "promotion_type": "anything_typed", "name": "Typed", "description": "",
+        "start_datetime_0": "2026-01-01", "start_datetime_1": "00:00", "end_datetime_0": "2026-12-31",
+        "end_datetime_1": "00:00", "is_active": "on", "discount_rate": "10", "target_category_codes": []})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    with in_tenant_a():
+        assert not Promotion.objects.filter(promotion_code="P-FREE").exists()
+
+
+@pytest.mark.parametrize("model", ["category", "item", "itemstoreprice", "itembook", "paymentmethod", "setting",
+                                   "staff", "promotion"])
+def test_add_forms_show_no_timestamps(manager, model):
+    page = manager.get(f"{ADMIN}/{model}/add/").content.decode()
+    assert page.count("field-created_at") == 0 and "field-updated_at" not in page.replace("column-updated_at", "")
+    assert "field-is_deleted" not in page
+
+
+def test_a_change_form_keeps_its_timestamps(manager, in_tenant_a):
+    with in_tenant_a():
+        CategoryFactory(category_code="C-TS")
+        category = Category.objects.get(category_code="C-TS")
+    page = manager.get(f"{ADMIN}/category/{category.pk}/change/").content.decode()
+    assert "field-created_at" in page and "field-updated_at" in page
+
+
+def test_item_pages_speak_japanese(manager, in_tenant_a):
+    with in_tenant_a():
+        ItemFactory(item_code="J-1", description="おにぎり")
+    manager.post(f"/t/{TENANT_A}/admin/language/", {"language": "ja"})
+    listing = manager.get(f"{ADMIN}/item/").content.decode()
+    assert "商品コード" in listing and "単価" in listing and "検索" in listing  # ours and Django admin's
+    add = manager.get(f"{ADMIN}/item/add/").content.decode()
+    assert "店舗別価格" in add and "保存" in add and "Item code" not in add
+
+
+def test_list_filters_show_codes_with_their_names(manager, in_tenant_a):
+    with in_tenant_a():
+        CategoryFactory(category_code="C-F", description="Food")
+        ItemFactory(item_code="F-1", category_code="C-F")
+    page = manager.get(f"{ADMIN}/item/").content.decode()
+    assert re.search(r'href="\?category_code__exact=C-F"[^>]*>C-F Food</a>', page)
+    assert "C-F Food" in manager.get(f"{ADMIN}/item/", {"category_code__exact": "C-F"}).content.decode()
+
+
+def test_store_prices_are_listed_with_the_items_name(manager, in_tenant_a):
+    from apps.masterdata.models import ItemStorePrice
+
+    with in_tenant_a():
+        item = ItemFactory(item_code="N-1", description="Nori")
+        ItemStorePrice.objects.create(store_code="5678", item=item, store_price=120)
+    page = manager.get(f"{ADMIN}/itemstoreprice/").content.decode()
+    assert "N-1 Nori" in page and "¥120" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -239,3 +240,34 @@ def test_an_unknown_store_shows_an_empty_report_not_an_error(manager, d1):
 def test_report_page_needs_a_staff_login(d1):
     response = Client().get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- issue #21: the page in Japanese ---------------------------------------------------------------------------
+def test_the_report_page_speaks_japanese_with_the_same_numbers(manager, d1):
+    english = page(manager, **flash("sales"))
+    manager.post(f"/t/{TENANT_A}/admin/language/", {"language": "ja"})
+    japanese = page(manager, **flash("sales"))
+    assert '<html lang="ja"' in japanese and "売上レポート" in japanese and "純売上" in japanese
+    assert "点検（現在の営業中の集計）" in japanese and "CSV出力" in japanese and "ホーム" in japanese
+    assert "2025/01/10" in japanese and "2025-01-10 " not in japanese.split('id="report-result"')[1]
+    numbers = re.compile(r'<td class="num">([^<]*)</td>')
+    assert numbers.findall(japanese) == numbers.findall(english)  # figures are data: the same in both languages
+    csv_heading = export(manager, **flash("sales"))[0]
+    assert csv_heading[0] == "店舗"
+
+
+def test_a_refused_report_says_why_in_japanese(manager, consume):
+    consume("opencloselog", d1_logs()["opencloselog"][:1])
+    manager.post(f"/t/{TENANT_A}/admin/language/", {"language": "ja"})
+    html = page(manager, store_code=STORE, report_type="sales", report_scope="daily", business_date=ISO_DAY)
+    assert f"端末 {TERMINAL} はまだ閉局していません" in html
+    html = page(manager, **flash("sales", business_date="2025-13-45"))
+    assert "日付を正しく入力してください。" in html  # Django's own form message, in Japanese
+
+
+def test_amounts_are_money_on_the_page_and_plain_numbers_in_the_csv(manager, d1):
+    html = page(manager, **flash("sales"))
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    assert "¥1,100" in cells and all("¥" not in cell for cell in cells if cell in ("1", "2", "3"))
+    assert not any(cell.endswith((".00", ".0")) for cell in cells)
+    assert not any("¥" in cell for row in export(manager, **flash("sales")) for cell in row)

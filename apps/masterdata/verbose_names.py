@@ -1,0 +1,65 @@
+"""Names of this app's models and fields as the back office shows them, translatable without a migration
+(applied by ``AppConfig.ready()`` through ``apps.core.verbose_names``). Only names the models leave to Django."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+FIELD_NAMES = {
+    # a promotion's description is a text about it; elsewhere "description" is the name shown (名称)
+    "Promotion.description": pgettext_lazy("promotion", "description"),
+    "Promotion.name": pgettext_lazy("promotion", "name"),
+    "created_at": _("created at"),
+    "updated_at": _("updated at"),
+    "category_code": _("category code"),
+    "description": _("description"),
+    "description_short": _("description short"),
+    "tax_code": _("tax code"),
+    "item_code": _("item code"),
+    "description_long": _("description long"),
+    "unit_price": _("unit price"),
+    "unit_cost": _("unit cost"),
+    "item_details": _("item details"),
+    "image_urls": _("image urls"),
+    "is_discount_restricted": _("is discount restricted"),
+    "is_deleted": _("is deleted"),
+    "store_code": _("store code"),
+    "item": _("item"),
+    "store_price": _("store price"),
+    "item_book_id": _("item book id"),
+    "title": _("title"),
+    "categories": _("categories"),
+    "payment_code": _("payment code"),
+    "limit_amount": _("limit amount"),
+    "can_refund": _("can refund"),
+    "can_deposit_over": _("can deposit over"),
+    "can_change": _("can change"),
+    "is_active": _("is active"),
+    "name": _("name"),
+    "default_value": _("default value"),
+    "setting": _("setting"),
+    "position": _("position"),
+    "terminal_no": _("terminal no"),
+    "value": _("value"),
+    "staff_id": _("staff id"),
+    "pin": _("pin"),
+    "roles": _("roles"),
+    "status": _("status"),
+    "promotion_code": _("promotion code"),
+    "promotion_type": _("promotion type"),
+    "start_datetime": _("start datetime"),
+    "end_datetime": _("end datetime"),
+    "target_store_codes": _("target store codes"),
+    "target_category_codes": _("target category codes"),
+    "discount_rate": _("discount rate"),
+}
+
+MODEL_NAMES = {
+    "Category": (_("category"), _("categories")),
+    "Item": (_("item"), _("items")),
+    "ItemBook": (_("item book"), _("item books")),
+    "PaymentMethod": (_("payment method"), _("payment methods")),
+    "Setting": (_("setting"), _("settings")),
+    "SettingValue": (_("setting value"), _("setting values")),
+    "Staff": (_("staff"), _("staff")),
+    "Promotion": (_("promotion"), _("promotions")),
+}
