@@ -187,6 +187,42 @@ def test_home_terminals_show_state_staff_expected_cash_and_last_sale(manager, d1
 
 
 def test_home_data_reads_a_fixed_number_of_queries(manager, d1, django_assert_max_num_queries):
-    """24 with the session and user: grouped queries whatever the number of transactions (3 more per terminal)."""
-    with django_assert_max_num_queries(24):
+    """With the session and user: grouped queries whatever the number of transactions or terminals."""
+    with django_assert_max_num_queries(HOME_DATA_MAX_QUERIES):
         data(manager, store=STORE, business_date=DAY)
+
+
+HOME_DATA_MAX_QUERIES = 24  # 21 without a terminal; 3 more for the expected cash of any number of them
+
+
+def _open_terminals(count: int) -> None:
+    from apps.terminal.models import Terminal
+    from apps.terminal.tests.factories import TerminalFactory
+
+    with tenant_context(TENANT_A):
+        for terminal_no in range(1, count + 1):
+            if not Terminal.objects.filter(store_code=STORE, terminal_no=terminal_no).exists():
+                TerminalFactory(store_code=STORE, terminal_no=terminal_no)
+        Terminal.objects.filter(store_code=STORE).update(status=Terminal.Status.OPENED, business_date=DAY,
+                                                         open_counter=1, business_counter=1)
+
+
+def test_home_query_count_does_not_grow_with_terminals(manager, d1, consume):
+    """Expected cash of every terminal in three grouped queries: the same count at one terminal and at five."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def home_queries() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as captured:
+            home = data(manager, store=STORE, business_date=DAY)
+        return len(captured.captured_queries), home
+
+    _open_terminals(1)
+    one, _ = home_queries()
+    _open_terminals(5)
+    for terminal_no in range(1, 6):  # each terminal sold something in its session
+        consume("tranlog", [tranlog(3000 + terminal_no, 101, terminal_no=terminal_no)])
+    five, home = home_queries()
+    assert one == five <= HOME_DATA_MAX_QUERIES
+    assert len(home["terminals"]) == 5
+    assert all(terminal["expectedCash"] > 0 for terminal in home["terminals"])
