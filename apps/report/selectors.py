@@ -344,16 +344,18 @@ def line_groups(
     if by_item:
         keys["item"] = F("item_code")
     discounted = Q(discount_amount__gt=0) | Q(allocated_amount__gt=0)
+    # Three money sums per group, added up here (Decimal sums are exact): the gross is Σ amount + Σ line discounts,
+    # the discount Σ line discounts + Σ allocated discounts. One numeric sum per row and column, no more.
     sums: dict[str, Any] = {
-        "gross": Sum(F("amount") + F("discount_amount")),
-        "discount": Sum(F("discount_amount") + F("allocated_amount")),
+        "amount_sum": Sum("amount"),
+        "line_discount_amount": Sum("discount_amount"),
+        "allocated_sum": Sum("allocated_amount"),
         "qty": Sum("quantity"),
         "discount_qty": Sum("quantity", filter=discounted),
         "lines": Count("id"),
     }
     if sales_symbols:
         sums |= {
-            "line_discount_amount": Sum("discount_amount"),
             "line_discount_count": Sum("discount_count"),
             "line_discount_quantity": Sum("quantity", filter=Q(discount_count__gt=0)),
             "subtotal_discount_quantity": Sum("quantity", filter=Q(allocated_count__gt=0)),
@@ -371,12 +373,12 @@ def line_groups(
             transaction_type=row["transaction_type"],
             category_code=row.get("category"),
             item_code=row.get("item"),
-            gross_amount=_money(row["gross"]),
-            discount_amount=_money(row["discount"]),
+            gross_amount=_money(row["amount_sum"]) + _money(row["line_discount_amount"]),
+            discount_amount=_money(row["line_discount_amount"]) + _money(row["allocated_sum"]),
             quantity=_int(row["qty"]),
             discount_quantity=_int(row["discount_qty"]),
             line_count=row["lines"],
-            line_discount_amount=_money(row.get("line_discount_amount")),
+            line_discount_amount=_money(row["line_discount_amount"]) if sales_symbols else ZERO,
             line_discount_count=_int(row.get("line_discount_count")),
             line_discount_quantity=_int(row.get("line_discount_quantity")),
             subtotal_discount_quantity=_int(row.get("subtotal_discount_quantity")),
