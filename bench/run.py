@@ -1,6 +1,6 @@
 """``make bench`` / ``make bench-smoke``: start the stack, provision through the API, run the scenarios, report.
 
-Run through ``python -m kugelpos.embedded python -m bench [--smoke] [--only NAME,...]`` (the Makefile does).
+Run through ``python -m kugelpos.embedded python -m bench [--smoke] [--only NAME,...] [--merge]`` (the Makefile does).
 Settings (environment): ``BENCH_SECONDS`` (60), ``BENCH_WARMUP`` (3), ``BENCH_PATTERN_TERMINALS``
 ("50,200,500,1000"), ``BENCH_REPORT_TRANSACTIONS`` (10000), ``BENCH_REPORT_CALLS`` (10), ``BENCH_ITEMS`` (200),
 ``BENCH_PORT`` (8100), ``BENCH_WEB_WORKERS`` (2), ``BENCH_WEB_INTERFACE`` (asgi|wsgi), ``BENCH_CELERY_CONCURRENCY``
@@ -331,6 +331,31 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- issue #21: --merge -------------------------------------------------------------------------------------------
+def merge_into_latest(path: Path, report: dict) -> dict:
+    """``latest.json`` with this run's scenarios put in (a scenario measured again replaces the old figure), the
+    headline figures and targets recomputed over the merged scenarios, and each merged run listed under
+    ``merged_runs`` (its start, commit and scenarios), so a figure measured on its own (``--only home_10k
+    --merge``) lands in ``latest.json`` without dropping the full run's. Without a latest.json: this run alone."""
+    try:
+        base = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return report
+    scenarios = {**base.get("scenarios", {}), **report["scenarios"]}
+    numbers = headline(scenarios)
+    merged_runs = [*base.get("merged_runs", []), {"started_at": report["started_at"], "commit": report["commit"],
+                                                  "scenarios": sorted(report["scenarios"])}]
+    return {
+        **base,
+        "scenarios": scenarios,
+        **numbers,
+        "targets": {key: {"value": value, "target": bound, "met": met}
+                    for key, value, bound, met in target_rows(numbers)},
+        "merged_runs": merged_runs,
+    }
+# --- end issue #21 ---------------------------------------------------------------------------------------------
+
+
 def prioritise_driver() -> str | None:
     """Let the driver's event loop wake up on time even when the server saturates the cores.
 
@@ -361,6 +386,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="5-second smoke run that fails on any error")
     parser.add_argument("--only", help="comma-separated scenario names (e.g. floor,kugelpos_pattern_200)")
     parser.add_argument("--serve", action="store_true", help="provision, then keep the stack up (profiling)")
+    # --- issue #21: --merge (a partial run's figures into latest.json) ---
+    parser.add_argument("--merge", action="store_true",
+                        help="merge this run's scenarios into the existing latest.json instead of replacing it")
+    # --- end issue #21 ---
     args = parser.parse_args(argv)
     settings = Settings(args.smoke, set(args.only.split(",")) if args.only else None)
     settings.serve = args.serve
@@ -411,7 +440,12 @@ def main(argv: list[str] | None = None) -> int:
                     for key, value, bound, met in target_rows(headline(results))},
     }
     settings.results_dir.mkdir(parents=True, exist_ok=True)
-    (settings.results_dir / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    latest = report
+    # --- issue #21: --merge (the Markdown below stays this run's own) ---
+    if args.merge:
+        latest = merge_into_latest(settings.results_dir / "latest.json", report)
+    # --- end issue #21 ---
+    (settings.results_dir / "latest.json").write_text(json.dumps(latest, indent=2, ensure_ascii=False) + "\n")
     stamp = started_at.strftime("%Y%m%d-%H%M%S")
     md_path = settings.results_dir / f"{stamp}.md"
     md_path.write_text(markdown(report))

@@ -72,6 +72,53 @@ def merge_type_totals(parts: Iterable[Mapping[str, Any]]) -> list[TypeTotals]:
 
 
 @dataclass(frozen=True)
+class TranlogTotals:
+    """Σ over the included tranlogs of one transaction type, and of one hour of the day and one terminal when the
+    selector was asked to group by them too (unsigned, as stored). The sales report groups by type alone; the
+    home page groups by type, hour and terminal in the same single pass and folds the rows back to types."""
+
+    transaction_type: int
+    hour: int | None = None  # of the tranlog's own timestamp (``YYYY-MM-DDTHH``); None when ungrouped or unknown
+    terminal_no: int | None = None
+    count: int = 0  # N
+    amount_with_tax: Decimal = ZERO  # WT
+    discount_amount: Decimal = ZERO  # D
+    quantity: int = 0  # Q
+    last_at: str | None = None  # the latest ``generate_date_time`` (ISO text, compared as text)
+
+
+def header_type_parts(rows: Iterable[TranlogTotals]) -> list[dict[str, Any]]:
+    """N, WT, D and Q per transaction type (``merge_type_totals`` parts), however finely ``rows`` are grouped.
+
+    Sums of ``Decimal`` are exact, so folding finer groups gives the very numbers a per-type ``SUM`` gives."""
+    acc: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        part = acc.setdefault(row.transaction_type, {"transaction_type": row.transaction_type, "count": 0,
+                                                     "amount_with_tax": ZERO, "discount_amount": ZERO,
+                                                     "quantity": 0})
+        part["count"] += row.count
+        part["amount_with_tax"] += row.amount_with_tax
+        part["discount_amount"] += row.discount_amount
+        part["quantity"] += row.quantity
+    return [acc[key] for key in sorted(acc)]
+
+
+def line_type_parts(groups: Iterable[LineGroup]) -> list[dict[str, Any]]:
+    """LDA, LDC, LDQ and SDQ per transaction type (``merge_type_totals`` parts) from line groups that carry them
+    (``selectors.line_groups(..., sales_symbols=True)``), however finely they are grouped."""
+    acc: dict[int, dict[str, Any]] = {}
+    for group in groups:
+        part = acc.setdefault(group.transaction_type, {"transaction_type": group.transaction_type,
+                                                       "line_discount_amount": ZERO, "line_discount_count": 0,
+                                                       "line_discount_quantity": 0, "subtotal_discount_quantity": 0})
+        part["line_discount_amount"] += group.line_discount_amount
+        part["line_discount_count"] += group.line_discount_count
+        part["line_discount_quantity"] += group.line_discount_quantity
+        part["subtotal_discount_quantity"] += group.subtotal_discount_quantity
+    return [acc[key] for key in sorted(acc)]
+
+
+@dataclass(frozen=True)
 class SalesAmount:
     amount: Decimal = ZERO
     quantity: int = 0
@@ -320,6 +367,12 @@ class LineGroup:
     quantity: int = 0
     discount_quantity: int = 0  # Σ quantity of lines with a line or allocated discount > 0
     line_count: int = 0
+    # The sales report's line symbols (§3.4), when asked for (``sales_symbols``): LDA, LDC, LDQ, SDQ.
+    line_discount_amount: Decimal = ZERO  # Σ line discounts
+    line_discount_count: int = 0  # Σ number of line discounts
+    line_discount_quantity: int = 0  # Σ quantity of lines with a line discount
+    subtotal_discount_quantity: int = 0  # Σ quantity of lines with an allocated subtotal discount
+    first_described_id: int | None = None  # the group's first line (by id) with a description, when by item
 
 
 @dataclass(frozen=True)

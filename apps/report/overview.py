@@ -1,7 +1,7 @@
 """The store's day at a glance (the back office's home page): pure arithmetic over the sales report's figures.
 
-Every number comes from the report service's aggregates (``plugins.sales.sales_parts``, ``selectors.line_groups``
-and friends); this module only picks, compares and ranks them. Nothing here touches the database.
+Every number comes from the report service's aggregates (``plugins.sales.sales_parts``, ``selectors.line_groups``,
+``selectors.tranlog_totals``); this module only picks, compares and ranks them. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .calculations import (
     CategoryItems,
     SalesFigures,
     SalesLine,
+    TranlogTotals,
     TypeTotals,
     sales_sign,
 )
@@ -94,24 +95,15 @@ def week_before(business_date: str) -> str:
 
 
 @dataclass(frozen=True)
-class HourTotals:
-    """Sums over the included tranlogs of one hour and transaction type (unsigned, as stored)."""
-
-    hour: int
-    transaction_type: int
-    count: int
-    amount_with_tax: Decimal
-
-
-@dataclass(frozen=True)
 class HourSales:
     hour: int
     amount: Decimal  # signed Σ of the total with tax: what the till took that hour
     transactions: int  # sales minus voided sales
 
 
-def sales_by_hour(rows: Iterable[HourTotals]) -> list[HourSales]:
-    """All 24 hours, signed as the sales report signs each type (101, 202 +; 102, 201 -)."""
+def sales_by_hour(rows: Iterable[TranlogTotals]) -> list[HourSales]:
+    """All 24 hours, signed as the sales report signs each type (101, 202 +; 102, 201 -), from the tranlog sums
+    grouped by hour (``selectors.tranlog_totals(..., by_hour=True)``; rows without an hour are left out)."""
     amounts = dict.fromkeys(HOURS, ZERO)
     counts = dict.fromkeys(HOURS, 0)
     for row in rows:
@@ -122,6 +114,18 @@ def sales_by_hour(rows: Iterable[HourTotals]) -> list[HourSales]:
         if row.transaction_type in (NORMAL_SALES, VOID_SALES):
             counts[row.hour] += sign * row.count
     return [HourSales(hour=hour, amount=amounts[hour], transactions=counts[hour]) for hour in HOURS]
+
+
+def last_sale_times(rows: Iterable[TranlogTotals]) -> dict[int, str]:
+    """``terminal_no -> generate_date_time`` of each terminal's latest included sale (type 101), from the tranlog
+    sums grouped by terminal (``selectors.tranlog_totals(..., by_terminal=True)``)."""
+    latest: dict[int, str] = {}
+    for row in rows:
+        if row.transaction_type != NORMAL_SALES or row.terminal_no is None or not row.last_at:
+            continue
+        if row.last_at > latest.get(row.terminal_no, ""):
+            latest[row.terminal_no] = row.last_at
+    return latest
 
 
 def top_lines(lines: Iterable[SalesLine], limit: int = TOP_N) -> list[SalesLine]:

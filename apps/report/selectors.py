@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Aggregate, CharField, Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.expressions import Col
 from django.db.models.functions import Substr
 
 from .calculations import (
-    NORMAL_SALES,
     ZERO,
     CloseSnapshot,
     LineGroup,
@@ -23,7 +24,10 @@ from .calculations import (
     PromotionGroup,
     SessionLogs,
     TaxGroup,
+    TranlogTotals,
     TypeTotals,
+    header_type_parts,
+    line_type_parts,
     merge_type_totals,
     tax_amount_by_type,
 )
@@ -37,7 +41,6 @@ from .models import (
     ReportTranlogPayment,
     ReportTranlogTax,
 )
-from .overview import HourTotals
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,14 @@ class ReportScope:
 
 
 class First(Aggregate):
-    """The value of ``expression`` in the group's row with the smallest ``order_by`` ("first seen")."""
+    """The value of ``expression`` in the group's row with the smallest ``order_by`` ("first seen").
 
-    function = "ARRAY_AGG"
+    ``order_by`` must be a unique column of the same table (the primary key): the value is then looked up by
+    ``MIN(order_by)``, one index probe per group, instead of ``(ARRAY_AGG(value ORDER BY id))[1]``, which sorts
+    every row of the scope (over 10,000 tranlogs the sort was most of a report's time: EXPLAIN ANALYZE).
+    """
+
+    function = "MIN"
     name = "First"
     output_field = CharField()
 
@@ -88,9 +96,17 @@ class First(Aggregate):
         super().__init__(expression, order_by, **extra)
 
     def as_sql(self, compiler, connection, **extra_context):
-        value_sql, value_params = compiler.compile(self.source_expressions[0])
-        order_sql, order_params = compiler.compile(self.source_expressions[1])
-        return f"(ARRAY_AGG({value_sql} ORDER BY {order_sql}))[1]", (*value_params, *order_params)
+        value, key = self.source_expressions
+        if not (isinstance(value, Col) and isinstance(key, Col) and value.alias == key.alias):
+            raise TypeError("First() takes two columns of the same table")
+        quote = compiler.quote_name_unless_alias
+        key_sql, key_params = compiler.compile(key)
+        table = quote(value.target.model._meta.db_table)
+        return (
+            f"(SELECT first_row.{quote(value.target.column)} FROM {table} first_row "
+            f"WHERE first_row.{quote(key.target.column)} = MIN({key_sql}))",
+            key_params,
+        )
 
 
 def _money(value: Decimal | None) -> Decimal:
@@ -133,31 +149,61 @@ def tax_groups(scope: ReportScope) -> list[TaxGroup]:
     ]
 
 
-def sales_type_totals(scope: ReportScope, taxes: Iterable[TaxGroup]) -> list[TypeTotals]:
-    """The per-type symbols of §3.4 (N, WT, D, Q, T, LDA/LDC/LDQ, SDA/SDC/SDQ) in three grouped queries."""
-    headers = (
+def tranlog_totals(scope: ReportScope, *, by_hour: bool = False, by_terminal: bool = False) -> list[TranlogTotals]:
+    """N, WT, D, Q and the latest timestamp of the included tranlogs per transaction type, and per hour of their
+    own timestamp (the terminal's local time, as its receipts print it) and terminal when asked: one query, one
+    pass over the headers, whatever is asked."""
+    keys: dict[str, Any] = {}
+    if by_hour:
+        keys["hour"] = Substr("generate_date_time", 12, 2)
+    if by_terminal:
+        keys["terminal"] = F("terminal_no")
+    rows = (
         tranlogs_in_scope(scope)
-        .values("transaction_type")
+        .values("transaction_type", **keys)
         .annotate(
             count=Count("id"),
             amount_with_tax=Sum("total_amount_with_tax"),
             discount_amount=Sum("total_discount_amount"),
             quantity=Sum("total_quantity"),
+            last_at=Max("generate_date_time"),
         )
         .order_by()
     )
-    live_lines = Q(is_cancelled=False)
-    lines = (
-        ReportTranlogLine.objects.filter(scope.row_filter() & live_lines)
-        .values("transaction_type")
-        .annotate(
-            line_discount_amount=Sum("discount_amount"),
-            line_discount_count=Sum("discount_count"),
-            line_discount_quantity=Sum("quantity", filter=Q(discount_count__gt=0)),
-            subtotal_discount_quantity=Sum("quantity", filter=Q(allocated_count__gt=0)),
+    return [
+        TranlogTotals(
+            transaction_type=row["transaction_type"],
+            hour=_hour(row.get("hour")),
+            terminal_no=row.get("terminal"),
+            count=row["count"],
+            amount_with_tax=_money(row["amount_with_tax"]),
+            discount_amount=_money(row["discount_amount"]),
+            quantity=_int(row["quantity"]),
+            last_at=row["last_at"],
         )
-        .order_by()
-    )
+        for row in rows
+    ]
+
+
+def _hour(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def sales_type_totals(
+    scope: ReportScope,
+    taxes: Iterable[TaxGroup],
+    *,
+    headers: Iterable[TranlogTotals] | None = None,
+    lines: Iterable[LineGroup] | None = None,
+) -> list[TypeTotals]:
+    """The per-type symbols of §3.4 (N, WT, D, Q, T, LDA/LDC/LDQ, SDA/SDC/SDQ) in three grouped queries.
+
+    ``headers`` (``tranlog_totals``) and ``lines`` (``line_groups(..., sales_symbols=True)``) of the same scope,
+    when the caller already read them grouped more finely (the home page), are folded instead of read again."""
+    if headers is None:
+        headers = tranlog_totals(scope)
+    if lines is None:
+        lines = line_groups(scope, by_category=False, sales_symbols=True)
     subtotal = (
         ReportTranlogDiscount.objects.filter(scope.row_filter() & Q(kind=ReportTranlogDiscount.Kind.SUBTOTAL))
         .values("transaction_type")
@@ -165,63 +211,117 @@ def sales_type_totals(scope: ReportScope, taxes: Iterable[TaxGroup]) -> list[Typ
         .order_by()
     )
     tax_parts = [{"transaction_type": t, "tax_amount": amount} for t, amount in tax_amount_by_type(taxes).items()]
-    return merge_type_totals([*headers, *lines, *subtotal, *tax_parts])
+    return merge_type_totals([*header_type_parts(headers), *line_type_parts(lines), *subtotal, *tax_parts])
 
 
-def payment_groups(scope: ReportScope) -> list[PaymentGroup]:
+SESSION_KEYS = ("terminal_no", "business_date", "open_counter")
+Session = tuple[int, str, int]  # (terminal_no, business_date, open_counter)
+
+
+def _sessions_filter(store_code: str, sessions: Iterable[Session]) -> Q:
+    """Any of the given terminal sessions of one store (an empty list matches nothing)."""
+    q = Q(pk__in=[])
+    for terminal_no, business_date, open_counter in sessions:
+        q |= Q(terminal_no=terminal_no, business_date=business_date, open_counter=open_counter)
+    return Q(store_code=store_code) & q
+
+
+def _payment_groups(where: Q, keys: tuple[str, ...], *, count_transactions: bool) -> dict[tuple, list[PaymentGroup]]:
+    sums: dict[str, Any] = {"name": First("description", "id"), "first_seen": Min("id"), "total": Sum("amount"),
+                            "lines": Count("id")}
+    if count_transactions:  # COUNT(DISTINCT) sorts every payment line: only the payment report needs it
+        sums["transactions"] = Count("tranlog", distinct=True)
     rows = (
-        ReportTranlogPayment.objects.filter(scope.row_filter())
-        .values("transaction_type", code=F("payment_code"))
-        .annotate(
-            name=First("description", "id"),
-            first_seen=Min("id"),
-            total=Sum("amount"),
-            lines=Count("id"),
-            transactions=Count("tranlog", distinct=True),
-        )
+        ReportTranlogPayment.objects.filter(where)
+        .values(*keys, "transaction_type", code=F("payment_code"))
+        .annotate(**sums)
         .order_by()
     )
-    return [
-        PaymentGroup(
-            transaction_type=row["transaction_type"],
-            payment_code=row["code"],
-            description=row["name"],
-            first_seen=row["first_seen"],
-            amount=_money(row["total"]),
-            line_count=row["lines"],
-            transaction_count=row["transactions"],
+    result: dict[tuple, list[PaymentGroup]] = {}
+    for row in rows:
+        result.setdefault(tuple(row[key] for key in keys), []).append(
+            PaymentGroup(
+                transaction_type=row["transaction_type"],
+                payment_code=row["code"],
+                description=row["name"],
+                first_seen=row["first_seen"],
+                amount=_money(row["total"]),
+                line_count=row["lines"],
+                transaction_count=row.get("transactions", 0),
+            )
         )
-        for row in rows
-    ]
+    return result
+
+
+def payment_groups(scope: ReportScope, *, count_transactions: bool = False) -> list[PaymentGroup]:
+    """Σ of the payment lines per (type, payment code) in scope; with ``count_transactions``, also the number of
+    distinct transactions per group (the payment report's count; 0 otherwise)."""
+    return _payment_groups(scope.row_filter(), (), count_transactions=count_transactions).get((), [])
+
+
+def session_payment_groups(*, store_code: str, sessions: Iterable[Session]) -> dict[Session, list[PaymentGroup]]:
+    """``payment_groups`` of each terminal session (the scope of a terminal's flash report) in one query."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    found = _payment_groups(_sessions_filter(store_code, sessions) & Q(tranlog_cancelled=False), SESSION_KEYS,
+                            count_transactions=False)
+    return {session: found.get(session, []) for session in sessions}
 
 
 @dataclass(frozen=True)
 class CashTotals:
-    cash_in_amount: Decimal
-    cash_in_count: int
-    cash_out_amount: Decimal
-    cash_out_count: int
-    physical_amount: Decimal
+    cash_in_amount: Decimal = ZERO
+    cash_in_count: int = 0
+    cash_out_amount: Decimal = ZERO
+    cash_out_count: int = 0
+    physical_amount: Decimal = ZERO
 
 
-def cash_totals(scope: ReportScope) -> CashTotals:
-    """Cash in/out sums of the cash logs and Σ physical amount of the close logs in scope (null -> 0)."""
-    cash = ReportCashLog.objects.filter(scope.log_filter()).aggregate(
+def _grouped(queryset: QuerySet, keys: tuple[str, ...], **sums: Any) -> list[dict[str, Any]]:
+    """``sums`` per ``keys`` (one row per group), or over the whole queryset when there are no keys (one row)."""
+    if not keys:
+        return [queryset.aggregate(**sums)]
+    return list(queryset.values(*keys).annotate(**sums).order_by())
+
+
+def _cash_totals(where: Q, keys: tuple[str, ...]) -> dict[tuple, CashTotals]:
+    """Cash in/out sums of the cash logs and Σ physical amount of the close logs (null -> 0), per ``keys``."""
+    cash = _grouped(
+        ReportCashLog.objects.filter(where),
+        keys,
         in_amount=Sum("amount", filter=Q(amount__gt=0)),
         in_count=Count("id", filter=Q(amount__gt=0)),
         out_amount=Sum("amount", filter=Q(amount__lt=0)),
         out_count=Count("id", filter=Q(amount__lt=0)),
     )
-    physical = ReportOpenCloseLog.objects.filter(scope.log_filter() & Q(operation="close")).aggregate(
-        total=Sum("physical_amount")
-    )
-    return CashTotals(
-        cash_in_amount=_money(cash["in_amount"]),
-        cash_in_count=cash["in_count"],
-        cash_out_amount=_money(cash["out_amount"]),
-        cash_out_count=cash["out_count"],
-        physical_amount=_money(physical["total"]),
-    )
+    physical = _grouped(ReportOpenCloseLog.objects.filter(where & Q(operation="close")), keys,
+                        total=Sum("physical_amount"))
+    parts: dict[tuple, dict[str, Any]] = {}
+    for row in cash:
+        parts.setdefault(tuple(row[key] for key in keys), {}).update(
+            cash_in_amount=_money(row["in_amount"]),
+            cash_in_count=row["in_count"],
+            cash_out_amount=_money(row["out_amount"]),
+            cash_out_count=row["out_count"],
+        )
+    for row in physical:
+        parts.setdefault(tuple(row[key] for key in keys), {})["physical_amount"] = _money(row["total"])
+    return {key: CashTotals(**values) for key, values in parts.items()}
+
+
+def cash_totals(scope: ReportScope) -> CashTotals:
+    """Cash in/out sums of the cash logs and Σ physical amount of the close logs in scope (null -> 0)."""
+    return _cash_totals(scope.log_filter(), ()).get((), CashTotals())
+
+
+def session_cash_totals(*, store_code: str, sessions: Iterable[Session]) -> dict[Session, CashTotals]:
+    """``cash_totals`` of each terminal session in two queries."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    found = _cash_totals(_sessions_filter(store_code, sessions), SESSION_KEYS)
+    return {session: found.get(session, CashTotals()) for session in sessions}
 
 
 def transaction_types(scope: ReportScope) -> list[int]:
@@ -230,55 +330,78 @@ def transaction_types(scope: ReportScope) -> list[int]:
 
 
 # --- category / item / promotion ----------------------------------------------------------------------------
-def line_groups(scope: ReportScope, *, by_item: bool) -> list[LineGroup]:
-    """Live line items grouped by (type, category[, item]); the gross of a line is before any discount (its
+def line_groups(
+    scope: ReportScope, *, by_item: bool = False, by_category: bool = True, sales_symbols: bool = False
+) -> list[LineGroup]:
+    """Live line items grouped by (type[, category[, item]]); the gross of a line is before any discount (its
     amount is net of its line discounts, spec/30 §5, so they are added back: ours, issue 14) and its discount =
-    its line discounts plus its allocated subtotal discounts."""
-    keys = {"category": F("category_code")}
+    its line discounts plus its allocated subtotal discounts. ``sales_symbols`` adds the sales report's line
+    sums (LDA, LDC, LDQ, SDQ), so one pass serves the item rows and the sales figures; by item, each group also
+    names its first line (by id) with a description, for ``line_descriptions``."""
+    keys: dict[str, Any] = {}
+    if by_category or by_item:
+        keys["category"] = F("category_code")
     if by_item:
         keys["item"] = F("item_code")
     discounted = Q(discount_amount__gt=0) | Q(allocated_amount__gt=0)
+    # Three money sums per group, added up here (Decimal sums are exact): the gross is Σ amount + Σ line discounts,
+    # the discount Σ line discounts + Σ allocated discounts. One numeric sum per row and column, no more.
+    sums: dict[str, Any] = {
+        "amount_sum": Sum("amount"),
+        "line_discount_amount": Sum("discount_amount"),
+        "allocated_sum": Sum("allocated_amount"),
+        "qty": Sum("quantity"),
+        "discount_qty": Sum("quantity", filter=discounted),
+        "lines": Count("id"),
+    }
+    if sales_symbols:
+        sums |= {
+            "line_discount_count": Sum("discount_count"),
+            "line_discount_quantity": Sum("quantity", filter=Q(discount_count__gt=0)),
+            "subtotal_discount_quantity": Sum("quantity", filter=Q(allocated_count__gt=0)),
+        }
+    if by_item:
+        sums["first_described"] = Min("id", filter=Q(description__isnull=False) & ~Q(description=""))
     rows = (
         ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False))
         .values("transaction_type", **keys)
-        .annotate(
-            gross=Sum(F("amount") + F("discount_amount")),
-            discount=Sum(F("discount_amount") + F("allocated_amount")),
-            qty=Sum("quantity"),
-            discount_qty=Sum("quantity", filter=discounted),
-            lines=Count("id"),
-        )
+        .annotate(**sums)
         .order_by()
     )
     return [
         LineGroup(
             transaction_type=row["transaction_type"],
-            category_code=row["category"],
+            category_code=row.get("category"),
             item_code=row.get("item"),
-            gross_amount=_money(row["gross"]),
-            discount_amount=_money(row["discount"]),
+            gross_amount=_money(row["amount_sum"]) + _money(row["line_discount_amount"]),
+            discount_amount=_money(row["line_discount_amount"]) + _money(row["allocated_sum"]),
             quantity=_int(row["qty"]),
             discount_quantity=_int(row["discount_qty"]),
             line_count=row["lines"],
+            line_discount_amount=_money(row["line_discount_amount"]) if sales_symbols else ZERO,
+            line_discount_count=_int(row.get("line_discount_count")),
+            line_discount_quantity=_int(row.get("line_discount_quantity")),
+            subtotal_discount_quantity=_int(row.get("subtotal_discount_quantity")),
+            first_described_id=row.get("first_described"),
         )
         for row in rows
     ]
 
 
-def item_descriptions_seen(scope: ReportScope, *, item_codes: Iterable[str] | None = None) -> dict[str, str]:
-    """Item descriptions as carried by the tranlogs (first one seen per code), of ``item_codes`` if given."""
-    lines = ReportTranlogLine.objects.filter(scope.row_filter() & Q(is_cancelled=False, item_code__isnull=False))
-    if item_codes is not None:
-        lines = lines.filter(item_code__in=list(item_codes))
-    rows = (
-        lines
-        .exclude(description__isnull=True)
-        .exclude(description="")
-        .values("item_code")
-        .annotate(name=First("description", "id"))
-        .order_by()
-    )
-    return {row["item_code"]: row["name"] for row in rows}
+def line_descriptions(groups: Iterable[LineGroup], *, item_codes: Iterable[str] | None = None) -> dict[str, str]:
+    """Item descriptions as carried by the tranlogs: per item code, that of its first line (by id) with one, found
+    through the item groups of ``line_groups(..., by_item=True)`` (only ``item_codes``, if given): one read by
+    primary key instead of another pass over the lines."""
+    wanted = None if item_codes is None else set(item_codes)
+    first: dict[str, int] = {}
+    for group in groups:
+        code, line_id = group.item_code, group.first_described_id
+        if code is None or line_id is None or (wanted is not None and code not in wanted):
+            continue
+        first[code] = min(first.get(code, line_id), line_id)
+    if not first:
+        return {}
+    return dict(ReportTranlogLine.objects.filter(pk__in=list(first.values())).values_list("item_code", "description"))
 
 
 def promotion_groups(scope: ReportScope) -> list[PromotionGroup]:
@@ -459,39 +582,3 @@ def store_business_date(*, store_code: str | None, terminals: Iterable[TerminalC
     """The store's current business date: the latest one its terminals opened on (None when none ever did)."""
     dates = [t.business_date for t in terminals if t.store_code == store_code and t.business_date]
     return max(dates) if dates else None
-
-
-# --- the back office's home page -------------------------------------------------------------------------------
-def hour_totals(scope: ReportScope) -> list[HourTotals]:
-    """Included tranlogs grouped by the hour of their own timestamp (``YYYY-MM-DDTHH...``, the terminal's local
-    time, as its receipts print it) and type: one query."""
-    rows = (
-        tranlogs_in_scope(scope)
-        .exclude(generate_date_time__isnull=True)
-        .annotate(hour=Substr("generate_date_time", 12, 2))
-        .values("hour", "transaction_type")
-        .annotate(count=Count("id"), amount_with_tax=Sum("total_amount_with_tax"))
-        .order_by()
-    )
-    return [
-        HourTotals(
-            hour=int(row["hour"]),
-            transaction_type=row["transaction_type"],
-            count=row["count"],
-            amount_with_tax=_money(row["amount_with_tax"]),
-        )
-        for row in rows
-        if row["hour"] and row["hour"].isdigit()
-    ]
-
-
-def last_sale_times(scope: ReportScope) -> dict[int, str]:
-    """``terminal_no -> generate_date_time`` of each terminal's latest included sale (type 101) in scope."""
-    rows = (
-        tranlogs_in_scope(scope)
-        .filter(transaction_type=NORMAL_SALES)
-        .values("terminal_no")
-        .annotate(last=Max("generate_date_time"))
-        .order_by()
-    )
-    return {row["terminal_no"]: row["last"] for row in rows if row["last"]}

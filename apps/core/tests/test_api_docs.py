@@ -44,6 +44,13 @@ def test_docs_pages_load_only_our_own_static_files(page):
     assert not EXTERNAL.findall(html.replace("http://www.w3.org", "")), EXTERNAL.findall(html)
 
 
+def test_redoc_keeps_its_bundles_cdn_logo_from_loading():
+    """ReDoc's bundle draws its logo from cdn.redoc.ly whatever the options: the page allows images from itself
+    only, so the browser never sends that request (the browser test checks that nothing leaves the machine)."""
+    html = APIClient().get("/api/redoc/").content.decode()
+    assert """<meta http-equiv="Content-Security-Policy" content="img-src 'self' data: blob:">""" in html
+
+
 def test_every_operation_has_a_summary(schema):
     missing = [(method, path) for path, method, operation in operations(schema) if not operation.get("summary")]
     assert missing == []

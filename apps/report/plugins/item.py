@@ -34,7 +34,7 @@ class ItemReportPlugin:
         groups = selectors.line_groups(request.scope, by_item=True)
         category_names = names.category_names(group.category_code for group in groups)
         # The tranlog carries each line's item description; the master fills in what it lacks.
-        item_names = selectors.item_descriptions_seen(request.scope)
+        item_names = selectors.line_descriptions(groups)
         missing = {group.item_code for group in groups if group.item_code and group.item_code not in item_names}
         item_names.update(names.item_names(missing))
         categories = calculations.item_lines(groups, category_names, item_names)

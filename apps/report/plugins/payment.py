@@ -26,7 +26,7 @@ class PaymentReportPlugin:
         for transaction_type in selectors.transaction_types(scope):
             calculations.sales_sign(transaction_type)  # only 101/102/201/202 may be reported
         summary, total_count, total_amount = calculations.payment_summary(
-            selectors.payment_groups(scope), names.payment_master_names()
+            selectors.payment_groups(scope, count_transactions=True), names.payment_master_names()
         )
         try:
             receipt_text, journal_text = receipts.render_texts(

@@ -30,25 +30,36 @@ class SalesParts:
     cash: calculations.CashFigures
 
 
-def sales_parts(scope: selectors.ReportScope) -> SalesParts:
-    """The sales report's aggregates over ``scope`` (a fixed number of grouped queries)."""
+def drawer_cash(payments: list[calculations.PaymentLine], drawer: selectors.CashTotals) -> calculations.CashFigures:
+    """The report's ``cash`` block from its payments and the cash/close logs' sums."""
+    return calculations.cash_figures(
+        payments=payments,
+        cash_in_amount=drawer.cash_in_amount,
+        cash_in_count=drawer.cash_in_count,
+        cash_out_amount=drawer.cash_out_amount,
+        cash_out_count=drawer.cash_out_count,
+        physical_amount=drawer.physical_amount,
+    )
+
+
+def sales_parts(
+    scope: selectors.ReportScope,
+    *,
+    headers: list[calculations.TranlogTotals] | None = None,
+    lines: list[calculations.LineGroup] | None = None,
+) -> SalesParts:
+    """The sales report's aggregates over ``scope`` (a fixed number of grouped queries). ``headers`` and
+    ``lines``: the scope's tranlog and line sums when the caller read them already, grouped more finely
+    (``selectors.tranlog_totals``, ``selectors.line_groups(..., sales_symbols=True)``): the same sums, folded."""
     tax_groups = selectors.tax_groups(scope)
-    type_totals = selectors.sales_type_totals(scope, tax_groups)
+    type_totals = selectors.sales_type_totals(scope, tax_groups, headers=headers, lines=lines)
     payments = calculations.sales_payments(selectors.payment_groups(scope))
-    drawer = selectors.cash_totals(scope)
     return SalesParts(
         type_totals=type_totals,
         figures=calculations.sales_figures(type_totals),
         taxes=calculations.tax_summary(tax_groups),
         payments=payments,
-        cash=calculations.cash_figures(
-            payments=payments,
-            cash_in_amount=drawer.cash_in_amount,
-            cash_in_count=drawer.cash_in_count,
-            cash_out_amount=drawer.cash_out_amount,
-            cash_out_count=drawer.cash_out_count,
-            physical_amount=drawer.physical_amount,
-        ),
+        cash=drawer_cash(payments, selectors.cash_totals(scope)),
     )
 
 

@@ -22,7 +22,7 @@ from apps.terminal.selectors import StoreInfo, TerminalInfo, store_list, termina
 from .. import calculations, overview, selectors
 from ..calculations import PaymentLine, SalesLine
 from ..plugins import names
-from ..plugins.sales import sales_parts
+from ..plugins.sales import drawer_cash, sales_parts
 
 BUSINESS_DATE = re.compile(r"^\d{8}$")
 
@@ -79,27 +79,22 @@ def _check_business_date(value: str) -> None:
         raise RequestValidationError([(("query", "business_date"), f"Not a date: {value}")]) from exc
 
 
-def _terminal_states(terminals: list[TerminalInfo], last_sales: dict[int, str]) -> list[TerminalState]:
-    """Each terminal's expected cash in drawer: the sales report's logical cash over its current session."""
+def _terminal_states(store_code: str, terminals: list[TerminalInfo], last_sales: dict[int, str]) -> list[TerminalState]:
+    """Each terminal's expected cash in drawer: the sales report's logical cash over its current session, read for
+    every terminal at once (three queries whatever the number of terminals)."""
+    sessions = {
+        terminal.terminal_no: (terminal.terminal_no, terminal.business_date, terminal.open_counter)
+        for terminal in terminals
+        if terminal.business_date
+    }
+    payments = selectors.session_payment_groups(store_code=store_code, sessions=sessions.values())
+    drawers = selectors.session_cash_totals(store_code=store_code, sessions=sessions.values())
     states = []
     for terminal in terminals:
         expected = calculations.ZERO
-        if terminal.business_date:
-            scope = selectors.ReportScope(
-                store_code=terminal.store_code,
-                terminal_no=terminal.terminal_no,
-                business_date=terminal.business_date,
-                open_counter=terminal.open_counter,
-            )
-            drawer = selectors.cash_totals(scope)
-            expected = calculations.cash_figures(
-                payments=calculations.sales_payments(selectors.payment_groups(scope)),
-                cash_in_amount=drawer.cash_in_amount,
-                cash_in_count=drawer.cash_in_count,
-                cash_out_amount=drawer.cash_out_amount,
-                cash_out_count=drawer.cash_out_count,
-                physical_amount=drawer.physical_amount,
-            ).logical_amount
+        session = sessions.get(terminal.terminal_no)
+        if session is not None:
+            expected = drawer_cash(calculations.sales_payments(payments[session]), drawers[session]).logical_amount
         states.append(TerminalState(terminal, expected, last_sales.get(terminal.terminal_no)))
     return states
 
@@ -119,7 +114,11 @@ def store_home(*, user: object, store_code: str | None = None, business_date: st
     terminals = terminal_infos(store_code=store.store_code)
     day = business_date or store_business_date(store=store, terminals=terminals)
     scope = selectors.ReportScope(store_code=store.store_code, business_date=day)
-    parts = sales_parts(scope)
+    # One pass over the day's tranlogs (by type, hour and terminal) and one over its lines (by type, category
+    # and item, with the sales report's line sums): the sales figures are these very sums, folded by type.
+    headers = selectors.tranlog_totals(scope, by_hour=True, by_terminal=True)
+    item_groups = selectors.line_groups(scope, by_item=True, sales_symbols=True)
+    parts = sales_parts(scope, headers=headers, lines=item_groups)
     summary = overview.day_summary(parts.figures, parts.type_totals)
     compared = overview.week_before(day)
     last_week_scope = selectors.ReportScope(store_code=store.store_code, business_date=compared)
@@ -127,13 +126,12 @@ def store_home(*, user: object, store_code: str | None = None, business_date: st
         selectors.sales_type_totals(last_week_scope, selectors.tax_groups(last_week_scope))
     ).sales_net
 
-    # One grouped query for both tops: a category's sums are those of its items (the category report's rows).
-    item_groups = selectors.line_groups(scope, by_item=True)
+    # A category's sums are those of its items (the category report's rows).
     category_names = names.category_names(group.category_code for group in item_groups)
     top_items = overview.top_lines(overview.flat_items(calculations.item_lines(item_groups, category_names, {})))
     # Names only for the ten shown, as the item report finds them: the tranlog's description, else the master's.
     top_codes = {line.code for line in top_items if line.code}
-    item_names = selectors.item_descriptions_seen(scope, item_codes=top_codes) if top_codes else {}
+    item_names = selectors.line_descriptions(item_groups, item_codes=top_codes)
     item_names.update(names.item_names(top_codes - set(item_names)))
     top_items = [replace(line, name=item_names.get(line.code) or line.code) for line in top_items]
 
@@ -145,11 +143,11 @@ def store_home(*, user: object, store_code: str | None = None, business_date: st
         compared_date=compared,
         net_sales_change=overview.change(summary.net_sales, last_week.amount),
         transactions_change=overview.change(summary.transactions, last_week.count),
-        hours=overview.sales_by_hour(selectors.hour_totals(scope)),
+        hours=overview.sales_by_hour(headers),
         top_items=top_items,
         top_categories=overview.top_lines(calculations.category_lines(item_groups, category_names)),
         payments=parts.payments,
-        terminals=_terminal_states(terminals, selectors.last_sale_times(scope)),
+        terminals=_terminal_states(store.store_code, terminals, overview.last_sale_times(headers)),
         low_stock_count=stock_low_count(store_code=store.store_code),
         outbox=outbox_backlog(),
     )

@@ -190,6 +190,87 @@ def test_home_terminals_show_state_staff_expected_cash_and_last_sale(manager, d1
 
 
 def test_home_data_reads_a_fixed_number_of_queries(manager, d1, django_assert_max_num_queries):
-    """24 with the session and user: grouped queries whatever the number of transactions (3 more per terminal)."""
-    with django_assert_max_num_queries(24):
+    """With the session and user: grouped queries whatever the number of transactions or terminals."""
+    with django_assert_max_num_queries(HOME_DATA_MAX_QUERIES):
         data(manager, store=STORE, business_date=DAY)
+
+
+HOME_DATA_MAX_QUERIES = 24  # 21 without a terminal; 3 more for the expected cash of any number of them
+
+
+def _open_terminals(count: int) -> None:
+    from apps.terminal.models import Terminal
+    from apps.terminal.tests.factories import TerminalFactory
+
+    with tenant_context(TENANT_A):
+        for terminal_no in range(1, count + 1):
+            if not Terminal.objects.filter(store_code=STORE, terminal_no=terminal_no).exists():
+                TerminalFactory(store_code=STORE, terminal_no=terminal_no)
+        Terminal.objects.filter(store_code=STORE).update(status=Terminal.Status.OPENED, business_date=DAY,
+                                                         open_counter=1, business_counter=1)
+
+
+def test_home_query_count_does_not_grow_with_terminals(manager, d1, consume):
+    """Expected cash of every terminal in three grouped queries: the same count at one terminal and at five."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def home_queries() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as captured:
+            home = data(manager, store=STORE, business_date=DAY)
+        return len(captured.captured_queries), home
+
+    _open_terminals(1)
+    one, _ = home_queries()
+    _open_terminals(5)
+    for terminal_no in range(1, 6):  # each terminal sold something in its session
+        consume("tranlog", [tranlog(3000 + terminal_no, 101, terminal_no=terminal_no)])
+    five, home = home_queries()
+    assert one == five <= HOME_DATA_MAX_QUERIES
+    assert len(home["terminals"]) == 5
+    assert all(terminal["expectedCash"] > 0 for terminal in home["terminals"])
+
+
+def test_home_figures_are_the_reports_with_discounts_returns_and_several_terminals(manager, store, consume_all,
+                                                                                   consume, report_data):
+    """The folded one-pass figures (headers by type, hour and terminal; lines by item with the sales report's
+    line sums) are exactly the sales, item and category reports' figures on a day with line and subtotal
+    discounts, a return and a void, at two terminals."""
+    from .factories import DiscountFactory, LineItemFactory
+
+    consume_all(d1_logs())
+
+    def discounted(no: int) -> list[dict]:
+        return [
+            LineItemFactory(line_no=1, item_code=f"A{no % 3}", category_code="C1", unit_price=300.0, quantity=2,
+                            discounts=[DiscountFactory(discount_amount=30.0)],
+                            discounts_allocated=[DiscountFactory(discount_amount=10.0)]),
+            LineItemFactory(line_no=2, item_code="B", category_code="C2", unit_price=100.0,
+                            discounts_allocated=[DiscountFactory(discount_amount=5.0)]),
+        ]
+
+    consume("tranlog", [
+        tranlog(3000 + no, 101, terminal_no=1 + no % 2, with_tax=710.0, tax=65.0, quantity=3, discount=45.0,
+                line_items=discounted(no), subtotal_discounts=[DiscountFactory(discount_amount=15.0)],
+                generate_date_time=at(f"1{no % 4}:15"))
+        for no in range(6)
+    ])
+    home = data(manager, store=STORE, business_date=DAY)
+    sales = report_data(report_scope="flash", report_type="sales", business_date=DAY)
+    summary = home["summary"]
+    assert (summary["netSales"], summary["transactions"], summary["itemsSold"]) == (
+        sales["salesNet"]["amount"], sales["salesNet"]["count"], sales["salesNet"]["quantity"])
+    assert summary["discounts"] == sales["discountForLineitems"]["amount"] + sales["discountForSubtotal"]["amount"]
+    assert summary["discounts"] > 0 and summary["returnsCount"] == sales["returns"]["count"] == 1
+    assert [(p["amount"], int(p["count"])) for p in home["payments"]] == [(p["amount"], p["count"])
+                                                                      for p in sales["payments"]]
+    items = report_data(report_scope="flash", report_type="item", business_date=DAY)
+    by_code = {i["itemCode"]: i for c in items["categories"] for i in c["items"]}
+    for line in home["topItems"]:
+        api_item = by_code[line["code"]]
+        assert line["netAmount"] == api_item["netAmount"] and api_item["itemName"] in line["label"]
+    categories = report_data(report_scope="flash", report_type="category", business_date=DAY)
+    assert sorted((line["code"], line["netAmount"]) for line in home["topCategories"]) == sorted(
+        (c["categoryCode"], c["netAmount"]) for c in categories["categories"])
+    # every sale's hour, signed as the sales report signs it: the day's takings with tax
+    assert sum(h["amount"] for h in home["hours"]) == 550.0 + 6 * 710.0
