@@ -21,8 +21,8 @@ from django.db.models.functions import RowNumber
 from .models import CashLog, OpenCloseLog, Terminal
 from .selectors import TerminalInfo, terminal_infos
 
-# fn(terminal) -> expected cash in its drawer (the current session's logical cash)
-ExpectedCashProvider = Callable[[TerminalInfo], Decimal]
+# fn(store code, terminals) -> {terminal no: expected cash in its drawer (the current session's logical cash)}
+ExpectedCashProvider = Callable[[str, list[TerminalInfo]], dict[int, Decimal]]
 _expected_cash_provider: ExpectedCashProvider | None = None
 
 
@@ -32,11 +32,17 @@ def register_expected_cash_provider(provider: ExpectedCashProvider | None) -> No
     _expected_cash_provider = provider
 
 
+def expected_cash_of(terminals: list[TerminalInfo]) -> dict[int, Decimal | None]:
+    """Each terminal's expected cash in drawer, read for all of them at once (terminals of one store); None for
+    one never opened, or when no report app computes it."""
+    opened = [terminal for terminal in terminals if terminal.business_date]
+    known = _expected_cash_provider(opened[0].store_code, opened) if _expected_cash_provider and opened else {}
+    return {terminal.terminal_no: known.get(terminal.terminal_no) for terminal in terminals}
+
+
 def expected_cash(terminal: TerminalInfo) -> Decimal | None:
     """The terminal's expected cash in drawer; None when it has never been opened or no report app computes it."""
-    if _expected_cash_provider is None or not terminal.business_date:
-        return None
-    return _expected_cash_provider(terminal)
+    return expected_cash_of([terminal])[terminal.terminal_no]
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,12 @@ def terminal_rows(*, store_code: str) -> list[TerminalRow]:
     pks = dict(Terminal.objects.filter(store_code=store_code).values_list("terminal_id", "pk"))
     actions = last_actions(store_code=store_code)
     trails = terminal_trails(terminal_pks=list(pks.values()))
+    cash = expected_cash_of(infos)
     return [
         TerminalRow(
             terminal=info,
             pk=pks[info.terminal_id],
-            expected_cash=expected_cash(info),
+            expected_cash=cash[info.terminal_no],
             last_action=actions.get(info.terminal_no),
             trail=trails[pks[info.terminal_id]],
         )

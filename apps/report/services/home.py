@@ -79,7 +79,7 @@ def _check_business_date(value: str) -> None:
         raise RequestValidationError([(("query", "business_date"), f"Not a date: {value}")]) from exc
 
 
-def _terminal_states(store_code: str, terminals: list[TerminalInfo], last_sales: dict[int, str]) -> list[TerminalState]:
+def terminal_states(store_code: str, terminals: list[TerminalInfo], last_sales: dict[int, str]) -> list[TerminalState]:
     """Each terminal's expected cash in drawer: the sales report's logical cash over its current session, read for
     every terminal at once (three queries whatever the number of terminals)."""
     sessions = {
@@ -147,7 +147,7 @@ def store_home(*, user: object, store_code: str | None = None, business_date: st
         top_items=top_items,
         top_categories=overview.top_lines(calculations.category_lines(item_groups, category_names)),
         payments=parts.payments,
-        terminals=_terminal_states(store.store_code, terminals, overview.last_sale_times(headers)),
+        terminals=terminal_states(store.store_code, terminals, overview.last_sale_times(headers)),
         low_stock_count=stock_low_count(store_code=store.store_code),
         outbox=outbox_backlog(),
     )
