@@ -121,7 +121,10 @@ def test_terminal_creation_is_replayed_and_its_api_key_is_not_stored_in_clear(ap
                                      **bearer(token_a))
     api_key = first.json()["data"]["apiKey"]
     record = IdempotencyRecord.objects.get(path="/terminal/api/v1/terminals")
-    assert api_key not in record.body and record.body.startswith("gAAAA")  # a Fernet token
+    assert api_key.encode() not in bytes(record.body)
+    from apps.core.idempotency import unseal
+
+    assert unseal(bytes(record.body), record.scope) == first.content
 
 
 # --- master data ----------------------------------------------------------------------------------------------
@@ -291,3 +294,18 @@ def test_an_expired_record_is_not_replayed(api, token_a, settings):
     IdempotencyRecord.objects.update(created_at=IdempotencyRecord.objects.get().created_at.replace(year=2000))
     response = send(api, "POST", path, {"username": "u1", "password": "p1-secret"}, key="k-ttl", **bearer(token_a))
     assert response.status_code == 400 and not response.has_header("Idempotent-Replayed")  # ran again
+
+
+def test_the_cart_hot_path_reads_the_claim_with_its_credential_check(api, store, monkeypatch):
+    """A keyed add item costs no statement of its own for the claim: the cart's API-key query reads it."""
+    from apps.core import idempotency
+
+    send(api, "POST", f"/terminal/api/v1/terminals/{store.terminal_id}/open", {}, **key_header(store))
+    cart_id = store.new_cart()
+
+    def no_separate_lookup(*args, **kwargs):
+        raise AssertionError("the claim was looked up in a statement of its own")
+
+    monkeypatch.setattr(idempotency, "_lookup", no_separate_lookup)
+    assert_retry_is_a_replay(api, "POST", cart_url(store, f"/carts/{cart_id}/lineItems"),
+                             [{"itemCode": "49-01", "quantity": 1}], **key_header(store))

@@ -29,7 +29,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -37,10 +39,12 @@ from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import orjson
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
@@ -58,6 +62,7 @@ _VALID_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 # Not stored: set again for every answer (request id, length, cookies, the server's own).
 _UNSTORED_HEADERS = frozenset({"content-length", "set-cookie", "x-request-id", "date", "server"})
 _SECRET_CONTEXT = b"kugelpos.core.idempotency.v1:"
+_MAY_HOLD_FRACTION = re.compile(rb"[0-9][.eE]")  # a JSON number with a fraction or exponent, or text that looks so
 
 register_messages({
     "100002": {"en": "Idempotency key reused with a different request",
@@ -100,6 +105,7 @@ class KeyedRequest:
     tenant_id: str = ""
     caller: str = ""
     replayed: bool = False
+    prefetched: tuple[str, str | None] | None = None  # (scope, the claim's column) read by a credential check
 
 
 # --- fingerprint, scope, sealing --------------------------------------------------------------------------------
@@ -108,9 +114,26 @@ def _secrets() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4)
-def _fernet(secrets: tuple[str, ...]) -> MultiFernet:
-    keys = [base64.urlsafe_b64encode(hashlib.sha256(_SECRET_CONTEXT + secret.encode()).digest()) for secret in secrets]
-    return MultiFernet([Fernet(key) for key in keys])
+def _ciphers(secrets: tuple[str, ...]) -> tuple[AESGCM, ...]:
+    """AES-256-GCM keyed from ``SECRET_KEY``, then each fallback (a rotated secret still opens old records)."""
+    return tuple(AESGCM(hashlib.sha256(_SECRET_CONTEXT + b"body:" + secret.encode()).digest()) for secret in secrets)
+
+
+def seal(body: bytes, scope: str) -> bytes:
+    """A stored answer's bytes: compressed (a cart document shrinks to a fraction, so the row stays small and
+    out of TOAST), then encrypted and bound to its scope. Nonce first."""
+    nonce = os.urandom(12)
+    return nonce + _ciphers(_secrets())[0].encrypt(nonce, zlib.compress(body, 1), scope.encode())
+
+
+def unseal(sealed: bytes, scope: str) -> bytes:
+    nonce, data = sealed[:12], sealed[12:]
+    for cipher in _ciphers(_secrets()):
+        try:
+            return zlib.decompress(cipher.decrypt(nonce, data, scope.encode()))
+        except InvalidTag:
+            continue
+    raise InvalidTag("no configured secret opens this record")
 
 
 @lru_cache(maxsize=4)
@@ -135,6 +158,8 @@ def normalized_body(content_type: str, body: bytes) -> bytes:
         if content_type.startswith("application/x-www-form-urlencoded"):
             return orjson.dumps(sorted(parse_qsl(body.decode("latin-1"), keep_blank_values=True)))
         if "json" in content_type or body.lstrip()[:1] in (b"{", b"["):
+            if not _MAY_HOLD_FRACTION.search(body):  # integers only (the sale path): orjson keeps them exact
+                return orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
             value = json.loads(body, parse_float=Decimal)
             return orjson.dumps(value, default=_decimal_marker, option=orjson.OPT_SORT_KEYS)
     except (ValueError, TypeError, RecursionError, UnicodeDecodeError, orjson.JSONEncodeError):
@@ -164,6 +189,7 @@ def scope_of(tenant_id: str, caller: str, method: str, path: str, key: str) -> t
     return digest.hex(), int.from_bytes(digest[:8], "big", signed=True)
 
 
+@lru_cache(maxsize=1)
 def _table() -> str:
     """Schema-qualified: read and written the same from whatever tenant schema the request is in."""
     quote = connection.ops.quote_name
@@ -175,9 +201,9 @@ def _cutoff(now: datetime | None = None) -> datetime:
 
 
 # --- stored answers ---------------------------------------------------------------------------------------------
-def replay_response(status: int, headers: list | str, sealed: str) -> HttpResponse:
+def replay_response(status: int, headers: list | str, sealed: bytes, scope: str) -> HttpResponse:
     """The stored answer, byte for byte, marked ``Idempotent-Replayed: true``."""
-    response = HttpResponse(_fernet(_secrets()).decrypt(sealed.encode("ascii")), status=status)
+    response = HttpResponse(unseal(bytes(sealed), scope), status=status)
     del response["Content-Type"]
     for name, value in orjson.loads(headers) if isinstance(headers, str) else headers:
         response[name] = value
@@ -185,25 +211,70 @@ def replay_response(status: int, headers: list | str, sealed: str) -> HttpRespon
     return response
 
 
+def _execute(sql: str, params: list) -> tuple | int:
+    """One statement on the request's connection, past Django's cursor wrappers (this runs on every keyed
+    request; the table is schema-qualified, so the search path does not matter). Errors are Django's, as from a
+    Django cursor, so a broken connection is dropped at the end of the request as usual."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if cursor.description else cursor.rowcount
+
+
 def _lookup(scope: str, lock_id: int | None) -> tuple[bool, tuple | None]:
     """One statement: the advisory lock (when ``lock_id`` is given) and the live record of ``scope``."""
     lock = "pg_try_advisory_xact_lock(%s)" if lock_id is not None else "%s IS NULL"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {lock}, r.request_hash, r.status, r.headers, r.body FROM (SELECT 1) AS one "
-            f"LEFT JOIN {_table()} AS r ON r.scope = %s AND r.created_at > %s",
-            [lock_id, scope, _cutoff()],
-        )
-        locked, *record = cursor.fetchone()
+    locked, *record = _execute(
+        f"SELECT {lock}, r.request_hash, r.status, r.headers, r.body FROM (SELECT 1) AS one "
+        f"LEFT JOIN {_table()} AS r ON r.scope = %s AND r.created_at > %s",
+        [lock_id, scope, _cutoff()],
+    )
     return bool(locked), (tuple(record) if record[0] is not None else None)
 
 
-def _answer_from(keyed: KeyedRequest, record: tuple) -> HttpResponse:
+# --- the claim read along with a credential check (the cart's hot path) ----------------------------------------
+CLAIM_COLUMN = "idempotency_claim"
+
+
+def claim_columns(request, terminal_id: str) -> dict[str, RawSQL] | None:
+    """The claim's lock and lookup as a column of the query a terminal's credential check sends anyway (the cart's
+    reads the key, the terminal, the data version and the cart in one statement): the scope is the terminal the
+    request names, which is the caller whenever the check succeeds. None without a (well-formed) key."""
+    keyed: KeyedRequest | None = getattr(request, "idempotency", None)
+    if keyed is None or keyed.scope is not None or not _VALID_KEY.fullmatch(keyed.key) or not terminal_id:
+        return None
+    credential = Credential("terminal", terminal_id.split("-", 1)[0], terminal_id=terminal_id)
+    tenant_id, caller = caller_of(credential)
+    scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
+    keyed.prefetched = (scope, None)
+    sql = (f"SELECT json_build_array(pg_try_advisory_xact_lock(%s), r.request_hash, r.status, r.headers, "
+           f"encode(r.body, 'base64')) FROM (SELECT 1) AS one LEFT JOIN {_table()} AS r "
+           f"ON r.scope = %s AND r.created_at > %s")
+    return {CLAIM_COLUMN: RawSQL(sql, [lock_id, scope, _cutoff()])}
+
+
+def claim_prefetched(request, columns: dict) -> None:
+    """Keep the claim's column read by ``claim_columns``'s query, for ``idempotency_claim``."""
+    keyed: KeyedRequest | None = getattr(request, "idempotency", None)
+    if keyed is not None and keyed.prefetched is not None and columns.get(CLAIM_COLUMN) is not None:
+        keyed.prefetched = (keyed.prefetched[0], columns[CLAIM_COLUMN])
+
+
+def _prefetched_claim(keyed: KeyedRequest, scope: str) -> tuple[bool, tuple | None] | None:
+    if keyed.prefetched is None or keyed.prefetched[0] != scope or keyed.prefetched[1] is None:
+        return None  # not read, or read for another caller than the one authenticated: a statement of its own
+    locked, stored_hash, status, headers, body = orjson.loads(keyed.prefetched[1])
+    if stored_hash is None:
+        return bool(locked), None
+    return bool(locked), (stored_hash, status, headers, base64.b64decode(body))
+
+
+def _answer_from(keyed: KeyedRequest, scope: str, record: tuple) -> HttpResponse:
     stored_hash, status, headers, body = record
     if not hmac.compare_digest(stored_hash, keyed.request_hash):
         raise IdempotencyKeyReusedError()
     keyed.replayed = True
-    return replay_response(status, headers, body)
+    return replay_response(status, headers, body, scope)
 
 
 def idempotency_claim(request, credential: Credential | None) -> None:
@@ -218,9 +289,9 @@ def idempotency_claim(request, credential: Credential | None) -> None:
         )
     tenant_id, caller = caller_of(credential)
     scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
-    locked, record = _lookup(scope, lock_id)
+    locked, record = _prefetched_claim(keyed, scope) or _lookup(scope, lock_id)
     if record is not None:
-        raise IdempotentReplay(_answer_from(keyed, record))
+        raise IdempotentReplay(_answer_from(keyed, scope, record))
     if not locked:
         raise IdempotencyInProgressError()
     keyed.scope, keyed.tenant_id, keyed.caller = scope, tenant_id[:50], caller[:255]
@@ -230,20 +301,18 @@ def _store(keyed: KeyedRequest, request: HttpRequest, response: HttpResponse) ->
     """Insert the answer in the open transaction; False when a live record of the scope exists already."""
     headers = [[name, value] for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS]
     now = timezone.now()
-    table = _table()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} AS r (scope, tenant_id, caller, method, path, key, request_hash, status, headers, "
-            "body, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s) "
-            "ON CONFLICT (scope) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, caller = EXCLUDED.caller, "
-            "method = EXCLUDED.method, path = EXCLUDED.path, key = EXCLUDED.key, "
-            "request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, headers = EXCLUDED.headers, "
-            "body = EXCLUDED.body, created_at = EXCLUDED.created_at WHERE r.created_at <= %s",
-            [keyed.scope, keyed.tenant_id, keyed.caller, request.method, request.path, keyed.key,
-             keyed.request_hash, response.status_code, orjson.dumps(headers).decode(),
-             _fernet(_secrets()).encrypt(response.content).decode("ascii"), now, _cutoff(now)],
-        )
-        return cursor.rowcount == 1
+    inserted = _execute(
+        f"INSERT INTO {_table()} AS r (scope, tenant_id, caller, method, path, key, request_hash, status, headers, "
+        "body, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s) "
+        "ON CONFLICT (scope) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, caller = EXCLUDED.caller, "
+        "method = EXCLUDED.method, path = EXCLUDED.path, key = EXCLUDED.key, "
+        "request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, headers = EXCLUDED.headers, "
+        "body = EXCLUDED.body, created_at = EXCLUDED.created_at WHERE r.created_at <= %s",
+        [keyed.scope, keyed.tenant_id, keyed.caller, request.method, request.path, keyed.key,
+         keyed.request_hash, response.status_code, orjson.dumps(headers).decode(),
+         seal(response.content, keyed.scope), now, _cutoff(now)],
+    )
+    return inserted == 1
 
 
 def _error_response(exc: KugelposError) -> HttpResponse:
@@ -282,7 +351,7 @@ class IdempotencyMiddleware:
             if record is None:  # gone already (expired in between): the client may send it again
                 return _error_response(IdempotencyInProgressError())
             try:
-                return _answer_from(keyed, record)
+                return _answer_from(keyed, keyed.scope, record)
             except KugelposError as exc:
                 return _error_response(exc)
         return response

@@ -169,7 +169,7 @@ class IdempotencyRecord(models.Model):
     request_hash = models.CharField(max_length=64)  # HMAC of the normalized body and query
     status = models.PositiveSmallIntegerField()
     headers = FastJSONField()  # [[name, value], ...] as first answered
-    body = models.TextField()  # the answer's bytes, encrypted (Fernet): it may hold a token or an API key
+    body = models.BinaryField()  # the answer's bytes, compressed and encrypted: it may hold a token or an API key
     created_at = models.DateTimeField()
 
     class Meta:
