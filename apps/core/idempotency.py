@@ -232,6 +232,12 @@ def _lookup(scope: str, lock_id: int | None) -> tuple[bool, tuple | None]:
     return bool(locked), (tuple(record) if record[0] is not None else None)
 
 
+def _keyed(request) -> KeyedRequest | None:
+    """The keyed state the middleware left on the request (a DRF request wraps Django's), else None; without an
+    exception raised and caught on the way, as a missing attribute of a DRF request would cost every request."""
+    return getattr(request, "_request", request).__dict__.get("idempotency")
+
+
 # --- the claim read along with a credential check (the cart's hot path) ----------------------------------------
 CLAIM_COLUMN = "idempotency_claim"
 
@@ -240,7 +246,7 @@ def claim_columns(request, terminal_id: str) -> dict[str, RawSQL] | None:
     """The claim's lock and lookup as a column of the query a terminal's credential check sends anyway (the cart's
     reads the key, the terminal, the data version and the cart in one statement): the scope is the terminal the
     request names, which is the caller whenever the check succeeds. None without a (well-formed) key."""
-    keyed: KeyedRequest | None = getattr(request, "idempotency", None)
+    keyed = _keyed(request)
     if keyed is None or keyed.scope is not None or not _VALID_KEY.fullmatch(keyed.key) or not terminal_id:
         return None
     credential = Credential("terminal", terminal_id.split("-", 1)[0], terminal_id=terminal_id)
@@ -255,7 +261,7 @@ def claim_columns(request, terminal_id: str) -> dict[str, RawSQL] | None:
 
 def claim_prefetched(request, columns: dict) -> None:
     """Keep the claim's column read by ``claim_columns``'s query, for ``idempotency_claim``."""
-    keyed: KeyedRequest | None = getattr(request, "idempotency", None)
+    keyed = _keyed(request)
     if keyed is not None and keyed.prefetched is not None and columns.get(CLAIM_COLUMN) is not None:
         keyed.prefetched = (keyed.prefetched[0], columns[CLAIM_COLUMN])
 
@@ -280,7 +286,7 @@ def _answer_from(keyed: KeyedRequest, scope: str, record: tuple) -> HttpResponse
 def idempotency_claim(request, credential: Credential | None) -> None:
     """Called by every API view once the caller is authenticated. No-op for a request without a key; else the
     request is claimed, or this raises the replay, the 409 or the 422 (see the module's docstring)."""
-    keyed: KeyedRequest | None = getattr(request, "idempotency", None)
+    keyed = _keyed(request)
     if keyed is None or keyed.scope is not None:
         return
     if not _VALID_KEY.fullmatch(keyed.key):

@@ -31,7 +31,8 @@ class CartTerminalAuthentication(TerminalAuthentication):
         also, also_read = idempotency.claim_columns(request, terminal_id), {}
         entry, context = api_key_entry_and_context(key, terminal_id, cart_id=_cart_read_with_key(request),
                                                    also=also, also_read=also_read)
-        idempotency.claim_prefetched(request, also_read)
+        if also:
+            idempotency.claim_prefetched(request, also_read)
         credential = credential_from_key_entry(entry, terminal_id)
         if credential is not None and context is not None:
             setattr(request, PRELOADED, (credential, context))
@@ -45,7 +46,8 @@ class CartTerminalAuthentication(TerminalAuthentication):
         also, also_read = idempotency.claim_columns(request, credential.terminal_id or ""), {}
         context = live_terminal_jwt_context(credential, cart_id=_cart_read_with_key(request), also=also,
                                             also_read=also_read)
-        idempotency.claim_prefetched(request, also_read)
+        if also:
+            idempotency.claim_prefetched(request, also_read)
         if context is None:
             return False
         setattr(request, PRELOADED, (credential, context))
