@@ -36,6 +36,7 @@ TARGETS = {
     "fanout_lag_p99_ms": ("<=", 1000),
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
+    "idempotent_ratio": (">=", 0.9),  # issue #23
 }
 ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k"]
 
@@ -161,6 +162,9 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         plan.append(("floor", None, lambda _: scenarios.floor(ctx)))
     if settings.wanted("add_item_saturation"):
         plan.append(("add_item_saturation", None, lambda _: scenarios.add_item_saturation(ctx)))
+        # Idempotency-Key (issue #23): the same load with a key on every request, right after, in the same run
+        plan.append(("add_item_saturation_keyed", None,
+                     lambda _: scenarios.add_item_saturation_keyed(ctx)))
     if settings.wanted("kugelpos_pattern"):
         for count in settings.pattern:
             name = f"kugelpos_pattern_{count}"
@@ -259,7 +263,16 @@ def headline(results: dict[str, dict]) -> dict:
         "daily_report_10k_ms": report["median_ms"] if report else None,
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
         "capacity_terminals": capacity,
+        **idempotency_headline(results),
     }
+
+
+# --- Idempotency-Key (issue #23) ----------------------------------------------------------------------------
+def idempotency_headline(results: dict[str, dict]) -> dict:
+    """``idempotent_ratio``: add-item saturation's rate with a key on every request over its rate without, both
+    measured in the same window (alternating slices, ``scenarios.add_item_saturation_keyed``)."""
+    keyed = results.get("add_item_saturation_keyed")
+    return {"idempotent_ratio": keyed.get("keyed_over_unkeyed") if keyed else None}
 
 
 def target_rows(numbers: dict) -> list[tuple[str, object, str, str]]:

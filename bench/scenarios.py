@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import uuid
 from dataclasses import dataclass
 
 from . import provision
@@ -160,6 +161,75 @@ async def add_item_saturation(ctx: Context, connections: int = 16) -> Recorder:
 
     await run_users(rec, [user(i) for i in range(connections)])
     close_all(conns)
+    return rec
+
+
+# --- 2b. add-item saturation with an Idempotency-Key on every request (issue #23) --------------------------------
+# Slices of the window alternate between requests without a key and requests with a fresh key each, in the order
+# ABBA BAAB (8 slices): both halves see the same machine (other load, warm caches, table sizes), so the ratio of
+# their rates is the cost of the key, not the drift between two scenarios run a minute apart.
+IDEMPOTENCY_SLICES = (False, True, True, False, True, False, False, True)
+
+
+def with_idempotency_key(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` plus a fresh ``Idempotency-Key``, as a retry-safe terminal sends with every mutating request."""
+    return {**headers, "Idempotency-Key": uuid.uuid4().hex}
+
+
+async def add_item_saturation_keyed(ctx: Context, connections: int = 16) -> Recorder:
+    """``add_item_saturation``'s loop; the recorder holds the keyed half (``rps``: the keyed rate), its extras the
+    unkeyed half of the same window (``unkeyed_rps``) and ``keyed_over_unkeyed``."""
+    rec = Recorder("add_item_saturation_keyed")
+    unkeyed = Recorder("add_item_saturation_unkeyed_slices")
+    conns = ctx.connections(connections)
+    await connect_all(conns)
+    terminals = ctx.world.terminals[:connections]
+    items = ctx.world.items
+    end = open_window(rec, ctx)
+    unkeyed.window_start, unkeyed.window_end = rec.window_start, rec.window_end
+    slice_seconds = ctx.seconds / len(IDEMPOTENCY_SLICES)
+
+    def keyed_now() -> bool:
+        index = int((now() - rec.window_start) // slice_seconds)
+        return 0 <= index < len(IDEMPOTENCY_SLICES) and IDEMPOTENCY_SLICES[index]
+
+    def target(keyed: bool, terminal: Terminal) -> tuple[Recorder, dict[str, str]]:
+        return (rec, with_idempotency_key(terminal.auth)) if keyed else (unkeyed, terminal.auth)
+
+    async def user(index: int) -> None:
+        conn, terminal = conns[index], terminals[index]
+        rng = random.Random(index)
+        while now() < end:
+            recorder, headers = target(keyed_now(), terminal)
+            response = await call(conn, recorder, "create_cart", "POST", cart_path(terminal), {}, headers=headers,
+                                  expect=201)
+            if response is None:
+                await asyncio.sleep(0.05)
+                continue
+            path = cart_path(terminal, f"/{response.data()['cartId']}/lineItems")
+            for _ in range(ITEMS_PER_CART):
+                if now() >= end:
+                    return
+                recorder, headers = target(keyed_now(), terminal)
+                if await call(conn, recorder, "add_item", "POST", path, add_body(rng.choice(items).code),
+                              headers=headers) is None:
+                    await asyncio.sleep(0.05)
+
+    await run_users(rec, [user(i) for i in range(connections)])
+    close_all(conns)
+    half = ctx.seconds / 2
+    plain = unkeyed.summary(half)
+    keyed = rec.summary(half)
+    for op, count in unkeyed.errors.items():
+        rec.errors[f"{op}_unkeyed"] += count
+    rec.error_samples.extend(f"unkeyed {sample}" for sample in unkeyed.error_samples[:5])
+    rec.extra.update({
+        "elapsed_s": half,
+        "unkeyed_rps": plain["rps"],
+        "unkeyed_p50_ms": plain["p50_ms"],
+        "unkeyed_p99_ms": plain["p99_ms"],
+        "keyed_over_unkeyed": round(keyed["rps"] / plain["rps"], 3) if plain["rps"] else None,
+    })
     return rec
 
 
@@ -467,6 +537,7 @@ async def home(ctx: Context, loaded: dict, *, calls: int = 10) -> Recorder:
 
 __all__ = [
     "Context", "floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_load",
+    "add_item_saturation_keyed",  # issue #23
     "daily_report", "home",
     "latency_summary",
 ]

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "apps.core.observability.RequestObservabilityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.middleware.TenantContextMiddleware",
+    "apps.core.idempotency.IdempotencyMiddleware",  # Idempotency-Key: one transaction per keyed API request
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.SessionMiddleware",  # these four: Django's, for the back office only (not the API)
     "django.middleware.common.CommonMiddleware",
@@ -266,6 +267,9 @@ CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedu
 # Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
 CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts", "schedule": 15 * 60}
+# Idempotency-Key (issue #23): a key's stored answer is replayed this long, then purged by beat every hour.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["purge-idempotency-records"] = {"task": "core.purge_idempotency_records", "schedule": 60 * 60}
 
 # CSV exports of the back office: a cell that starts a spreadsheet formula is escaped (issue #20; the admins'
 # SafeCSV format escapes "=", "+", "-", "@" itself; this covers any other export format of django-import-export).
@@ -305,6 +309,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.strip_trailing_slashes",
+        "apps.core.idempotency_schema.add_idempotency_key_header",
     ],
     # Same-named security components (every bearer class documents the same scheme) are intended.
     "DISABLE_ERRORS_AND_WARNINGS": True,

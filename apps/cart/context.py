@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 
+from django.db.models.expressions import RawSQL
+
 from apps.core.auth import Credential
 from apps.core.errors import AuthenticationError
 from apps.core.fields import loads as json_loads
@@ -64,27 +66,38 @@ def terminal_context(credential: Credential) -> TerminalContext:
 
 
 def api_key_entry_and_context(
-    api_key: str, terminal_id: str, *, cart_id: str | None = None
+    api_key: str, terminal_id: str, *, cart_id: str | None = None, also: dict[str, RawSQL] | None = None,
+    also_read: dict | None = None,
 ) -> tuple[tuple[str, str] | None, TerminalContext | None]:
     """The key's index entry and the terminal's context, read together (``CartTerminalAuthentication``); with
-    ``cart_id`` (a request on one cart), that cart too, as the context's ``preloaded_cart``."""
+    ``cart_id`` (a request on one cart), that cart too, as the context's ``preloaded_cart``; with ``also``, those
+    columns too, their values put in ``also_read`` (the Idempotency-Key's claim, issue #23)."""
     from apps.terminal.selectors import terminal_get_by_api_key
 
     cart, extra = _read_with_the_check(cart_id)
-    entry, terminal, columns = terminal_get_by_api_key(api_key=api_key, terminal_id=terminal_id, **extra)
+    entry, terminal, columns = terminal_get_by_api_key(api_key=api_key, terminal_id=terminal_id, **extra,
+                                                       **(also or {}))
+    if also_read is not None:
+        also_read.update({name: columns.get(name) for name in also or {}})
     if terminal is None:
         return entry, None
     return entry, _context_of(terminal, columns["cache_version"], _preloaded(cart, columns))
 
 
-def live_terminal_jwt_context(credential: Credential, *, cart_id: str | None = None) -> TerminalContext | None:
+def live_terminal_jwt_context(
+    credential: Credential, *, cart_id: str | None = None, also: dict[str, RawSQL] | None = None,
+    also_read: dict | None = None,
+) -> TerminalContext | None:
     """A terminal JWT's context (its claims, as ``terminal_context``) when its terminal still exists, else None;
     the check reads the tenant's data version and, with ``cart_id``, the cart in the same query, as an API key's
-    does: the terminal's deletion takes effect on the next request at no extra round trip (issue #20)."""
+    does: the terminal's deletion takes effect on the next request at no extra round trip (issue #20). ``also``:
+    as ``api_key_entry_and_context``'s."""
     from apps.terminal.selectors import terminal_exists_with
 
     cart, extra = _read_with_the_check(cart_id)
-    found, columns = terminal_exists_with(terminal_id=credential.terminal_id or "", **extra)
+    found, columns = terminal_exists_with(terminal_id=credential.terminal_id or "", **extra, **(also or {}))
+    if also_read is not None:
+        also_read.update({name: columns.get(name) for name in also or {}})
     if not found:
         return None
     return replace(terminal_context(credential), cache_version=columns["cache_version"],

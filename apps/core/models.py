@@ -151,3 +151,30 @@ class FailureCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_hash[:12]}: {self.failures}"
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer of one mutating request sent with an ``Idempotency-Key`` (issue #23, ours).
+
+    Written in the request's own transaction, next to its effect; a repeat within the time to live gets this
+    answer back instead of running again (``apps.core.idempotency``). ``scope`` is a SHA-256 over tenant, caller,
+    method, path and key; the other columns say what it stands for, for an operator reading the table.
+    """
+
+    scope = models.CharField(max_length=64, primary_key=True)
+    tenant_id = models.CharField(max_length=50, blank=True, default="")
+    caller = models.CharField(max_length=255)
+    method = models.CharField(max_length=8)
+    path = models.TextField()
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)  # HMAC of the normalized body and query
+    status = models.PositiveSmallIntegerField()
+    headers = FastJSONField()  # [[name, value], ...] as first answered
+    body = models.BinaryField()  # the answer's bytes, compressed and encrypted: it may hold a token or an API key
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="core_idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -49,3 +49,13 @@ def beat_heartbeat() -> None:
     from .health import record_heartbeat
 
     record_heartbeat()
+
+
+@shared_task(name="core.purge_idempotency_records", ignore_result=True)
+def purge_idempotency_records() -> int:
+    """Scheduled by beat every hour: forget the Idempotency-Key answers past their time to live."""
+    from .idempotency import idempotency_purge_expired
+
+    deleted = idempotency_purge_expired()
+    logger.info("idempotency records purged", deleted=deleted)
+    return deleted

@@ -8,7 +8,7 @@ from apps.cart.context import (
     live_terminal_jwt_context,
     terminal_context,
 )
-from apps.core import tenancy
+from apps.core import idempotency, tenancy
 from apps.core.api.authentication import TerminalAuthentication, enter_claimed_tenant
 from apps.core.auth import Credential, credential_from_key_entry
 
@@ -21,13 +21,18 @@ class CartTerminalAuthentication(TerminalAuthentication):
     terminal JWT's check (does its terminal still exist) reads the data version and the cart the same way.
 
     The key is checked exactly as core checks it (``credential_from_key_entry``); the context read with it is
-    kept on the request only when the key is good, and ``request_terminal_context`` hands it to the view.
+    kept on the request only when the key is good, and ``request_terminal_context`` hands it to the view. A
+    request with an ``Idempotency-Key`` has its claim's lock and lookup read in the same query too (issue #23).
     """
 
     def api_key_credential(self, request, key: str, terminal_id: str) -> Credential | None:
         if not enter_claimed_tenant(terminal_id):  # no such tenant: the plain check, without tenant tables
             return super().api_key_credential(request, key, terminal_id)
-        entry, context = api_key_entry_and_context(key, terminal_id, cart_id=_cart_read_with_key(request))
+        also, also_read = idempotency.claim_columns(request, terminal_id), {}
+        entry, context = api_key_entry_and_context(key, terminal_id, cart_id=_cart_read_with_key(request),
+                                                   also=also, also_read=also_read)
+        if also:
+            idempotency.claim_prefetched(request, also_read)
         credential = credential_from_key_entry(entry, terminal_id)
         if credential is not None and context is not None:
             setattr(request, PRELOADED, (credential, context))
@@ -38,7 +43,11 @@ class CartTerminalAuthentication(TerminalAuthentication):
         if tenant is None:
             return False
         tenancy.activate(tenant)
-        context = live_terminal_jwt_context(credential, cart_id=_cart_read_with_key(request))
+        also, also_read = idempotency.claim_columns(request, credential.terminal_id or ""), {}
+        context = live_terminal_jwt_context(credential, cart_id=_cart_read_with_key(request), also=also,
+                                            also_read=also_read)
+        if also:
+            idempotency.claim_prefetched(request, also_read)
         if context is None:
             return False
         setattr(request, PRELOADED, (credential, context))

@@ -29,6 +29,7 @@ from apps.core.api.serializers import CamelCaseSerializer
 from apps.core.auth import Credential
 from apps.core.errors import HttpError, KugelposError, NotFoundError, RequestValidationError, TenantMismatchError
 from apps.core.health import health_report
+from apps.core.idempotency import IdempotentReplay, idempotency_claim
 from apps.core.metrics import metrics_allowed
 from apps.core.paging import Paging, parse_paging
 
@@ -60,13 +61,20 @@ def _nul_locations(value: Any, loc: tuple[str, ...]):
 class MethodCheckedFirst:
     """Answer a method the path does not have with 405 before anything else (authentication included), as
     FastAPI's router does: ``PUT /cart/api/v1/carts`` without credentials is 405, not 401. DRF would look the
-    handler up only after ``initial`` has authenticated the caller."""
+    handler up only after ``initial`` has authenticated the caller. Then, once the caller is known, the request's
+    ``Idempotency-Key`` is claimed (``apps.core.idempotency``)."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         method = request.method.lower()
         if method not in self.http_method_names or not hasattr(self, method):
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+        idempotency_claim(request, request.user)  # Idempotency-Key: replay, 409, 422 or claim (issue #23)
+
+    def handle_exception(self, exc: Exception):
+        if isinstance(exc, IdempotentReplay):  # answered before: the stored answer, nothing runs
+            return exc.response
+        return super().handle_exception(exc)
 
 
 class KugelposViewSet(MethodCheckedFirst, ViewSet):
