@@ -129,7 +129,7 @@ class Transaction(models.Model):
     business_date = models.CharField(_("business date"), max_length=8)
     open_counter = models.IntegerField(_("open counter"), null=True)
     generate_date_time = models.DateTimeField(_("date and time"))
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    is_cancelled = models.BooleanField(_("cancelled sale"), default=False)
     total_amount_with_tax = models.DecimalField(_("total with tax"), max_digits=18, decimal_places=4)
     cart_id = models.UUIDField(_("cart ID"), null=True, blank=True, unique=True)  # one transaction per cart, ever
     event_id = models.CharField(_("event ID"), max_length=36)

@@ -122,7 +122,7 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_use_store(request.user, obj.store_code))
 
-    @admin.display(description=_("name"), ordering="item_name")
+    @admin.display(description=_("item name"), ordering="item_name")
     def item_name(self, obj: Stock) -> str:
         return getattr(obj, "item_name", None) or selectors.item_names(item_codes=[obj.item_code]).get(
             obj.item_code, "")
@@ -173,7 +173,7 @@ class StockUpdateAdmin(StoreScopedAdmin, ReadOnlyAdmin):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(StoreScopedAdmin, ReadOnlyAdmin):
-    list_display = ("generate_date_time", "store_code", quantity_column("total_items", _("items")),
+    list_display = ("generate_date_time", "store_code", quantity_column("total_items", _("number of items")),
                     quantity_column("total_quantity", _("total quantity")), "created_by")
     list_filter = (StoreFilter, "created_by")
     search_fields = ("store_code", "created_by")

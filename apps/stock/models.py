@@ -110,7 +110,7 @@ class Snapshot(models.Model):
 
     tenant_id = models.CharField(_("tenant"), max_length=50)
     store_code = models.CharField(_("store"), max_length=100)
-    total_items = models.IntegerField(_("items"))
+    total_items = models.IntegerField(_("number of items"))
     total_quantity = models.FloatField(_("total quantity"))
     # [{"item_code", "quantity", "minimum_quantity", "reorder_point", "reorder_quantity"}], by item_code
     stocks = models.JSONField(_("stocks"), default=list)

@@ -123,7 +123,7 @@ class TenantInfoAdmin(ServiceBackedAdmin):
     fields = ("tenant_id", "tenant_name", "tags", "created_at", "updated_at")
     readonly_fields = ("tenant_id", "created_at", "updated_at")
 
-    @admin.display(description=gettext_lazy("stores"))
+    @admin.display(description=gettext_lazy("number of stores"))
     def store_count(self, obj: TenantInfo) -> int:
         return obj.stores.count()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
 
@@ -45,7 +46,7 @@ class Store(models.Model):
 
     class Meta:
         verbose_name = _("store")
-        verbose_name_plural = _("stores")
+        verbose_name_plural = pgettext_lazy("store model", "stores")
         ordering = ["store_code"]
         constraints = [
             models.UniqueConstraint(fields=["tenant_info", "store_code"], name="terminal_store_code_unique"),
@@ -158,7 +159,7 @@ class OpenCloseLog(models.Model):
 
     class Operation(models.TextChoices):
         OPEN = "open", _("Open")
-        CLOSE = "close", _("Close")
+        CLOSE = "close", pgettext_lazy("terminal operation", "Close")
 
     tenant_id = models.CharField(_("tenant ID"), max_length=50)
     store_code = models.CharField(_("store code"), max_length=100)
@@ -172,9 +173,9 @@ class OpenCloseLog(models.Model):
     operation = models.CharField(_("operation"), max_length=5, choices=Operation.choices)
     generate_date_time = models.DateTimeField(_("date and time"))
     terminal_info = models.JSONField(_("terminal snapshot"))
-    cart_transaction_count = models.IntegerField(_("transactions"), null=True, blank=True)
+    cart_transaction_count = models.IntegerField(_("transaction count"), null=True, blank=True)
     cart_transaction_last_no = models.IntegerField(_("last transaction number"), null=True, blank=True)
-    cash_in_out_count = models.IntegerField(_("cash in and out"), null=True, blank=True)
+    cash_in_out_count = models.IntegerField(_("cash in/out count"), null=True, blank=True)
     cash_in_out_last_datetime = models.DateTimeField(_("last cash in or out"), null=True, blank=True)
     receipt_text = models.TextField(_("receipt text"))
     journal_text = models.TextField(_("journal text"))

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='transaction',
             name='is_cancelled',
-            field=models.BooleanField(default=False, verbose_name='cancelled'),
+            field=models.BooleanField(default=False, verbose_name='cancelled sale'),
         ),
         migrations.AlterField(
             model_name='transaction',

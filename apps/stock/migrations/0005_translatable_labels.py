@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='snapshot',
             name='total_items',
-            field=models.IntegerField(verbose_name='items'),
+            field=models.IntegerField(verbose_name='number of items'),
         ),
         migrations.AlterField(
             model_name='snapshot',

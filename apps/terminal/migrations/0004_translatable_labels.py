@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='opencloselog',
             name='cart_transaction_count',
-            field=models.IntegerField(blank=True, null=True, verbose_name='transactions'),
+            field=models.IntegerField(blank=True, null=True, verbose_name='transaction count'),
         ),
         migrations.AlterField(
             model_name='opencloselog',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='opencloselog',
             name='cash_in_out_count',
-            field=models.IntegerField(blank=True, null=True, verbose_name='cash in and out'),
+            field=models.IntegerField(blank=True, null=True, verbose_name='cash in/out count'),
         ),
         migrations.AlterField(
             model_name='opencloselog',
