@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.admin import StoreTimeMixin
 from apps.core.store_choices import store_choices
@@ -57,7 +58,8 @@ class UserAdmin(StoreTimeMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password", "tenant_id")}),
         (_("Roles and stores"), {"fields": ("is_active", "is_staff", "groups", "stores")}),
-        (_("Permissions"), {"classes": ("collapse",), "fields": ("is_superuser", "user_permissions")}),
+        (pgettext_lazy("user admin", "Permissions"),
+         {"classes": ("collapse",), "fields": ("is_superuser", "user_permissions")}),
         (_("Dates"), {"fields": ("created_at", "updated_at", "last_login")}),
     )
     add_fieldsets = (

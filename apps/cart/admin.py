@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.account.access import filter_by_store, may_use_store, require_store
 from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money, spreadsheet_safe
@@ -48,7 +48,8 @@ from .services import backoffice as actions
 
 VOID, RETURN = "void", "return"
 PERMISSIONS = {VOID: "cart.void_transaction", RETURN: "cart.return_transaction"}
-TERMINAL_STATES = {"Opened": gettext_lazy("open"), "Closed": gettext_lazy("closed"), "Idle": gettext_lazy("not opened")}
+TERMINAL_STATES = {"Opened": gettext_lazy("open"), "Closed": pgettext_lazy("terminal state", "closed"),
+                   "Idle": gettext_lazy("not opened")}
 
 
 @admin.register(Transaction)

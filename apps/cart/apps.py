@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CartConfig(AppConfig):
     name = "apps.cart"
     label = "cart"
-    verbose_name = "Sales"
+    verbose_name = _("Sales")
 
     def ready(self) -> None:
         from apps.core.errors import register_messages

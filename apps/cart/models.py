@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import JSONObject
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import FastJSONField, JSONTextField
 
@@ -27,6 +28,10 @@ class Cart(models.Model):
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
 
     def __str__(self) -> str:
         return str(self.cart_id)
@@ -116,24 +121,26 @@ class Transaction(models.Model):
     keys that list queries, the terminal's close statistics and the reports filter on.
     """
 
-    store_code = models.CharField(max_length=100)
-    terminal_no = models.IntegerField()
-    transaction_no = models.IntegerField()
-    transaction_type = models.IntegerField()
-    receipt_no = models.IntegerField()
-    business_date = models.CharField(max_length=8)
-    open_counter = models.IntegerField(null=True)
-    generate_date_time = models.DateTimeField()
-    is_cancelled = models.BooleanField(default=False)
-    total_amount_with_tax = models.DecimalField(max_digits=18, decimal_places=4)
-    cart_id = models.UUIDField(null=True, blank=True, unique=True)  # one transaction per cart, ever
-    event_id = models.CharField(max_length=36)
-    document = FastJSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    store_code = models.CharField(_("store code"), max_length=100)
+    terminal_no = models.IntegerField(_("terminal number"))
+    transaction_no = models.IntegerField(_("transaction number"))
+    transaction_type = models.IntegerField(_("transaction type"))
+    receipt_no = models.IntegerField(_("receipt number"))
+    business_date = models.CharField(_("business date"), max_length=8)
+    open_counter = models.IntegerField(_("open counter"), null=True)
+    generate_date_time = models.DateTimeField(_("date and time"))
+    is_cancelled = models.BooleanField(_("cancelled sale"), default=False)
+    total_amount_with_tax = models.DecimalField(_("total with tax"), max_digits=18, decimal_places=4)
+    cart_id = models.UUIDField(_("cart ID"), null=True, blank=True, unique=True)  # one transaction per cart, ever
+    event_id = models.CharField(_("event ID"), max_length=36)
+    document = FastJSONField(_("transaction log"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TransactionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
         constraints = [
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "transaction_no"], name="cart_transaction_number_unique"
@@ -146,8 +153,8 @@ class Transaction(models.Model):
                          condition=Q(transaction_type__in=REFERRING_TYPES)),
         ]
         permissions = [
-            ("void_transaction", "Can void transactions"),
-            ("return_transaction", "Can return transactions"),
+            ("void_transaction", _("Can void transactions")),
+            ("return_transaction", _("Can return transactions")),
         ]
 
     def __str__(self) -> str:
@@ -157,18 +164,18 @@ class Transaction(models.Model):
 class TransactionStatus(models.Model):
     """Void/return tracking of an original transaction (spec/30 §10.5)."""
 
-    store_code = models.CharField(max_length=100)
-    terminal_no = models.IntegerField()
-    transaction_no = models.IntegerField()
-    is_voided = models.BooleanField(default=False)
-    void_transaction_no = models.IntegerField(null=True, blank=True)
-    void_date_time = models.CharField(max_length=40, null=True, blank=True)
-    void_staff_id = models.CharField(max_length=100, null=True, blank=True)
-    is_refunded = models.BooleanField(default=False)
-    return_transaction_no = models.IntegerField(null=True, blank=True)
-    return_date_time = models.CharField(max_length=40, null=True, blank=True)
-    return_staff_id = models.CharField(max_length=100, null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    store_code = models.CharField(_("store code"), max_length=100)
+    terminal_no = models.IntegerField(_("terminal number"))
+    transaction_no = models.IntegerField(_("transaction number"))
+    is_voided = models.BooleanField(_("voided"), default=False)
+    void_transaction_no = models.IntegerField(_("void transaction number"), null=True, blank=True)
+    void_date_time = models.CharField(_("voided at"), max_length=40, null=True, blank=True)
+    void_staff_id = models.CharField(_("voided by (staff ID)"), max_length=100, null=True, blank=True)
+    is_refunded = models.BooleanField(_("returned"), default=False)
+    return_transaction_no = models.IntegerField(_("return transaction number"), null=True, blank=True)
+    return_date_time = models.CharField(_("returned at"), max_length=40, null=True, blank=True)
+    return_staff_id = models.CharField(_("returned by (staff ID)"), max_length=100, null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         constraints = [
@@ -176,7 +183,8 @@ class TransactionStatus(models.Model):
                 fields=["store_code", "terminal_no", "transaction_no"], name="cart_transaction_status_unique"
             ),
         ]
-        verbose_name_plural = "transaction statuses"
+        verbose_name = _("transaction status")
+        verbose_name_plural = _("transaction statuses")
 
     def __str__(self) -> str:
         return f"{self.store_code}-{self.terminal_no} #{self.transaction_no}"
@@ -190,6 +198,8 @@ class TerminalCounter(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("terminal counter")
+        verbose_name_plural = _("terminal counters")
         constraints = [
             models.UniqueConstraint(fields=["terminal_id", "name"], name="cart_terminal_counter_unique"),
         ]
@@ -204,6 +214,10 @@ class CacheVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("cache version")
+        verbose_name_plural = _("cache versions")
 
     def __str__(self) -> str:
         return str(self.version)

@@ -122,7 +122,7 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_use_store(request.user, obj.store_code))
 
-    @admin.display(description=_("name"), ordering="item_name")
+    @admin.display(description=_("item name"), ordering="item_name")
     def item_name(self, obj: Stock) -> str:
         return getattr(obj, "item_name", None) or selectors.item_names(item_codes=[obj.item_code]).get(
             obj.item_code, "")
@@ -162,8 +162,9 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
 
 @admin.register(StockUpdate)
 class StockUpdateAdmin(StoreScopedAdmin, ReadOnlyAdmin):
-    list_display = ("timestamp", "store_code", "item_code", "update_type", quantity_column("quantity_change", "change"),
-                    quantity_column("after_quantity", "after"))  # before, reference, operator: on the detail page
+    list_display = ("timestamp", "store_code", "item_code", "update_type",
+                    quantity_column("quantity_change", _("change")),
+                    quantity_column("after_quantity", _("after")))  # before, reference, operator: on the detail page
     list_filter = ("update_type", StoreFilter)
     search_fields = ("item_code", "reference_id", "operator_id", "note")
     ordering = ("-timestamp", "-id")
@@ -172,15 +173,15 @@ class StockUpdateAdmin(StoreScopedAdmin, ReadOnlyAdmin):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(StoreScopedAdmin, ReadOnlyAdmin):
-    list_display = ("generate_date_time", "store_code", quantity_column("total_items"),
-                    quantity_column("total_quantity"), "created_by")
+    list_display = ("generate_date_time", "store_code", quantity_column("total_items", _("number of items")),
+                    quantity_column("total_quantity", _("total quantity")), "created_by")
     list_filter = (StoreFilter, "created_by")
     search_fields = ("store_code", "created_by")
     ordering = ("-created_at",)
     exclude = ("stocks",)
     readonly_fields = ("stock_table",)
 
-    @admin.display(description="stocks")
+    @admin.display(description=_("stocks"))
     def stock_table(self, obj: Snapshot) -> str:
         rows = format_html_join(
             "",
@@ -189,8 +190,8 @@ class SnapshotAdmin(StoreScopedAdmin, ReadOnlyAdmin):
               item["reorder_quantity"]) for item in obj.stocks),
         )
         return format_html(
-            "<table><tr><th>item</th><th>quantity</th><th>minimum</th><th>reorder point</th>"
-            "<th>reorder quantity</th></tr>{}</table>",
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("item"), _("quantity"), _("minimum"), _("reorder point"), _("reorder quantity"),
             rows,
         )
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StockConfig(AppConfig):
     name = "apps.stock"
     label = "stock"
-    verbose_name = "Stock"
+    verbose_name = _("Stock")
 
     def ready(self) -> None:
         from apps.core.errors import register_messages

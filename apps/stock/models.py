@@ -43,26 +43,27 @@ class StockQuerySet(models.QuerySet):
 class Stock(models.Model):
     """One item's stock in one store (spec/50 §3.1). Created on first write to any store/item pair."""
 
-    tenant_id = models.CharField(max_length=50)
-    store_code = models.CharField(max_length=100)
-    item_code = models.CharField(max_length=100)
-    current_quantity = models.FloatField(default=0.0)
-    minimum_quantity = models.FloatField(default=0.0, validators=[MinValueValidator(0.0)])
-    reorder_point = models.FloatField(default=0.0, validators=[MinValueValidator(0.0)])
-    reorder_quantity = models.FloatField(default=0.0, validators=[MinValueValidator(0.0)])
-    last_transaction_id = models.CharField(max_length=200, null=True, blank=True)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    tenant_id = models.CharField(_("tenant"), max_length=50)
+    store_code = models.CharField(_("store"), max_length=100)
+    item_code = models.CharField(_("item code"), max_length=100)
+    current_quantity = models.FloatField(_("current quantity"), default=0.0)
+    minimum_quantity = models.FloatField(_("minimum quantity"), default=0.0, validators=[MinValueValidator(0.0)])
+    reorder_point = models.FloatField(_("reorder point"), default=0.0, validators=[MinValueValidator(0.0)])
+    reorder_quantity = models.FloatField(_("reorder quantity"), default=0.0, validators=[MinValueValidator(0.0)])
+    last_transaction_id = models.CharField(_("last transaction ID"), max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
 
     objects = StockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "stock level"
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
         ordering = ("store_code", "item_code")
         permissions = [
-            ("receive_stock", "Can receive deliveries"),
-            ("adjust_stock", "Can adjust stock (damage, loss, correction)"),
-            ("count_stock", "Can run and confirm stocktakes"),
+            ("receive_stock", _("Can receive deliveries")),
+            ("adjust_stock", _("Can adjust stock (damage, loss, correction)")),
+            ("count_stock", _("Can run and confirm stocktakes")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["store_code", "item_code"], name="stock_stock_store_item_unique"),
@@ -79,23 +80,23 @@ class Stock(models.Model):
 class StockUpdate(models.Model):
     """One quantity change (spec/50 §3.2). Append-only: services insert, nothing updates or deletes."""
 
-    tenant_id = models.CharField(max_length=50)
-    store_code = models.CharField(max_length=100)
-    item_code = models.CharField(max_length=100)
-    update_type = models.CharField(max_length=20, choices=UpdateType.choices)
-    quantity_change = models.FloatField()
-    before_quantity = models.FloatField()
-    after_quantity = models.FloatField()
-    reference_id = models.CharField(max_length=200, null=True, blank=True)
-    timestamp = models.DateTimeField()
-    operator_id = models.CharField(max_length=200, null=True, blank=True)
-    note = models.TextField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    tenant_id = models.CharField(_("tenant"), max_length=50)
+    store_code = models.CharField(_("store"), max_length=100)
+    item_code = models.CharField(_("item code"), max_length=100)
+    update_type = models.CharField(_("update type"), max_length=20, choices=UpdateType.choices)
+    quantity_change = models.FloatField(_("change"))
+    before_quantity = models.FloatField(_("before"))
+    after_quantity = models.FloatField(_("after"))
+    reference_id = models.CharField(_("reference"), max_length=200, null=True, blank=True)
+    timestamp = models.DateTimeField(_("date and time"))
+    operator_id = models.CharField(_("operator"), max_length=200, null=True, blank=True)
+    note = models.TextField(_("note"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
-        verbose_name = "stock history entry"
-        verbose_name_plural = "stock history"
+        verbose_name = _("stock history entry")
+        verbose_name_plural = _("stock history")
         indexes = [
             models.Index(fields=["store_code", "item_code", "-timestamp"], name="stock_update_item_time_idx"),
         ]
@@ -107,19 +108,21 @@ class StockUpdate(models.Model):
 class Snapshot(models.Model):
     """Point-in-time copy of one store's stock (spec/50 §3.3). Never modified; removed only by retention."""
 
-    tenant_id = models.CharField(max_length=50)
-    store_code = models.CharField(max_length=100)
-    total_items = models.IntegerField()
-    total_quantity = models.FloatField()
+    tenant_id = models.CharField(_("tenant"), max_length=50)
+    store_code = models.CharField(_("store"), max_length=100)
+    total_items = models.IntegerField(_("number of items"))
+    total_quantity = models.FloatField(_("total quantity"))
     # [{"item_code", "quantity", "minimum_quantity", "reorder_point", "reorder_quantity"}], by item_code
-    stocks = models.JSONField(default=list)
-    created_by = models.CharField(max_length=200)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField(null=True, blank=True)
+    stocks = models.JSONField(_("stocks"), default=list)
+    created_by = models.CharField(_("created by"), max_length=200)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     # App-time-zone ISO string; list filters compare it byte-wise as strings (spec/50 §6.9), hence "C".
-    generate_date_time = models.CharField(max_length=40, null=True, blank=True, db_collation="C")
+    generate_date_time = models.CharField(_("taken at"), max_length=40, null=True, blank=True, db_collation="C")
 
     class Meta:
+        verbose_name = _("stock snapshot")
+        verbose_name_plural = _("stock snapshots")
         indexes = [
             models.Index(fields=["store_code", "-generate_date_time"], name="stock_snapshot_store_gen_idx"),
             models.Index(fields=["created_at"], name="stock_snapshot_created_idx"),
@@ -130,9 +133,9 @@ class Snapshot(models.Model):
 
 
 class ScheduleInterval(models.TextChoices):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class SnapshotSchedule(models.Model):
@@ -158,6 +161,8 @@ class SnapshotSchedule(models.Model):
     updated_by = models.CharField(max_length=200, default="system")
 
     class Meta:
+        verbose_name = _("snapshot schedule")
+        verbose_name_plural = _("snapshot schedules")
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="stock_snapshotschedule_singleton"),
             models.CheckConstraint(
@@ -175,6 +180,10 @@ class SnapshotRun(models.Model):
 
     fire_time = models.DateTimeField(unique=True)
     started_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("snapshot run")
+        verbose_name_plural = _("snapshot runs")
 
     def __str__(self) -> str:
         return self.fire_time.isoformat()
@@ -267,16 +276,17 @@ class StockAlertRecord(models.Model):
     """An alert as it was sent (after the cooldown), so the dashboard shows alerts with the time they fired,
     also after a reload. Written by ``apps.stock.alerts``; nothing else reads or writes it."""
 
-    store_code = models.CharField(max_length=100)
-    item_code = models.CharField(max_length=100)
-    alert_type = models.CharField(max_length=20)
-    current_quantity = models.FloatField()
-    threshold = models.FloatField()
-    reorder_quantity = models.FloatField()
-    sent_at = models.DateTimeField()
+    store_code = models.CharField(_("store"), max_length=100)
+    item_code = models.CharField(_("item code"), max_length=100)
+    alert_type = models.CharField(_("alert type"), max_length=20)
+    current_quantity = models.FloatField(_("current quantity"))
+    threshold = models.FloatField(_("threshold"))
+    reorder_quantity = models.FloatField(_("reorder quantity"))
+    sent_at = models.DateTimeField(_("sent at"))
 
     class Meta:
         verbose_name = _("stock alert")
+        verbose_name_plural = _("stock alerts")
         indexes = [models.Index(fields=["store_code", "-sent_at"], name="stock_alertrecord_store_idx")]
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.account.access import filter_by_store, may_use_store
 from apps.core.admin import ReadOnlyAdmin, StoreTimeMixin, money_column
@@ -42,9 +44,9 @@ def _tenant_name() -> str:
     return name or tenant_id
 
 
-admin.site.site_header = lazy(lambda: f"{_tenant_name()} · Back office", str)()
-admin.site.site_title = lazy(lambda: f"{_tenant_name()} back office", str)()
-admin.site.index_title = "Store management"
+admin.site.site_header = lazy(lambda: _("%(tenant)s · Back office") % {"tenant": _tenant_name()}, str)()
+admin.site.site_title = lazy(lambda: _("%(tenant)s back office") % {"tenant": _tenant_name()}, str)()
+admin.site.index_title = gettext_lazy("Store management")
 
 # the master data's store pickers (promotion target stores) offer this tenant's stores by name
 register_store_source(selectors.store_names)
@@ -121,7 +123,7 @@ class TenantInfoAdmin(ServiceBackedAdmin):
     fields = ("tenant_id", "tenant_name", "tags", "created_at", "updated_at")
     readonly_fields = ("tenant_id", "created_at", "updated_at")
 
-    @admin.display(description="stores")
+    @admin.display(description=gettext_lazy("number of stores"))
     def store_count(self, obj: TenantInfo) -> int:
         return obj.stores.count()
 
@@ -150,12 +152,12 @@ class StoreAdminForm(forms.ModelForm):
         data = super().clean()
         if self.instance.pk is None:
             if selectors.tenant_info_find(tenant_id=_tenant_id()) is None:
-                raise ValidationError("Create the tenant info first: stores belong to it.")
+                raise ValidationError(_("Create the tenant info first: stores belong to it."))
             code = data.get("store_code")
             if code and "-" in code:
-                self.add_error("store_code", "A store code must not contain '-'.")
+                self.add_error("store_code", _("A store code must not contain '-'."))
             elif code and selectors.store_get(store_code=code) is not None:
-                self.add_error("store_code", f"Store {code} already exists.")
+                self.add_error("store_code", _("Store %(code)s already exists.") % {"code": code})
         return data
 
 
@@ -218,13 +220,13 @@ class TerminalAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             code, number = data.get("store_code"), data.get("terminal_no")
             if code and self.user is not None and not may_use_store(self.user, code):
-                self.add_error("store_code", f"You do not work in store {code}.")
+                self.add_error("store_code", _("You do not work in store %(code)s.") % {"code": code})
             elif code and "-" in code:
-                self.add_error("store_code", "A store code must not contain '-'.")
+                self.add_error("store_code", _("A store code must not contain '-'."))
             elif code and number is not None:
                 terminal_id = services.terminal_id_for(tenant_id=_tenant_id(), store_code=code, terminal_no=number)
                 if selectors.terminal_find(terminal_id=terminal_id) is not None:
-                    raise ValidationError(f"Terminal already exists: {terminal_id}")
+                    raise ValidationError(_("Terminal already exists: %(terminal)s") % {"terminal": terminal_id})
         elif "function_mode" in self.changed_data:
             try:
                 states.function_mode_check(
@@ -262,10 +264,10 @@ class TerminalAdmin(StoreScopedMixin, ServiceBackedAdmin):
         "staff_id",
         "staff_name",
     )
-    initial_amount_money = money_column("initial_amount", "initial amount")
-    physical_amount_money = money_column("physical_amount", "physical amount")
+    initial_amount_money = money_column("initial_amount", gettext_lazy("initial amount"))
+    physical_amount_money = money_column("physical_amount", gettext_lazy("physical amount"))
 
-    @admin.display(description="API key")
+    @admin.display(description=gettext_lazy("API key"))
     def api_key(self, obj: Terminal) -> str:
         """Masked: the page never carries the key (a page is cached, shared and read by scripts). "Show" posts
         the change form to ``api_key_view``, which needs the change permission and answers with the key."""
@@ -273,9 +275,10 @@ class TerminalAdmin(StoreScopedMixin, ServiceBackedAdmin):
         url = reverse("admin:terminal_terminal_api_key", args=[quote(obj.pk)], current_app=self.admin_site.name)
         return format_html(
             '<code>{}</code> <button type="submit" class="button" formaction="{}" formmethod="post" '
-            'formnovalidate>Show API key</button>',
+            'formnovalidate>{}</button>',
             masked,
             url,
+            _("Show API key"),
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -305,7 +308,7 @@ class TerminalAdmin(StoreScopedMixin, ServiceBackedAdmin):
         self.log_change(request, obj, "Showed the API key.")
         context = {
             **self.admin_site.each_context(request),
-            "title": f"API key of {obj.terminal_id}",
+            "title": _("API key of %(terminal)s") % {"terminal": obj.terminal_id},
             "opts": self.opts,
             "original": obj,
             "api_key": services.terminal_api_key(obj),
@@ -319,9 +322,9 @@ class TerminalAdmin(StoreScopedMixin, ServiceBackedAdmin):
             return ((None, {"fields": ("store_code", "terminal_no", "description")}),)
         return (
             (None, {"fields": ("terminal_id", ("store_code", "terminal_no"), "description", "function_mode")}),
-            ("State", {"fields": self.state_fields}),
-            ("Credential", {"fields": ("api_key",)}),
-            ("Record", {"classes": ("collapse",), "fields": ("tenant_id", "created_at", "updated_at")}),
+            (gettext_lazy("State"), {"fields": self.state_fields}),
+            (gettext_lazy("Credential"), {"fields": ("api_key",)}),
+            (gettext_lazy("Record"), {"classes": ("collapse",), "fields": ("tenant_id", "created_at", "updated_at")}),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -365,7 +368,7 @@ class CashLogAdmin(StoreScopedMixin, ReadOnlyLogAdmin):
         "generate_date_time",
         "store_code",
         "terminal_no",
-        money_column("amount"),
+        money_column("amount", gettext_lazy("amount")),
         "description",
         "staff_id",
     )  # business date and open counter: on the detail page

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TerminalConfig(AppConfig):
     name = "apps.terminal"
     label = "terminal"
-    verbose_name = "Stores and terminals"
+    verbose_name = _("Stores and terminals")
 
     def ready(self) -> None:
         from apps.core.auth import register_principal_check

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.account.access import visible_store_codes
@@ -110,7 +110,8 @@ ACTIONS = {
         Action("open", states.Operation.OPEN, _("Open the terminal"), _("Open"), OpenForm),
         Action("cash-in", states.Operation.CASH_IN, _("Cash in"), _("Cash in"), CashForm),
         Action("cash-out", states.Operation.CASH_OUT, _("Cash out"), _("Cash out"), CashForm),
-        Action("close", states.Operation.CLOSE, _("Close and count the drawer"), _("Close"), CloseForm),
+        Action("close", states.Operation.CLOSE, _("Close and count the drawer"),
+               pgettext_lazy("terminal operation", "Close"), CloseForm),
     )
 }
 

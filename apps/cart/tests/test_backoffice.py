@@ -395,7 +395,17 @@ def test_the_page_and_its_refusals_read_in_japanese(pos):
         page = backoffice.transaction_page(original, None)
         labels = dict(page.header)
         assert labels["レシート番号"] == str(original.receipt_no) and labels["状態"] == "完了"
+        assert labels["取引種別"]
         assert dict(page.totals)["お釣り"] == "¥0"
+        # the models' names, the permissions' names and the return's terminal picker
+        from apps.cart.admin import TERMINAL_STATES
+
+        assert str(Transaction._meta.verbose_name_plural) == "取引"
+        assert str(Transaction._meta.get_field("is_cancelled").verbose_name) == "中止取引"
+        assert str(TransactionStatus._meta.verbose_name) == "取引状態"
+        assert str(TransactionStatus._meta.get_field("is_voided").verbose_name) == "取消済"
+        assert [str(name) for _code, name in Transaction._meta.permissions] == ["取引を取消できる", "取引を返品できる"]
+        assert str(TERMINAL_STATES["Closed"]) == "精算済"
     assert dict(backoffice.transaction_page(original, None).totals)["Change"] == "¥0"
 
 

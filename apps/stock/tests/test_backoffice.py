@@ -393,6 +393,20 @@ def test_the_pages_speak_japanese(manager, items):
 
     with translation.override("ja"):
         assert str(AdjustmentReason.DAMAGE.label) == "破損"
+        # the models' names, the permissions' names, the schedule's intervals and the snapshot admin's table
+        from django.contrib import admin
+
+        from apps.stock.admin import SnapshotAdmin
+        from apps.stock.models import ScheduleInterval, Snapshot
+
+        assert str(Stock._meta.verbose_name) == "在庫" and str(StockUpdate._meta.verbose_name_plural) == "在庫履歴"
+        assert str(Stock._meta.get_field("reorder_point").verbose_name) == "発注点"
+        assert str(Snapshot._meta.verbose_name_plural) == "在庫スナップショット"
+        assert [str(name) for _code, name in Stock._meta.permissions] == [
+            "入荷ができる", "在庫調整(破損・紛失・訂正)ができる", "棚卸の実施・確定ができる"]
+        assert str(ScheduleInterval.DAILY.label) == "毎日"
+        table = SnapshotAdmin(Snapshot, admin.site).stock_table(Snapshot(stocks=[]))
+        assert "<th>商品</th><th>在庫数</th><th>最低在庫</th><th>発注点</th><th>発注数量</th>" in table
     response = manager.get(f"{ADMIN}/stock/receive/", HTTP_ACCEPT_LANGUAGE="ja")
     if response.get("Content-Language") == "ja":  # with the project's LocaleMiddleware (another part of issue #22)
         assert "入荷を計上" in response.content.decode()

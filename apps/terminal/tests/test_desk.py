@@ -394,6 +394,37 @@ def test_refusals_and_the_page_read_in_japanese(desk):
     assert title == "精算(現金を数えて締める)"
 
 
+def test_the_terminal_admin_and_models_read_in_japanese(desk):
+    """The older admin strings (header, fieldsets, the API key page, form refusals) and the models' names."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from apps.terminal.admin import StoreAdminForm
+
+    change = f"{ADMIN}/terminal/terminal/{desk.terminal.pk}/change/"
+    with translation.override("ja"):
+        assert str(apps.get_app_config("terminal").verbose_name) == "店舗とレジ"
+        assert str(Terminal._meta.verbose_name) == "レジ" and str(Store._meta.verbose_name_plural) == "店舗"
+        assert str(CashLog._meta.verbose_name_plural) == "入出金記録"
+        assert str(OpenCloseLog._meta.verbose_name_plural) == "開設・精算記録"
+        assert str(Terminal._meta.get_field("initial_amount").verbose_name) == "釣銭準備金"
+        assert str(Terminal.Status.CLOSED.label) == "精算済み"
+        assert str(Terminal._meta.permissions[0][1]).startswith("担当者のサインイン")
+        page = desk.page.get(change, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        for text in ("バックオフィス", "状態", "認証情報", "記録", "APIキーを表示", "レジ番号", "営業日"):
+            assert text in page, text
+        shown = desk.page.post(f"{ADMIN}/terminal/terminal/{desk.terminal.pk}/api-key/",
+                               HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert f"{desk.terminal.terminal_id} のAPIキー" in shown and "レジに戻る" in shown
+        with tenant_context(TENANT_A):
+            dashed = StoreAdminForm(data={"store_code": "A-1", "store_name": "x"})
+            taken = StoreAdminForm(data={"store_code": "5678", "store_name": "x"})
+            assert dashed.errors["store_code"] == ["店舗コードに「-」は使えません。"]
+            assert taken.errors["store_code"] == ["店舗 5678 はすでに登録されています。"]
+    assert str(Terminal._meta.verbose_name) == "terminal"
+    assert b"Show API key" in desk.page.get(change, HTTP_ACCEPT_LANGUAGE="en").content
+
+
 def test_the_page_reads_trails_and_last_actions_once_per_store(desk):
     """Per terminal only the report's expected cash costs queries (3); trails and last actions are one query each
     for the whole store."""
