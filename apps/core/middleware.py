@@ -129,16 +129,14 @@ class LocaleMiddleware(_BackOfficeOnly, locale_middleware.LocaleMiddleware):
     """The back office's language (issue #21): the signed-in user's own choice (``User.language``, set by the
     header's switch), else the language cookie the switch also sets, else the browser's Accept-Language, else
     ``LANGUAGE_CODE``. The API is skipped: its messages and Kugelpos' error texts never follow Accept-Language.
-    The language is dropped after each back-office response, so nothing of one request's language reaches the next
-    one served on the same thread (an API request included)."""
+    The language active before the request is restored after its response, so nothing of one request's language
+    reaches the next one served on the same thread (an API request included)."""
 
     def __call__(self, request):
         if is_api_path(request.path_info):
             return self.get_response(request)
-        try:
+        with translation.override(translation.get_language()):
             return super().__call__(request)
-        finally:
-            translation.deactivate()
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)

@@ -406,7 +406,7 @@ def test_the_pages_speak_japanese(manager, items):
             "入荷ができる", "在庫調整(破損・紛失・訂正)ができる", "棚卸の実施・確定ができる"]
         assert str(ScheduleInterval.DAILY.label) == "毎日"
         table = SnapshotAdmin(Snapshot, admin.site).stock_table(Snapshot(stocks=[]))
-        assert "<th>商品</th><th>在庫数</th><th>最低在庫</th><th>発注点</th><th>発注数量</th>" in table
+        assert "<th>商品</th><th>数量</th><th>最低在庫</th><th>発注点</th><th>発注数量</th>" in table
     response = manager.get(f"{ADMIN}/stock/receive/", HTTP_ACCEPT_LANGUAGE="ja")
     if response.get("Content-Language") == "ja":  # with the project's LocaleMiddleware (another part of issue #22)
         assert "入荷を計上" in response.content.decode()

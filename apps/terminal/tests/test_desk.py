@@ -408,7 +408,7 @@ def test_the_terminal_admin_and_models_read_in_japanese(desk):
         assert str(CashLog._meta.verbose_name_plural) == "入出金記録"
         assert str(OpenCloseLog._meta.verbose_name_plural) == "開設・精算記録"
         assert str(Terminal._meta.get_field("initial_amount").verbose_name) == "釣銭準備金"
-        assert str(Terminal.Status.CLOSED.label) == "精算済み"
+        assert str(Terminal.Status.CLOSED.label) == "閉局"
         assert str(Terminal._meta.permissions[0][1]).startswith("担当者のサインイン")
         page = desk.page.get(change, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
         for text in ("バックオフィス", "状態", "認証情報", "記録", "APIキーを表示", "レジ番号", "営業日"):
