@@ -106,7 +106,7 @@ def shop(stack: Stack, api: Api, run_id: str) -> dict:
     terminal = Terminal.connect(stack.base_url, api.post("/terminal/api/v1/terminals", {
         "storeCode": store_code, "terminalNo": 1, "description": "Front register"}))
     opened = terminal.ready()
-    users = {"manager": f"mgr{run_id.lower()}", "clerk": f"clerk{run_id.lower()}"}
+    users = {"manager": f"mgr{run_id.lower()}", "clerk": f"tclerk{run_id.lower()}"}
     _make_users(stack, store_code=store_code, **users)
     return {"store_code": store_code, "terminal": terminal, "business_date": opened["businessDate"], **users}
 

@@ -69,10 +69,10 @@ class StoreScopedAdmin:
 class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
     change_list_template = "admin/stock/stock/change_list.html"
-    list_display = ("item_code", "item_name", "store_code", quantity_column("current_quantity", _("quantity")),
+    list_display = ("item", "store", quantity_column("current_quantity", _("quantity")),
                     quantity_column("minimum_quantity", _("minimum")),
                     quantity_column("reorder_point", _("reorder point")), "status_badge", "movements_link")
-    list_display_links = ("item_code",)
+    list_display_links = ("item",)
     list_filter = (StatusFilter, StoreFilter)
     search_fields = ("item_code", "item_name")
     ordering = ("store_code", "item_code")
@@ -89,7 +89,7 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
         """Without the store column when the list shows one store (filtered to it, or the user's only one)."""
         shown = list(super().get_list_display(request))
         if request.GET.get("store_code") or len(backoffice.store_codes_for(request.user)) == 1:
-            shown.remove("store_code")
+            shown.remove("store")
         return shown
 
     def get_urls(self):
@@ -121,6 +121,15 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_use_store(request.user, obj.store_code))
+
+    @admin.display(description=_("item"), ordering="item_code")
+    def item(self, obj: Stock) -> str:
+        """The code with the name under it (one column: the list fits 1366 px beside its filters)."""
+        return format_html('{}<br><span class="quiet">{}</span>', obj.item_code, self.item_name(obj))
+
+    @admin.display(description=_("store"), ordering="store_code")
+    def store(self, obj: Stock) -> str:
+        return obj.store_code
 
     @admin.display(description=_("item name"), ordering="item_name")
     def item_name(self, obj: Stock) -> str:
