@@ -4,6 +4,7 @@ page's 30-second refresh. Thin adapters over ``services.home.store_home``; staff
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -48,6 +49,14 @@ def _change(change) -> dict[str, Any]:
 def _stock_url(store_code: str) -> str:
     try:
         return reverse("admin:stock_stock_changelist") + f"?store_code={store_code}"
+    except NoReverseMatch:
+        return ""
+
+
+def _terminals_url(store_code: str) -> str:
+    """The store's "Terminals and cash" page (open, cash in/out, close)."""
+    try:
+        return reverse("admin:terminal_terminaldesk_changelist") + f"?store={quote(store_code)}"
     except NoReverseMatch:
         return ""
 
@@ -111,6 +120,7 @@ def home_payload(home: StoreHome) -> dict[str, Any]:
         ],
         "lowStockCount": home.low_stock_count,
         "lowStockUrl": _stock_url(home.store.store_code),
+        "terminalsUrl": _terminals_url(home.store.store_code),
         "outbox": {"isHealthy": home.outbox.is_healthy, "undelivered": home.outbox.undelivered,
                    "oldestAgeSeconds": home.outbox.oldest_age_seconds,
                    "oldestAgeMinutes": int(home.outbox.oldest_age_seconds // 60)},

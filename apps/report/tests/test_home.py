@@ -187,6 +187,9 @@ def test_home_terminals_show_state_staff_expected_cash_and_last_sale(manager, d1
     assert back["isOpen"] is False and back["staff"] == "" and back["expectedCash"] == 0 and back["lastSaleAt"] is None
     html = manager.get(HOME, {"store": STORE}).content.decode()
     assert 'data-terminal="5555"' in html and "S01 Taro" in html and "Closed" in html
+    # the panel's title opens the store's "Terminals and cash" page, where the manager acts on them
+    assert home["terminalsUrl"] == f"/t/{TENANT_A}/admin/terminal/terminaldesk/?store={STORE}"
+    assert manager.get(home["terminalsUrl"]).status_code == 200
 
 
 def test_home_data_reads_a_fixed_number_of_queries(manager, d1, django_assert_max_num_queries):
