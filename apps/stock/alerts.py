@@ -21,6 +21,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from . import conf
 from .calculations import REORDER_POINT, StockAlert, StockLevel, stock_status
@@ -91,8 +92,23 @@ async def _group_send_all(frames: list[tuple[str, dict[str, Any]]], event: str =
         await layer.group_send(group, {"type": event, "message": message})
 
 
+# The newest alerts kept per store (the dashboard lists the last 50): the table stays bounded by stores, not by time.
+ALERT_RECORDS_KEPT_PER_STORE = 200
+
+
+def _trim_records(store_codes: set[str]) -> None:
+    """Delete each store's alert records beyond the newest ``ALERT_RECORDS_KEPT_PER_STORE``."""
+    for store_code in sorted(store_codes):
+        newest = StockAlertRecord.objects.filter(store_code=store_code).order_by("-sent_at", "-id")
+        cutoff = newest.values_list("sent_at", "id")[ALERT_RECORDS_KEPT_PER_STORE:ALERT_RECORDS_KEPT_PER_STORE + 1]
+        for sent_at, record_id in cutoff:
+            StockAlertRecord.objects.filter(store_code=store_code).filter(
+                Q(sent_at__lt=sent_at) | Q(sent_at=sent_at, id__lte=record_id)).delete()
+
+
 def _record(alerts: Sequence[StockAlert], sent_at: datetime) -> None:
-    """Keep the sent alerts with their time, for the dashboard's alert list after a reload."""
+    """Keep the sent alerts with their time, for the dashboard's alert list after a reload (the newest
+    ``ALERT_RECORDS_KEPT_PER_STORE`` of each store)."""
     try:
         with transaction.atomic():
             StockAlertRecord.objects.bulk_create([
@@ -104,6 +120,7 @@ def _record(alerts: Sequence[StockAlert], sent_at: datetime) -> None:
                     reorder_quantity=alert.level.reorder_quantity, sent_at=sent_at)
                 for alert in alerts
             ])
+            _trim_records({alert.level.store_code for alert in alerts})
     except Exception as exc:  # noqa: BLE001 - the stock change has committed; a lost record must not fail it
         logger.warning("stock alert records not kept (%s)", exc)
 

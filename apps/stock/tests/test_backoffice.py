@@ -410,3 +410,25 @@ def test_the_pages_speak_japanese(manager, items):
     response = manager.get(f"{ADMIN}/stock/receive/", HTTP_ACCEPT_LANGUAGE="ja")
     if response.get("Content-Language") == "ja":  # with the project's LocaleMiddleware (another part of issue #22)
         assert "入荷を計上" in response.content.decode()
+
+
+def test_alert_records_stay_bounded_per_store(tenant_a, monkeypatch):
+    """The dashboard lists a store's newest alerts; older records are trimmed as new ones are kept, per store."""
+    from datetime import UTC, datetime, timedelta
+
+    from apps.stock import alerts
+    from apps.stock.calculations import REORDER_POINT, StockAlert, StockLevel
+    from apps.stock.models import StockAlertRecord
+
+    monkeypatch.setattr(alerts, "ALERT_RECORDS_KEPT_PER_STORE", 3)
+    start = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+    def alert(store: str, item: str) -> StockAlert:
+        return StockAlert(REORDER_POINT, StockLevel(TENANT_A, store, item, 4.0, 1.0, 5.0, 10.0))
+
+    with in_tenant_a():
+        for minute in range(5):
+            alerts._record([alert("S1", f"I{minute}")], start + timedelta(minutes=minute))
+        alerts._record([alert("S2", "X"), alert("S1", "I5")], start + timedelta(minutes=5))
+        kept = list(StockAlertRecord.objects.order_by("store_code", "sent_at").values_list("store_code", "item_code"))
+    assert kept == [("S1", "I3"), ("S1", "I4"), ("S1", "I5"), ("S2", "X")]
