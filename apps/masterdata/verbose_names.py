@@ -56,6 +56,7 @@ FIELD_NAMES = {
 MODEL_NAMES = {
     "Category": (_("category"), _("categories")),
     "Item": (_("item"), _("items")),
+    "ItemStorePrice": (_("item store price"), _("item store prices")),
     "ItemBook": (_("item book"), _("item books")),
     "PaymentMethod": (_("payment method"), _("payment methods")),
     "Setting": (_("setting"), _("settings")),

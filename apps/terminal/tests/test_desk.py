@@ -390,7 +390,7 @@ def test_refusals_and_the_page_read_in_japanese(desk):
     with translation.override("ja"):
         message = readable_error(TerminalStatusError("x"), terminal, ACTIONS["cash-in"])
         title = str(ACTIONS["close"].title)
-    assert message == "レジ1は開設されていません。先に開設してください。(エラー 406003)"
+    assert message == "レジ1は開局されていません。先に開局してください。(エラー 406003)"
     assert title == "精算(現金を数えて締める)"
 
 
@@ -406,7 +406,7 @@ def test_the_terminal_admin_and_models_read_in_japanese(desk):
         assert str(apps.get_app_config("terminal").verbose_name) == "店舗とレジ"
         assert str(Terminal._meta.verbose_name) == "レジ" and str(Store._meta.verbose_name_plural) == "店舗"
         assert str(CashLog._meta.verbose_name_plural) == "入出金記録"
-        assert str(OpenCloseLog._meta.verbose_name_plural) == "開設・精算記録"
+        assert str(OpenCloseLog._meta.verbose_name_plural) == "開局・精算記録"
         assert str(Terminal._meta.get_field("initial_amount").verbose_name) == "釣銭準備金"
         assert str(Terminal.Status.CLOSED.label) == "閉局"
         assert str(Terminal._meta.permissions[0][1]).startswith("担当者のサインイン")
