@@ -53,10 +53,12 @@ def ensure_roles(using: str = "default") -> None:
 
 
 def ensure_roles_after_migrate(sender, using: str = "default", **kwargs) -> None:
-    """``post_migrate``: once, after the last app's permissions exist (the report app migrates last)."""
+    """``post_migrate``: once, after the last app's permissions exist (Django sends it per app, in the order of
+    ``INSTALLED_APPS``, creating each app's permissions as it goes)."""
+    from django.apps import apps
     from django.db import connection
 
-    if getattr(sender, "label", None) != "report":
+    if getattr(sender, "label", None) != list(apps.get_app_configs())[-1].label:
         return
     if getattr(connection, "schema_name", "public") == "public":
         return  # the public schema has no tenant apps
