@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.account.access import filter_by_store, may_use_store, require_store
+from apps.account.admin_scope import UserStoreFilter
 from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money, spreadsheet_safe
 from apps.core.errors import KugelposError
 from apps.core.formats import app_zone
@@ -39,7 +40,6 @@ from .admin_filters import (
     ReceiptNoFilter,
     StaffFilter,
     StatusFilter,
-    StoreFilter,
     TerminalFilter,
     TransactionNoFilter,
 )
@@ -56,7 +56,7 @@ TERMINAL_STATES = {"Opened": gettext_lazy("open"), "Closed": pgettext_lazy("term
 class TransactionAdmin(ReadOnlyAdmin):
     list_display = ("generated", "store", "terminal", "receipt", "kind", "total", "status")
     list_display_links = ("generated", "receipt")
-    list_filter = (StoreFilter, TerminalFilter, TransactionTypeFilter, StatusFilter, DateRangeFilter,
+    list_filter = (UserStoreFilter, TerminalFilter, TransactionTypeFilter, StatusFilter, DateRangeFilter,
                    AmountRangeFilter, ReceiptNoFilter, TransactionNoFilter, ItemCodeFilter, StaffFilter)
     search_fields = ("receipt_no", "transaction_no", "store_code", "business_date")
     search_help_text = gettext_lazy("A receipt or transaction number, a store code or a business date (YYYYMMDD)")

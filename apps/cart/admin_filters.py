@@ -158,20 +158,6 @@ class DateRangeFilter(InputFilter):
         return queryset.generated_between(start, end)
 
 
-class StoreFilter(admin.SimpleListFilter):
-    """The stores the user works in, from the store master (not a scan of every transaction)."""
-
-    title = gettext_lazy("store")
-    parameter_name = "store_code"
-
-    def lookups(self, request, model_admin):
-        return [(code, f"{code} {name}".strip()) for code, name in terminals.store_names()
-                if may_use_store(request.user, code)]
-
-    def queryset(self, request, queryset):
-        return queryset if self.value() is None else queryset.filter(store_code=self.value())
-
-
 class TerminalFilter(admin.SimpleListFilter):
     """The terminal numbers of the chosen store (of the user's stores when none is chosen), from the terminal
     master."""

@@ -133,7 +133,7 @@ class LocaleMiddleware(_BackOfficeOnly, locale_middleware.LocaleMiddleware):
     reaches the next one served on the same thread (an API request included)."""
 
     def __call__(self, request):
-        if is_api_path(request.path_info):
+        if is_api_path(request.path_info):  # as _BackOfficeOnly, without entering the override below
             return self.get_response(request)
         with translation.override(translation.get_language()):
             return super().__call__(request)

@@ -12,7 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from apps.account.access import filter_by_store, may_use_store, require_store
+from apps.account.access import may_use_store, require_store
+from apps.account.admin_scope import StoreScopedAdmin, UserStoreFilter
 from apps.core.admin import NUMBER_INPUTS, ReadOnlyAdmin, StoreTimeMixin, quantity_column
 
 from . import actions, backoffice, selectors, services
@@ -44,27 +45,6 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StoreFilter(admin.SimpleListFilter):
-    """The stores the user works in (all stores with stock for a superuser)."""
-
-    title = _("store")
-    parameter_name = "store_code"
-
-    def lookups(self, request, model_admin):
-        return [(code, code) for code in backoffice.store_codes_for(request.user)]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset if value is None else queryset.filter(store_code=value)
-
-
-class StoreScopedAdmin:
-    """Rows of the stores the signed-in user works in only (``apps.account.access``)."""
-
-    def get_queryset(self, request):
-        return filter_by_store(request.user, super().get_queryset(request))
-
-
 @admin.register(Stock)
 class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
     formfield_overrides = NUMBER_INPUTS
@@ -73,7 +53,7 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
                     quantity_column("minimum_quantity", _("minimum")),
                     quantity_column("reorder_point", _("reorder point")), "status_badge", "movements_link")
     list_display_links = ("item",)
-    list_filter = (StatusFilter, StoreFilter)
+    list_filter = (StatusFilter, UserStoreFilter)
     search_fields = ("item_code", "item_name")
     ordering = ("store_code", "item_code")
     list_per_page = 100
@@ -133,8 +113,9 @@ class StockAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
 
     @admin.display(description=_("item name"), ordering="item_name")
     def item_name(self, obj: Stock) -> str:
-        return getattr(obj, "item_name", None) or selectors.item_names(item_codes=[obj.item_code]).get(
-            obj.item_code, "")
+        if hasattr(obj, "item_name"):  # annotated by the list's queryset ("" for an item master data lacks)
+            return obj.item_name
+        return selectors.item_names(item_codes=[obj.item_code]).get(obj.item_code, "")
 
     @admin.display(description=_("status"), ordering="status_rank")
     def status_badge(self, obj: Stock) -> str:
@@ -174,7 +155,7 @@ class StockUpdateAdmin(StoreScopedAdmin, ReadOnlyAdmin):
     list_display = ("timestamp", "store_code", "item_code", "update_type",
                     quantity_column("quantity_change", _("change")),
                     quantity_column("after_quantity", _("after")))  # before, reference, operator: on the detail page
-    list_filter = ("update_type", StoreFilter)
+    list_filter = ("update_type", UserStoreFilter)
     search_fields = ("item_code", "reference_id", "operator_id", "note")
     ordering = ("-timestamp", "-id")
     date_hierarchy = "timestamp"
@@ -184,7 +165,7 @@ class StockUpdateAdmin(StoreScopedAdmin, ReadOnlyAdmin):
 class SnapshotAdmin(StoreScopedAdmin, ReadOnlyAdmin):
     list_display = ("generate_date_time", "store_code", quantity_column("total_items", _("number of items")),
                     quantity_column("total_quantity", _("total quantity")), "created_by")
-    list_filter = (StoreFilter, "created_by")
+    list_filter = (UserStoreFilter, "created_by")
     search_fields = ("store_code", "created_by")
     ordering = ("-created_at",)
     exclude = ("stocks",)
@@ -212,7 +193,7 @@ class StocktakeAdmin(StoreScopedAdmin, StoreTimeMixin, admin.ModelAdmin):
 
     list_display = ("sheet", "store_code", "scope", "status", "created_by", "created_at", "confirmed_by",
                     "confirmed_at")
-    list_filter = ("status", StoreFilter)
+    list_filter = ("status", UserStoreFilter)
     search_fields = ("store_code", "category_code", "created_by", "confirmed_by")
     ordering = ("-created_at", "-id")
 
