@@ -28,8 +28,8 @@ from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
 from apps.core.tasks import deliver_event
 from apps.core.tenancy import schema_name_for, tenant_context
-from apps.core.testing import TENANT_A, bearer, make_superuser
 from kugelpos.celery import app as celery_app
+from tests.support import TENANT_A, bearer, make_superuser
 
 SALES = (("49-01", 2), ("49-01", 1), ("49-01", 3))  # 220 + 110 + 330 with tax; 6 items out of stock
 LOGS = 7  # open cash log, open, three sales, cash-in, close

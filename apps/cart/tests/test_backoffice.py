@@ -16,7 +16,7 @@ from apps.account.models import User
 from apps.cart.models import Transaction, TransactionStatus
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 from .conftest import STORE, TERMINAL_NO, set_up_store
 

@@ -7,7 +7,7 @@ import pytest
 from apps.cart.models import Cart, Transaction
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 
@@ -344,7 +344,7 @@ def test_cart_not_found_and_expired(pos):
 # --- scenario 10: category promotion ------------------------------------------------------------------------
 def _promotion(pos, code, rate, *, categories=("001",), active=True, start="2020-01-01T00:00:00",
                end="2099-12-31T23:59:59"):
-    from apps.core.testing import bearer
+    from tests.support import bearer
 
     response = pos.client.post(
         f"/master-data/api/v1/tenants/{TENANT_A}/promotions",
@@ -380,7 +380,7 @@ def test_category_promotion(pos):
 
 # --- auth and create ----------------------------------------------------------------------------------------
 def test_cart_needs_a_terminal_credential(pos, token_a):
-    from apps.core.testing import bearer
+    from tests.support import bearer
 
     response = pos.client.post("/cart/api/v1/carts", {}, format="json")
     assert response.status_code == 401

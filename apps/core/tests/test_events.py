@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.testing import TENANT_A, TENANT_B
+from tests.support import TENANT_A, TENANT_B
 
 pytestmark = pytest.mark.django_db
 

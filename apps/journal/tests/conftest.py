@@ -10,8 +10,8 @@ from django.db import connection
 from apps.core import events
 from apps.core.auth import service_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.journal.models import JournalEntry
+from tests.support import TENANT_A
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from apps.core import events
 from apps.core.auth import encode_jwt
 from apps.core.models import ConsumedEvent
-from apps.core.testing import TENANT_A, TENANT_B, bearer, register_api_key
 from apps.journal.tests.factories import CashlogPayloadFactory, OpenCloseLogPayloadFactory, TranlogPayloadFactory
+from tests.support import TENANT_A, TENANT_B, bearer, register_api_key
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import pytest
 from apps.core import events
 from apps.core.auth import encode_jwt, service_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.report.models import (
     ReportCashLog,
     ReportOpenCloseLog,
@@ -19,6 +18,7 @@ from apps.report.models import (
     ReportTranlogPayment,
     ReportTranlogTax,
 )
+from tests.support import TENANT_A, TENANT_B, bearer
 
 from .factories import (
     DAY,

@@ -71,7 +71,7 @@ def test_a_log_is_one_upsert_over_its_items_in_item_order_then_its_history(tenan
     of the history rows."""
     from django.test.utils import CaptureQueriesContext
 
-    from apps.core.testing import TENANT_A
+    from tests.support import TENANT_A
 
     with tenant_context(TENANT_A), CaptureQueriesContext(connection) as queries:
         updates = services.stock_apply_tranlog(payload={
