@@ -27,6 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 # Public schema: the tenant registry and what must be found before a tenant is known.
 SHARED_APPS = [
     "django_tenants",
+    "kugelpos.apps.ProjectConfig",  # loads the Celery app (no models)
     "apps.core",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
