@@ -103,6 +103,10 @@ def _record_with_deliveries_sql(fields: tuple[str, ...]) -> str:
     return f"WITH record AS ({record}), deliveries AS ({deliveries}) SELECT id FROM record"
 
 
+def _send_to_broker(event_id: str, tenant_id: str | None) -> None:
+    send(event_id, tenant_id)  # the Celery task, registered by apps.core.tasks (this module imports no task)
+
+
 def event_enqueue(*, event_id: str, tenant_id: str | None = None) -> bool:
     """Hand an event (of ``tenant_id``, when the caller knows it) to the workers. On a broker failure (or an open
     breaker) mark the record ``failed``.
@@ -110,7 +114,7 @@ def event_enqueue(*, event_id: str, tenant_id: str | None = None) -> bool:
     Never raises: the request that produced the event has already succeeded.
     """
     try:
-        broker_breaker.call(send, event_id, tenant_id)
+        broker_breaker.call(_send_to_broker, event_id, tenant_id)
     except Exception as exc:  # noqa: BLE001 - broker down, breaker open: redelivery picks it up later
         logger.warning("event %s not enqueued: %s", event_id, exc)
         EventRecord.objects.filter(event_id=event_id).update(

@@ -47,18 +47,23 @@ def table(model: type[Model], *, schema: str | None = None) -> str:
     return f"{quote(schema)}.{name}" if schema else name
 
 
+@functools.cache
+def _insert_field_objects(model: type[Model]) -> tuple[Field, ...]:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+
+@functools.cache
 def insert_fields(model: type[Model]) -> tuple[str, ...]:
     """The attnames ``Model.save`` writes on an insert: every concrete field but an automatic primary key."""
-    return tuple(f.attname for f in model._meta.concrete_fields if not f.primary_key)
+    return tuple(f.attname for f in _insert_field_objects(model))
 
 
 def insert_values(instance: Model) -> tuple[tuple[str, ...], list[Any]]:
     """``insert_fields`` of an unsaved instance and their values as ``Model.save`` would write them
     (``pre_save``: ``auto_now_add`` and the like)."""
     connection = connections[instance._state.db or DEFAULT_DB_ALIAS]
-    names = insert_fields(type(instance))
-    fields = [instance._meta.get_field(name) for name in names]
-    return names, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    fields = _insert_field_objects(type(instance))
+    return insert_fields(type(instance)), [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
 
 
 def conflict_columns(model: type[Model], target: str) -> tuple[str, ...]:
