@@ -316,7 +316,8 @@ def clone(*, tenant_id: str, store_code: str, terminal_no: int, template_numbers
         cursor.execute(f'SET LOCAL search_path = "{schema}", public')
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"counts": counts, "step_seconds": dict(STEP_SECONDS), "stores": stores, "days": days, "terminals_per_store": TERMINALS_PER_STORE,
+    return {"counts": counts, "step_seconds": dict(STEP_SECONDS),
+            "stores": stores, "days": days, "terminals_per_store": TERMINALS_PER_STORE,
             "per_session": per_session, "first_business_date": FIRST_DAY.strftime("%Y%m%d"),
             "store_codes": sorted({f"H{n:03d}" for n in range(1, stores + 1)})}
 
