@@ -65,3 +65,13 @@ def purge_idempotency_records() -> int:
     deleted = idempotency_purge_expired()
     logger.info("idempotency records purged", deleted=deleted)
     return deleted
+
+
+@shared_task(name="core.purge_delivered_events", ignore_result=True)
+def purge_delivered_events() -> int:
+    """Scheduled by beat every hour: delivered event records past ``EVENT_RETENTION_DAYS`` (``retention``)."""
+    from .retention import events_purge_delivered
+
+    purged = events_purge_delivered()
+    logger.info("delivered event records purged", purged=purged)
+    return purged

@@ -98,6 +98,16 @@ def _receipt_header(terminal: Terminal, store_name: str, now: datetime) -> recei
     )
 
 
+def _session_fields(terminal: Terminal, store_name: str) -> dict:
+    """What a cash log and an open/close log copy of their terminal's session as it is now."""
+    return {
+        "tenant_id": terminal.tenant_id, "store_code": terminal.store_code, "store_name": store_name,
+        "terminal_no": terminal.terminal_no, "staff_id": terminal.staff_id, "staff_name": terminal.staff_name,
+        "business_date": terminal.business_date, "open_counter": terminal.open_counter,
+        "business_counter": terminal.business_counter,
+    }
+
+
 def _write_cash_log(
     terminal: Terminal, *, store_name: str, amount: Decimal, description: str | None, now: datetime
 ) -> CashLog:
@@ -105,15 +115,7 @@ def _write_cash_log(
         _receipt_header(terminal, store_name, now), amount=amount, description=description
     )
     log = CashLog(
-        tenant_id=terminal.tenant_id,
-        store_code=terminal.store_code,
-        store_name=store_name,
-        terminal_no=terminal.terminal_no,
-        staff_id=terminal.staff_id,
-        staff_name=terminal.staff_name,
-        business_date=terminal.business_date,
-        open_counter=terminal.open_counter,
-        business_counter=terminal.business_counter,
+        **_session_fields(terminal, store_name),
         generate_date_time=now,
         amount=amount,
         description=description,
@@ -136,15 +138,7 @@ def _write_open_close_log(
     else:
         receipt_text, journal_text = receipts.close_receipt(header, physical_amount=terminal.physical_amount)
     log = OpenCloseLog(
-        tenant_id=terminal.tenant_id,
-        store_code=terminal.store_code,
-        store_name=store_name,
-        terminal_no=terminal.terminal_no,
-        staff_id=terminal.staff_id,
-        staff_name=terminal.staff_name,
-        business_date=terminal.business_date,
-        open_counter=terminal.open_counter,
-        business_counter=terminal.business_counter,
+        **_session_fields(terminal, store_name),
         operation=operation,
         generate_date_time=now,
         terminal_info=payloads.terminal_snapshot(terminal),
