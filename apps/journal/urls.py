@@ -1,7 +1,6 @@
 """Routes of the journal service, mounted under ``/journal`` (spec/40 §4.1)."""
 
-from apps.core.api.log_receivers import log_receiver_paths
-from apps.core.urls import api_path
+from apps.core.urls import api_path, log_receiver_paths
 from apps.journal.api.views import JournalViewSet, TransactionReceiveViewSet
 
 urlpatterns = [

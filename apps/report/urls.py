@@ -1,7 +1,6 @@
 """Routes of the report service, mounted under ``/report`` (spec/40 §3.1)."""
 
-from apps.core.api.log_receivers import log_receiver_paths
-from apps.core.urls import api_path
+from apps.core.urls import api_path, log_receiver_paths
 
 from .api.views import ReportViewSet, TransactionReceiveViewSet
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.urls import URLPattern
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +20,6 @@ from apps.core import events
 from apps.core.api.authentication import UserJWTAuthentication
 from apps.core.api.views import KugelposViewSet
 from apps.core.errors import HttpError, KugelposError, TenantMismatchError
-from apps.core.urls import api_path
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +39,7 @@ def _first(data: dict, *keys: str) -> Any:
 
 
 class LogReceiveViewSet(KugelposViewSet):
-    """One log of ``event_type`` for the consumer ``service`` (both set per route by ``log_receiver_paths``).
+    """One log of ``event_type`` for the consumer ``service`` (both set per route by ``urls.log_receiver_paths``).
 
     ``tenant_id``/``tenantId`` and ``event_id``/``eventId`` are both read (clients send either casing); the
     consumer reads the rest of the log. A refusal by the consumer (a domain error or a log it cannot read) is
@@ -82,15 +80,3 @@ class LogReceiveViewSet(KugelposViewSet):
             logger.exception("%s could not take %s %s", self.service, self.event_type, event_id)
             return Response(_log_result("RETRY", 500, f"Failed to receive {self.event_type}"))
         return Response(_log_result("SUCCESS", 200))
-
-
-def log_receiver_paths(service: str) -> list[URLPattern]:
-    """The three push routes of ``service`` (its URL names ``<service>-tranlog`` …)."""
-    return [
-        api_path(
-            f"api/v1/{event_type}",
-            LogReceiveViewSet.as_view({"post": "create"}, service=service, event_type=event_type),
-            name=f"{service}-{event_type}",
-        )
-        for event_type in LOG_EVENT_TYPES
-    ]
