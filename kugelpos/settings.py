@@ -120,7 +120,7 @@ WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
 # code) are served on the event loop's own thread instead, when their body is at most WEB_INLINE_MAX_BODY bytes.
 # WEB_INLINE=0 serves every request on a thread.
 WEB_INLINE = env.bool("WEB_INLINE", default=True)
-WEB_INLINE_MAX_BODY = env.int("WEB_INLINE_MAX_BODY", default=16_384)
+WEB_INLINE_MAX_BODY = env.int("WEB_INLINE_MAX_BODY", default=4096)
 # Each web request thread and each Celery process keeps one persistent connection (CONN_MAX_AGE seconds, then a new
 # one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline requests).
 # DB_POOL_MAX_SIZE > 0 uses a psycopg pool per process
