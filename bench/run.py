@@ -334,6 +334,10 @@ def markdown(report: dict) -> str:
         if alert:
             lines += ["", f"WebSocket alert latency over {sale['ws_alert_samples']} sampled sales (ms, bill answered → "
                       f"alert frame received): p50 {alert['p50']} / p99 {alert['p99']} / max {alert['max']}"]
+            parts = sale.get("ws_alert_parts_ms") or {}
+            if parts:
+                lines[-1] += "; of which " + "; ".join(
+                    f"{name} p50 {v['p50']} / p99 {v['p99']}" for name, v in parts.items())
     daily = report["scenarios"].get("daily_report_10k")
     if daily:
         lines += ["", f"Daily report: {daily['transactions']} transactions over {daily['terminals']} terminals "

@@ -15,6 +15,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import provision
 from .client import Connection, HttpError, Response
@@ -335,14 +336,14 @@ class AlertListener:
         try:
             async with connect(self.url, open_timeout=10, max_size=2**20) as socket:
                 async for raw in socket:
-                    arrived = now()
+                    arrived, arrived_wall = now(), time.time()
                     frame = json.loads(raw)
                     if frame.get("type") == "connection":
                         self.connected.set()
                     elif frame.get("type") == "stock_alert" and frame.get("alert_type") == "minimum_stock":
                         future = self.waiting.pop(frame.get("item_code"), None)
                         if future is not None and not future.done():
-                            future.set_result(arrived)
+                            future.set_result((arrived, arrived_wall, frame.get("timestamp")))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - refused, closed, bad frame: the samples after it are errors
@@ -437,17 +438,28 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
     # a different one each time, see provision.ALERT_ITEMS); the store's socket gets its alert frame once the
     # fan-out has applied the sale to stock. The latency is from the bill's answer to that frame.
     alert_lags: list[float] = []
+    alert_parts: dict[str, list[float]] = {"fanout": [], "delivery": []}
 
     async def alert_seen(item_code: str, future: asyncio.Future | None, billed: float) -> float | None:
         if future is None:  # the socket is gone (its error counted once)
             return None
         try:
-            arrived = await asyncio.wait_for(future, alert_timeout)
+            arrived, arrived_wall, sent_at = await asyncio.wait_for(future, alert_timeout)
         except (TimeoutError, asyncio.CancelledError):
             listener.forget(item_code)
             reason = listener.failure or f"no alert frame for {item_code} after {alert_timeout:.0f} s"
             rec.error("ws_alert", now(), reason)
             return None
+        # The frame's timestamp is when the Celery worker sent it (same machine, same clock): before it the
+        # fan-out, after it the channel layer and the web process's event loop.
+        try:
+            sent_wall = datetime.fromisoformat(sent_at).timestamp()
+            if not rec.counts(billed):
+                raise ValueError("outside the window")
+            alert_parts["delivery"].append(max(0.0, arrived_wall - sent_wall))
+            alert_parts["fanout"].append(max(0.0, sent_wall - (arrived_wall - (arrived - billed))))
+        except (TypeError, ValueError):
+            pass
         return max(0.0, arrived - billed)
 
     async def prober() -> None:
@@ -505,6 +517,10 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
         for name, values in lags.items()
     }
     alert_lags.sort()
+    rec.extra["ws_alert_parts_ms"] = {
+        name: {"p50": ms(percentile(sorted(values), 0.5)), "p99": ms(percentile(sorted(values), 0.99))}
+        for name, values in alert_parts.items()
+    }
     rec.extra["ws_alert_samples"] = len(alert_lags)
     rec.extra["ws_alert_ms"] = {"p50": ms(percentile(alert_lags, 0.5)), "p99": ms(percentile(alert_lags, 0.99)),
                                 "max": ms(alert_lags[-1] if alert_lags else None)}
