@@ -184,3 +184,22 @@ def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_t
     assert thread_calls == []
     assert [what for what, _path, _thread in seen] == ["started", "finished"]
     assert seen[0][2] == seen[1][2] != threading.get_ident()  # the loop's thread (async_to_sync's, in tests)
+
+
+def test_inline_requests_ready_together_take_turns_with_the_rest_of_the_loop():
+    """Issue #25: three inline requests ready at once no longer run back to back; what became ready meanwhile (a
+    WebSocket frame's next step) runs between them. Without the turns: a, b, c, then the rest."""
+    handler = SyncChainASGIHandler()
+    order = []
+
+    async def inline_request(name: str) -> None:
+        await handler.inline_turn()
+        order.append(name)  # the request's synchronous work runs here, blocking the loop
+
+    async def scenario() -> None:
+        requests = [asyncio.create_task(inline_request(name)) for name in ("a", "b", "c")]
+        asyncio.get_running_loop().call_soon(order.append, "socket")
+        await asyncio.gather(*requests)
+
+    asyncio.run(scenario())
+    assert order == ["a", "socket", "b", "c"]
