@@ -34,6 +34,7 @@ TARGETS = {
     "capacity_terminals": (">=", 1000),
     "full_sales_per_s": (">=", 40),
     "fanout_lag_p99_ms": ("<=", 1000),
+    "ws_alert_p99_ms": ("<=", 250),  # issue #25
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
     "idempotent_ratio": (">=", 0.9),  # issue #23
@@ -272,6 +273,8 @@ def headline(results: dict[str, dict]) -> dict:
         "floor_ratio": floor_ratio,
         "full_sales_per_s": sale["full_sales_per_s"] if sale else None,
         "fanout_lag_p99_ms": sale["fanout_lag_ms"]["all"]["p99"] if sale else None,
+        "ws_alert_p50_ms": sale.get("ws_alert_ms", {}).get("p50") if sale else None,
+        "ws_alert_p99_ms": sale.get("ws_alert_ms", {}).get("p99") if sale else None,
         "daily_report_10k_ms": report["median_ms"] if report else None,
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
         "capacity_terminals": capacity,
@@ -340,6 +343,14 @@ def markdown(report: dict) -> str:
         lag = sale["fanout_lag_ms"]
         lines += ["", f"Fan-out lag over {sale['fanout_samples']} sampled sales (ms, bill answered → visible): "
                   + "; ".join(f"{name} p50 {v['p50']} / p99 {v['p99']} / max {v['max']}" for name, v in lag.items())]
+        alert = sale.get("ws_alert_ms")
+        if alert:
+            lines += ["", f"WebSocket alert latency over {sale['ws_alert_samples']} sampled sales (ms, bill answered → "
+                      f"alert frame received): p50 {alert['p50']} / p99 {alert['p99']} / max {alert['max']}"]
+            parts = sale.get("ws_alert_parts_ms") or {}
+            if parts:
+                lines[-1] += "; of which " + "; ".join(
+                    f"{name} p50 {v['p50']} / p99 {v['p99']}" for name, v in parts.items())
     daily = report["scenarios"].get("daily_report_10k")
     if daily:
         lines += ["", f"Daily report: {daily['transactions']} transactions over {daily['terminals']} terminals "

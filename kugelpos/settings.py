@@ -117,16 +117,13 @@ DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Threads per web process serving requests (kugelpos.asgi); more requests at once wait in the event loop for one.
 WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
-# Paths served on the event loop's own thread instead (kugelpos.asgi): the terminal's short, bounded sale path.
-# Every cart command, and master-data below a tenant (not the tenant creation itself, which migrates a schema).
-# WEB_INLINE_PATH_PREFIXES="" serves every request on a thread.
-WEB_INLINE_PATH_PREFIXES = tuple(
-    prefix
-    for prefix in env.list("WEB_INLINE_PATH_PREFIXES", default=["/cart/api/v1/carts", "/master-data/api/v1/tenants/"])
-    if prefix
-)
+# The terminal's bounded sale-path requests (kugelpos/inline.py: cart commands on one cart, one master-data item by
+# code) are served on the event loop's own thread instead, when their body is at most WEB_INLINE_MAX_BODY bytes.
+# WEB_INLINE=0 serves every request on a thread.
+WEB_INLINE = env.bool("WEB_INLINE", default=True)
+WEB_INLINE_MAX_BODY = env.int("WEB_INLINE_MAX_BODY", default=4096)
 # Each web request thread and each Celery process keeps one persistent connection (CONN_MAX_AGE seconds, then a new
-# one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline paths).
+# one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline requests).
 # DB_POOL_MAX_SIZE > 0 uses a psycopg pool per process
 # instead (Django's "pool" option: every request takes a connection and gives it back, and the pool checks it
 # with a round trip); it was needed while Django started a thread per request, and is kept for a deployment that

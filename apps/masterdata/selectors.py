@@ -317,13 +317,13 @@ def sorted_page(queryset: QuerySet, paging: Paging, *, fields: Mapping[str, str]
     """One page of ``queryset`` and the total before paging.
 
     ``paging.sort`` names storage fields; unknown ones are ignored (spec/20 §1.4), ties keep insertion order.
-    ``fields`` maps storage names to model fields. ``limit 0`` means no limit.
+    ``fields`` maps storage names to model fields. ``limit 0`` means all rows, at most ``PAGE_SIZE_MAX`` (as any
+    page: apps/core/paging.py).
     """
     order = [("-" if direction == -1 else "") + fields[name] for name, direction in paging.sort if name in fields]
     queryset = queryset.order_by(*order, "pk")
     total = queryset.count()
-    rows = queryset[paging.offset :] if paging.limit == 0 else queryset[paging.offset : paging.offset + paging.limit]
-    return list(rows), total
+    return list(paging.rows(queryset)), total
 
 
 def category_get(*, category_code: str) -> Category | None:
