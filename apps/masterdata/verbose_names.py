@@ -63,4 +63,5 @@ MODEL_NAMES = {
     "SettingValue": (_("setting value"), _("setting values")),
     "Staff": (_("staff"), _("staff")),
     "Promotion": (_("promotion"), _("promotions")),
+    "DataVersion": (_("data version"), _("data versions")),
 }

@@ -84,22 +84,22 @@ def test_an_idle_connection_that_postgresql_closed_is_unusable_without_a_query()
 def test_a_statement_prepared_in_one_tenant_reads_the_other_tenants_table_after_the_switch(tenant_a, tenant_b):
     """Statements run often are prepared on the server (settings: prepare_threshold); PostgreSQL must plan them
     again for the new search path, never read the first tenant's table."""
-    from apps.cart.models import CacheVersion
+    from apps.masterdata.models import DataVersion
 
     assert connection.connection.prepare_threshold == 5
 
     def version():
-        return list(CacheVersion.objects.filter(pk=1).values_list("version", flat=True))
+        return list(DataVersion.objects.filter(pk=1).values_list("version", flat=True))
 
     tenancy.activate(tenant_a)
-    CacheVersion.objects.update_or_create(pk=1, defaults={"version": 111})
+    DataVersion.objects.update_or_create(pk=1, defaults={"version": 111})
     tenancy.activate(tenant_b)
-    CacheVersion.objects.update_or_create(pk=1, defaults={"version": 222})
+    DataVersion.objects.update_or_create(pk=1, defaults={"version": 222})
     for _ in range(3):
         tenancy.activate(tenant_a)
         assert [version() for _ in range(7)] == [[111]] * 7
         tenancy.activate(tenant_b)
         assert [version() for _ in range(7)] == [[222]] * 7
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%cart_cacheversion%"])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%masterdata_dataversion%"])
         assert cursor.fetchone()[0] >= 1  # it really was prepared
