@@ -54,8 +54,10 @@ class CartViewSet(KugelposViewSet):
     }
 
     def get_authenticators(self) -> list[CartTerminalAuthentication]:
-        # Called before DRF sets ``self.action``: the route's action is the one mapped to the request's method.
-        action = self.action_map.get(self.request.method.lower()) if self.request.method else None
+        # Called before DRF sets ``self.action``: the route's action is the one mapped to the request's method
+        # (no request: the API schema's generator, which authenticates nothing).
+        method = getattr(getattr(self, "request", None), "method", None)
+        action = self.action_map.get(method.lower()) if method else None
         cart_id = self.kwargs.get("cart_id") if action in self.reads_cart_unlocked else None
         return [CartTerminalAuthentication(cart_id=cart_id)]
 
