@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 FIELD_NAMES = {
+    "DataVersion.id": _("ID"),
+    "DataVersion.version": _("version"),
     # a promotion's description is a text about it; elsewhere "description" is the name shown (名称)
     "Promotion.description": pgettext_lazy("promotion", "description"),
     "Promotion.name": pgettext_lazy("promotion", "name"),
