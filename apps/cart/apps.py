@@ -18,6 +18,11 @@ class CartConfig(AppConfig):
         from .cache_version import cache_version_bump
 
         set_version_store(cache_version_bump)
+        from apps.core.ledgers import register_sales_ledger
+
+        from .selectors import sales_ledger
+
+        register_sales_ledger(sales_ledger)  # what reconciliation compares the copies with (issue #24)
         try:
             from apps.terminal.services import register_close_stats_provider
         except ImportError:  # the terminal app without the hook: close logs count no transactions

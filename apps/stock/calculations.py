@@ -169,6 +169,22 @@ def tranlog_reference_id(payload: Mapping[str, Any]) -> str | None:
     return None if number is None else str(number)
 
 
+def tranlog_session(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The sale's terminal, business date and open counter, kept on its history rows for reconciliation (issue
+    #24); a value of the wrong type is left out (null), never an error: stock applies what it can."""
+    terminal_no, open_counter = payload.get("terminal_no"), payload.get("open_counter")
+    business_date = payload.get("business_date")
+    return {
+        "terminal_no": terminal_no if _is_int32(terminal_no) else None,
+        "business_date": business_date if isinstance(business_date, str) and len(business_date) <= 8 else None,
+        "open_counter": open_counter if _is_int32(open_counter) else None,
+    }
+
+
+def _is_int32(value: Any) -> bool:
+    return type(value) is int and -(2**31) <= value < 2**31
+
+
 def tranlog_line_changes(payload: Mapping[str, Any]) -> list[LineChange]:
     """The stock changes a tranlog asks for, in line order (spec/50 §5.4.2). Empty when the log is ignored."""
     sales = payload.get("sales")

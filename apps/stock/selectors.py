@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from .calculations import (
     STATUS_BELOW_MINIMUM,
     STATUS_BELOW_REORDER_POINT,
     STATUS_OK,
+    TRANLOG_TYPES,
     StockAlert,
     StockLevel,
     initial_alerts,
@@ -223,3 +224,20 @@ def stock_movements(
 def alert_records(*, store_code: str, limit: int = 50) -> list[StockAlertRecord]:
     """The store's latest alerts as they were sent, newest first (the dashboard's alert list)."""
     return list(StockAlertRecord.objects.filter(store_code=store_code).order_by("-sent_at", "-id")[:limit])
+
+
+def sale_movements(
+    *, store_code: str, business_date: str, terminal_no: int | None = None
+) -> list[tuple[int, int | None, str | None, str, float]]:
+    """The stock changes the store-day's sales, returns and voids made, summed per sale and item:
+    ``(terminal_no, open_counter, reference_id, item_code, quantity)``; one query (reconciliation, issue #24)."""
+    rows = StockUpdate.objects.filter(
+        store_code=store_code, business_date=business_date,
+        update_type__in=[update_type for update_type, _ in TRANLOG_TYPES.values()],
+    )
+    if terminal_no is not None:
+        rows = rows.filter(terminal_no=terminal_no)
+    return list(
+        rows.values_list("terminal_no", "open_counter", "reference_id", "item_code")
+        .annotate(quantity=Sum("quantity_change")).order_by()
+    )
