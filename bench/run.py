@@ -36,9 +36,11 @@ TARGETS = {
     "fanout_lag_p99_ms": ("<=", 1000),
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
+    "reconcile_10k_ms": ("<=", 1000),
     "idempotent_ratio": (">=", 0.9),  # issue #23
 }
-ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k"]
+ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k",
+         "reconcile_10k"]
 
 
 class Settings:
@@ -187,6 +189,11 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         plan.append(("home_10k", load_report_store,
                      lambda loaded: scenarios.home(ctx, loaded, calls=settings.report_calls)))
 
+    if settings.wanted("reconcile_10k"):
+        plan.append(("reconcile_10k",
+                     lambda: scenarios.reconcile_load(ctx, stack.env, transactions=settings.report_transactions),
+                     lambda loaded: scenarios.reconcile(ctx, loaded, calls=settings.report_calls)))
+
     if settings.serve:
         return await serve(stack, world)
     results: dict[str, dict] = {}
@@ -262,6 +269,7 @@ def headline(results: dict[str, dict]) -> dict:
         "fanout_lag_p99_ms": sale["fanout_lag_ms"]["all"]["p99"] if sale else None,
         "daily_report_10k_ms": report["median_ms"] if report else None,
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
+        "reconcile_10k_ms": results["reconcile_10k"]["median_ms"] if results.get("reconcile_10k") else None,
         "capacity_terminals": capacity,
         **idempotency_headline(results),
     }
@@ -336,6 +344,12 @@ def markdown(report: dict) -> str:
     if home:
         lines += ["", f"Home page (back office) over the same {home['transactions']} transactions: first call "
                   f"{home['first_call_ms']} ms, median of {home['calls']} calls {home['median_ms']} ms."]
+    reconciled = report["scenarios"].get("reconcile_10k")
+    if reconciled:
+        lines += ["", f"Reconciliation (issue #24): {reconciled['transactions']} sales over "
+                  f"{reconciled['terminals']} terminals in every ledger, seeded in {reconciled['load_seconds']} s; "
+                  f"first call {reconciled['first_call_ms']} ms, median of {reconciled['calls']} calls "
+                  f"{reconciled['median_ms']} ms."]
     errors = {n: s["error_samples"] for n, s in report["scenarios"].items() if s.get("error_samples")}
     if errors:
         lines += ["", "Errors (first samples):", ""]

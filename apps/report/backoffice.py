@@ -170,6 +170,7 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
     payload = home_payload(home) if home else None
     context = {
         **admin.site.each_context(request),
+        "reconciliation": _reconciliation_banner(request, home),
         "title": _("Today at a glance"),
         "subtitle": None,
         "app_list": admin.site.get_app_list(request),
@@ -183,6 +184,15 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
     }
     request.current_app = admin.site.name
     return TemplateResponse(request, "admin/report/home.html", context, status=400 if error else 200)
+
+
+def _reconciliation_banner(request: HttpRequest, home: StoreHome | None) -> dict | None:
+    """The store's latest stored reconciliation when it is a mismatch (issue #24), for whoever may view it."""
+    if home is None or not request.user.has_perm("report.view_storereconciliation"):
+        return None
+    from .reconciliation_admin import home_banner  # the admin module registers a page: imported when needed
+
+    return home_banner(home.store.store_code)
 
 
 def _picker_value(business_date: str | None) -> str:

@@ -275,6 +275,7 @@ class StoreReconciliation(models.Model):
     class Meta:
         verbose_name = _("reconciliation")
         verbose_name_plural = _("reconciliations")
+        permissions = [("reconcile_store", _("Can reconcile a store's day"))]
         constraints = [
             models.UniqueConstraint(fields=["store_code", "business_date"], name="report_reconciliation_day"),
         ]

@@ -105,8 +105,8 @@ def test_a_missing_copy_whose_delivery_is_owed_is_pending_not_a_mismatch():
     assert (found["journal"].status, found["journal"].pending, found["journal"].missing) == (PENDING, (3,), ())
     assert found["stock"].pending == (3,)
     # owed to another consumer, or for another terminal: no excuse
-    other = reconcile(day_of(SALES, journal=copies["journal"][:2],
-                             undelivered=[Undelivered("report", "tranlog", 1, 3), Undelivered("journal", "tranlog", 2, 3)]))
+    elsewhere = [Undelivered("report", "tranlog", 1, 3), Undelivered("journal", "tranlog", 2, 3)]
+    other = reconcile(day_of(SALES, journal=copies["journal"][:2], undelivered=elsewhere))
     assert by_ledger(other)["journal"].missing == (3,)
 
 

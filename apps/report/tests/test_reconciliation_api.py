@@ -222,3 +222,53 @@ def test_the_nightly_task_records_each_store_and_counts_a_mismatch(day):
     with tenant_context(TENANT_A):
         assert StoreReconciliation.objects.filter(store_code="5678").count() == 1
         assert CashLog.objects.count() == 1  # nothing written but the result
+
+
+# --- the back office ----------------------------------------------------------------------------------------------
+PAGE = f"/t/{TENANT_A}/admin/report/storereconciliation/"
+HOME = f"/t/{TENANT_A}/admin/"
+
+
+def test_reconcile_now_stores_the_day_and_the_page_and_home_banner_show_the_mismatch(day, manager):
+    victim = day.numbers()[1]
+    balanced = manager.post(PAGE, {"store": "5678", "business_date": day.business_date})
+    assert balanced.status_code == 302
+    assert 'id="home-reconciliation"' not in manager.get(HOME).content.decode()
+    with tenant_context(TENANT_A):
+        StockUpdate.objects.filter(reference_id=str(victim)).delete()
+    response = manager.post(PAGE, {"store": "5678", "business_date": day.business_date}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="recon-status"' in html
+    assert 'class="recon-status mismatch" id="recon-status"' in html
+    assert f'<td class="keys">{victim}</td>' in html  # stock: the sale's movements are missing
+    home = manager.get(HOME, {"store": "5678"}).content.decode()
+    assert 'id="home-reconciliation"' in home and f"business_date={day.business_date}" in home
+
+
+def test_the_page_picks_the_latest_day_and_says_when_a_day_was_never_reconciled(day, manager):
+    never = manager.get(PAGE, {"store": "5678", "business_date": "2000-01-01"})
+    assert never.status_code == 200 and 'id="recon-none"' in never.content.decode()
+    assert manager.get(PAGE, {"store": "nope"}).status_code == 400
+    assert manager.get(PAGE, {"store": "5678", "business_date": "soon"}).status_code == 400
+
+
+def test_viewing_is_not_reconciling(day):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    from apps.account.models import User
+
+    with tenant_context(TENANT_A):
+        viewer = User.objects.create_user("viewer", "viewer-password", tenant_id=TENANT_A, is_staff=True,
+                                          stores=["5678"])
+        viewer.user_permissions.add(Permission.objects.get(codename="view_storereconciliation"))
+    client = Client()
+    assert client.post(f"/t/{TENANT_A}/admin/login/", {"username": "viewer", "password": "viewer-password"}
+                       ).status_code == 302
+    page = client.get(PAGE, {"store": "5678"})
+    assert page.status_code == 200 and 'id="recon-now"' not in page.content.decode()
+    assert client.post(PAGE, {"store": "5678", "business_date": day.business_date}).status_code == 403
+    with tenant_context(TENANT_A):
+        assert not StoreReconciliation.objects.exists()
+    elsewhere = client.get(PAGE, {"store": "9999"})
+    assert elsewhere.status_code == 400 and "9999" in elsewhere.content.decode()
