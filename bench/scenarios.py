@@ -538,26 +538,21 @@ async def home(ctx: Context, loaded: dict, *, calls: int = 10) -> Recorder:
 # --- 7. reconciliation of a store-day of 10,000 sales (issue #24) ----------------------------------------------
 async def reconcile_load(ctx: Context, env: dict[str, str], *, transactions: int, terminals: int = 4) -> dict:
     """Seed ``provision.RECONCILE_STORE`` with ``transactions`` sales in every ledger (``bench.seed_reconciliation``:
-    one process per terminal, each sale written as the bill writes it and delivered by the real consumers)."""
+    each sale's transaction row, then the real consumers' services on it), outside the clock."""
     import dataclasses
     import json
     import sys
 
     business_date = (ctx.world.terminals[0].business_date if ctx.world.terminals else "") or "20250101"
     items = json.dumps([dataclasses.asdict(item) for item in ctx.world.items])
-    per_terminal = [transactions // terminals + (1 if n < transactions % terminals else 0) for n in range(terminals)]
     began = now()
-    processes = [
-        await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.seed_reconciliation", ctx.world.tenant_id, provision.RECONCILE_STORE,
-            business_date, str(index + 1), str(count), items, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        for index, count in enumerate(per_terminal)
-    ]
-    for process in processes:
-        out, err = await process.communicate()
-        if process.returncode != 0:
-            raise RuntimeError(f"bench.seed_reconciliation failed: {err.decode()[-2000:]}")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.seed_reconciliation", ctx.world.tenant_id, provision.RECONCILE_STORE,
+        business_date, str(terminals), str(transactions), items, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, err = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"bench.seed_reconciliation failed: {err.decode()[-2000:]}")
     return {"business_date": business_date, "transactions": transactions, "terminals": terminals,
             "load_seconds": round(now() - began, 1)}
 

@@ -59,7 +59,6 @@ class StockMove:
     transaction_no: int
     item_code: str
     quantity: float
-    count: int  # history rows summed
 
 
 @dataclass(frozen=True)
@@ -138,8 +137,8 @@ class _Side:
     rows: dict = field(default_factory=lambda: defaultdict(int))
 
 
-def _compare(name: str, expected: _Side, actual: _Side, pending: set, *, is_reference: bool = False,
-             stock: bool = False) -> LedgerResult:
+def _compare(name: str, expected: _Side, actual: _Side, pending: set, *, stock: bool = False) -> LedgerResult:
+    """A copy ledger of one session against what its reference says it should hold."""
     missing, waiting, different = [], [], []
     for key in expected.values:
         if key not in actual.values:
@@ -147,8 +146,6 @@ def _compare(name: str, expected: _Side, actual: _Side, pending: set, *, is_refe
         elif not _same(expected.values[key], actual.values[key], stock) or actual.rows[key] > expected.rows[key]:
             different.append(key)
     unexpected = [key for key in actual.values if key not in expected.values]
-    if is_reference:  # the reference is compared the other way round: what its copies hold and it lacks
-        missing, unexpected, different, waiting = unexpected, [], [], []
     status = MISMATCH if missing or different or unexpected else PENDING if waiting else BALANCED
     common = {
         "ledger": name, "status": status, "count": sum(actual.rows.values()),

@@ -30,7 +30,7 @@ def sale(number: int, amount: str = "110", *, terminal: int = 1, session: int = 
 
 def copies_of(sales: list[SaleRecord]) -> dict:
     """Every ledger exactly as a faithful fan-out leaves it."""
-    moves = [StockMove(s.terminal_no, s.open_counter, s.transaction_no, code, quantity, 1)
+    moves = [StockMove(s.terminal_no, s.open_counter, s.transaction_no, code, quantity)
              for s in sales for code, quantity in expected_stock(s).items()]
     return {
         "journal": [Entry(s.terminal_no, s.open_counter, s.transaction_no, s.amount) for s in sales],
