@@ -11,7 +11,7 @@ import orjson
 from django.db import connection
 from django.db.models import Q
 
-from apps.core.ledgers import SaleLine, SaleRecord
+from apps.core.ledgers import SaleRecord
 from apps.core.paging import Paging, paginate
 from apps.journal.selectors import JournalQuery, journal_queryset
 
@@ -149,12 +149,7 @@ def sales_ledger(*, store_code: str, business_date: str, terminal_no: int | None
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        SaleRecord(
-            terminal_no=terminal_no, open_counter=open_counter, transaction_no=transaction_no,
-            transaction_type=transaction_type, is_cancelled=is_cancelled, amount=amount,
-            payments_amount=Decimal(payments),
-            lines=tuple(SaleLine(item_code=code if isinstance(code, str) else None, quantity=quantity,
-                                 is_cancelled=cancelled is True) for code, quantity, cancelled in orjson.loads(lines)),
-        )
+        SaleRecord(terminal_no, open_counter, transaction_no, transaction_type, is_cancelled, amount,
+                   Decimal(payments), orjson.loads(lines))
         for terminal_no, open_counter, transaction_no, transaction_type, is_cancelled, amount, payments, lines in rows
     ]

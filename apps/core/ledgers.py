@@ -6,21 +6,14 @@ statistics are provided. Plain data only: no models cross this boundary.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class SaleLine:
-    item_code: str | None
-    quantity: object  # as stored in the transaction (a number, normally an int)
-    is_cancelled: bool
-
-
-@dataclass(frozen=True)
-class SaleRecord:
-    """One transaction of the cart's ledger, reduced to what its copies must agree with."""
+class SaleRecord(NamedTuple):
+    """One transaction of the cart's ledger, reduced to what its copies must agree with (a tuple: a store-day
+    reads 10,000 of them)."""
 
     terminal_no: int
     open_counter: int | None
@@ -29,7 +22,7 @@ class SaleRecord:
     is_cancelled: bool
     amount: Decimal  # sales.total_amount_with_tax
     payments_amount: Decimal  # Σ payments[].amount
-    lines: tuple[SaleLine, ...]
+    lines: Sequence[Sequence[Any]]  # (item_code, quantity, is_cancelled) of each line, as stored
 
 
 SalesReader = Callable[..., list[SaleRecord]]

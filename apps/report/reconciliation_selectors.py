@@ -57,8 +57,8 @@ def _load(tenant_id: str, store_code: str, business_date: str, terminal_no: int 
         report_copies=[Entry(terminal, counter, number, amount) for _, terminal, counter, number, amount in copies],
         report_payments=[Entry(terminal, counter, number, paid.get(pk, Decimal(0)))
                          for pk, terminal, counter, number, _ in copies],
-        stock=[StockMove(terminal, counter, int(reference), item, quantity)
-               for terminal, counter, reference, item, quantity in sale_movements(**scope)
+        stock=[StockMove(terminal, counter, int(reference), quantity, float(checksum))
+               for terminal, counter, reference, quantity, checksum in sale_movements(**scope)
                if terminal is not None and reference is not None and reference.lstrip("-").isdigit()],
         cash_logs=[Entry(terminal, counter, iso_app(generated), amount)
                    for terminal, counter, generated, amount in cash_log_ledger(**scope)],

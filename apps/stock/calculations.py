@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -205,6 +206,36 @@ def tranlog_line_changes(payload: Mapping[str, Any]) -> list[LineChange]:
             continue
         changes.append(LineChange(item_code=item_code, quantity_change=quantity * sign, update_type=update_type))
     return changes
+
+
+def sale_item_totals(
+    transaction_type: Any, is_cancelled: bool, lines: Iterable[tuple[Any, Any, Any]]
+) -> dict[str, float]:
+    """``item_totals(tranlog_line_changes(log))`` for a log given as its type, its cancelled flag and its lines as
+    ``(item_code, quantity, is_cancelled)``: the same rule without building the log, for reconciliation's
+    10,000 sales at once (issue #24; a test holds the two equal)."""
+    if is_cancelled is True:
+        return {}
+    rule = TRANLOG_TYPES.get(_transaction_type(transaction_type) or 0)
+    if rule is None:
+        return {}
+    sign = rule[1]
+    totals: dict[str, float] = {}
+    for item_code, quantity, line_cancelled in lines:
+        if line_cancelled is True:
+            continue
+        amount = _number(quantity)
+        if amount <= 0 or not isinstance(item_code, str) or not item_code:
+            continue
+        totals[item_code] = totals.get(item_code, 0.0) + amount * sign
+    return totals
+
+
+def item_weight(item_code: str) -> int:
+    """A fixed pseudo-random weight of an item code (the first 32 bits of its MD5), the same as
+    ``selectors.ITEM_WEIGHT_SQL``: Σ quantity × weight over a sale's stock changes fingerprints which items moved
+    by how much, so a sale's changes are compared as two numbers (reconciliation, issue #24)."""
+    return int(hashlib.md5(item_code.encode(), usedforsecurity=False).hexdigest()[:8], 16)
 
 
 def item_totals(changes: Iterable[LineChange]) -> dict[str, float]:
