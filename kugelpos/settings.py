@@ -265,6 +265,7 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE.update(REPORT_BEAT_SCHEDULE)  # nightly reconciliation (issue #24)
+RECONCILIATION_HOUR = env.int("RECONCILIATION_HOUR", default=3)  # the stores' hour (APP_TIMEZONE) it runs in
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 # Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
 CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.core import tenancy
+from apps.core.formats import app_now
 from apps.core.models import Tenant
 
 from .services.reconciliation import previous_business_date, reconciliation_run_stores
@@ -22,7 +24,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="report.dispatch_reconciliations")
 def dispatch_reconciliations(business_date: str | None = None) -> list[str]:
-    """Nightly: reconcile every tenant's stores for the previous business date (or ``business_date``)."""
+    """Hourly from beat, working only in the stores' hour ``RECONCILIATION_HOUR`` (03 by default): reconcile every
+    tenant's stores for the previous business date. Given ``business_date`` (by hand), that date, at once."""
+    if business_date is None and app_now().hour != settings.RECONCILIATION_HOUR:
+        return []
     business_date = business_date or previous_business_date()
     with schema_context(get_public_schema_name()):
         tenant_ids = list(Tenant.objects.exclude(schema_name=get_public_schema_name())

@@ -272,3 +272,19 @@ def test_viewing_is_not_reconciling(day):
         assert not StoreReconciliation.objects.exists()
     elsewhere = client.get(PAGE, {"store": "9999"})
     assert elsewhere.status_code == 400 and "9999" in elsewhere.content.decode()
+
+
+def test_the_beat_dispatcher_works_only_in_the_stores_reconciliation_hour(day, settings, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.report import tasks
+
+    settings.RECONCILIATION_HOUR = 3
+    monkeypatch.setattr(tasks, "app_now", lambda: datetime(2025, 1, 16, 14, 7, tzinfo=ZoneInfo("Asia/Tokyo")))
+    assert tasks.dispatch_reconciliations.delay().get() == []
+    monkeypatch.setattr(tasks, "app_now", lambda: datetime(2025, 1, 16, 3, 7, tzinfo=ZoneInfo("Asia/Tokyo")))
+    assert TENANT_A in tasks.dispatch_reconciliations.delay().get()  # the previous day: nothing sold, balanced
+    assert TENANT_A in tasks.dispatch_reconciliations.delay(day.business_date).get()  # by hand: any day, any hour
+    with tenant_context(TENANT_A):
+        assert StoreReconciliation.objects.get(business_date=day.business_date).status == "balanced"
