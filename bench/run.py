@@ -37,6 +37,7 @@ TARGETS = {
     "ws_alert_p99_ms": ("<=", 250),  # issue #25
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
+    "reconcile_10k_ms": ("<=", 1000),
     "idempotent_ratio": (">=", 0.9),  # issue #23
     # issue #26, years of data (--only data)
     "daily_report_1m_ms": ("<=", 300),
@@ -47,7 +48,8 @@ TARGETS = {
 }
 DATA_FIGURES = ("load_seconds", "daily_report_1m_ms", "month_report_1m_ms", "journal_search_1m_p99_ms",
                 "transaction_list_1m_p99_ms", "reconcile_1m_ms", "bytes_per_transaction")
-ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k"]
+ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k",
+         "reconcile_10k"]
 
 
 class Settings:
@@ -196,6 +198,10 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         plan.append(("home_10k", load_report_store,
                      lambda loaded: scenarios.home(ctx, loaded, calls=settings.report_calls)))
 
+    if settings.wanted("reconcile_10k"):
+        plan.append(("reconcile_10k",
+                     lambda: scenarios.reconcile_load(ctx, stack.env, transactions=settings.report_transactions),
+                     lambda loaded: scenarios.reconcile(ctx, loaded, calls=settings.report_calls)))
     if settings.only is not None and "data" in settings.only:  # issue #26: never part of a full run (long)
         plan.append(("data_1m", lambda: asyncio.to_thread(data.run_group, ctx, stack, ROOT),
                      lambda loaded: data.measure(ctx, loaded)))
@@ -277,6 +283,7 @@ def headline(results: dict[str, dict]) -> dict:
         "ws_alert_p99_ms": sale.get("ws_alert_ms", {}).get("p99") if sale else None,
         "daily_report_10k_ms": report["median_ms"] if report else None,
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
+        "reconcile_10k_ms": results["reconcile_10k"]["median_ms"] if results.get("reconcile_10k") else None,
         "capacity_terminals": capacity,
         **idempotency_headline(results),
         **{key: results["data_1m"].get(key) for key in DATA_FIGURES if results.get("data_1m")},
@@ -360,6 +367,12 @@ def markdown(report: dict) -> str:
     if home:
         lines += ["", f"Home page (back office) over the same {home['transactions']} transactions: first call "
                   f"{home['first_call_ms']} ms, median of {home['calls']} calls {home['median_ms']} ms."]
+    reconciled = report["scenarios"].get("reconcile_10k")
+    if reconciled:
+        lines += ["", f"Reconciliation (issue #24): {reconciled['transactions']} sales over "
+                  f"{reconciled['terminals']} terminals in every ledger, seeded in {reconciled['load_seconds']} s; "
+                  f"first call {reconciled['first_call_ms']} ms, median of {reconciled['calls']} calls "
+                  f"{reconciled['median_ms']} ms."]
     errors = {n: s["error_samples"] for n, s in report["scenarios"].items() if s.get("error_samples")}
     if errors:
         lines += ["", "Errors (first samples):", ""]

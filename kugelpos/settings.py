@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 
+from apps.report.beat import REPORT_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
 from apps.stock.beat import STOCK_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
 from kugelpos.installation_secrets import installation_secret
 
@@ -261,6 +262,8 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 }
 
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
+CELERY_BEAT_SCHEDULE.update(REPORT_BEAT_SCHEDULE)  # nightly reconciliation (issue #24)
+RECONCILIATION_HOUR = env.int("RECONCILIATION_HOUR", default=3)  # the stores' hour (APP_TIMEZONE) it runs in
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 # Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
 CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"

@@ -13,6 +13,11 @@ class CartConfig(AppConfig):
         from .errors import MESSAGES
 
         register_messages(MESSAGES)
+        from apps.core.ledgers import register_sales_ledger
+
+        from .selectors import sales_ledger
+
+        register_sales_ledger(sales_ledger)  # what reconciliation compares the copies with (issue #24)
         try:
             from apps.terminal.services import register_close_stats_provider
         except ImportError:  # the terminal app without the hook: close logs count no transactions

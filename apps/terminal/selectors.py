@@ -202,3 +202,14 @@ def cash_log_stats(
         open_counter=open_counter,
     ).aggregate(count=Count("id"), last=Max("generate_date_time"))
     return CashStats(count=stats["count"], last_generate_date_time=stats["last"])
+
+
+def cash_log_ledger(
+    *, store_code: str, business_date: str, terminal_no: int | None = None
+) -> list[tuple[int, int | None, datetime, Decimal]]:
+    """The store-day's cash logs (opening floats included): ``(terminal_no, open_counter, generate_date_time,
+    amount)``, one query (reconciliation, issue #24)."""
+    rows = CashLog.objects.filter(store_code=store_code, business_date=business_date)
+    if terminal_no is not None:
+        rows = rows.filter(terminal_no=terminal_no)
+    return list(rows.order_by().values_list("terminal_no", "open_counter", "generate_date_time", "amount"))
