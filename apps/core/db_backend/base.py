@@ -13,6 +13,11 @@ connection (``CONN_MAX_AGE``), as Celery processes do. On such a connection:
   its goodbye and its socket reads as ready; a healthy idle connection has nothing to read. Errors inside a
   request still close the connection at its end (Django's ``errors_occurred``), so the next request reconnects.
 
+A connection that has been in many tenant schemas is closed at the end of its request (or Celery task) and
+replaced by a fresh one (``DB_MAX_SCHEMAS_PER_CONNECTION``, issue #26): each PostgreSQL backend caches the catalogue
+entries (tables, indexes, plans) of every schema it has touched and does not give them back, so with a thousand
+tenants a long-lived connection of a shared request thread would grow towards a copy of the whole catalogue.
+
 ``json`` columns (``apps.core.fields.JSONTextField``) are read as text, as Django has psycopg read ``jsonb``: the
 field parses them, once, with orjson.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import select
 
+from django.conf import settings
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
@@ -28,6 +34,10 @@ from psycopg.types.string import TextLoader
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     _applied_search_path: list[str] | None = None  # the search path PostgreSQL has for this connection
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schemas_touched: set[str] = set()  # schemas this PostgreSQL session has had in its search path
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
@@ -45,10 +55,26 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         super()._handle_search_path(cursor)
         if setting:  # a SET was sent now: it took (the path is recorded) or failed (None)
             self._applied_search_path = self.search_path_set_schemas
+            if self.search_path_set_schemas:
+                self.schemas_touched.add(self.search_path_set_schemas[0])
 
     def close(self):
         self._applied_search_path = None
         super().close()
+        if self.connection is None:
+            self.schemas_touched = set()
+
+    # --- recycling by schemas touched (issue #26) -------------------------------------------------------------
+    def schema_limit_reached(self) -> bool:
+        limit = getattr(settings, "DB_MAX_SCHEMAS_PER_CONNECTION", 0)
+        return bool(limit) and len(self.schemas_touched) >= limit
+
+    def close_if_unusable_or_obsolete(self):
+        """Django's check between requests and tasks (errors, ``CONN_MAX_AGE``), plus: a connection that has been
+        in ``DB_MAX_SCHEMAS_PER_CONNECTION`` schemas is closed, so its backend's catalogue caches go with it."""
+        super().close_if_unusable_or_obsolete()
+        if self.connection is not None and not self.in_atomic_block and self.schema_limit_reached():
+            self.close()
 
     def rollback(self):
         self._applied_search_path = None
