@@ -295,6 +295,8 @@ def tenant_headline(results: dict[str, dict]) -> dict:
             f"tenants_{count}_provision_s": group.get("provision_seconds"),
             f"migrate_{count}_s": group.get("migration", {}).get("seconds"),
             f"multi_tenant_pattern_{count}_p99_ms": summary["ops"].get("add_item", {}).get("p99_ms"),
+            **({f"migrate_{group['migration_at_scale']['schemas']}_s": group["migration_at_scale"]["seconds"]}
+               if group.get("migration_at_scale") else {}),
             f"multi_tenant_pattern_{count}_postgres_rss_mb": {
                 "before": (memory.get("after_provisioning") or {}).get("rss_mb"),
                 "during_max": (memory.get("during_pattern") or {}).get("rss_mb_max"),

@@ -32,8 +32,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [("{app}", "{leaf}")]
     operations = [
-        migrations.AddField("journalentry", "bench_probe", models.IntegerField(null=True)),
-        migrations.AddIndex("journalentry", models.Index(fields=["bench_probe"], name="journal_bench_probe_idx")),
+        migrations.AddField("journalentry", "bench_probe_{stamp}", models.IntegerField(null=True)),
+        migrations.AddIndex("journalentry", models.Index(fields=["bench_probe_{stamp}"], name="journal_probe_{stamp}")),
     ]
 '''
 
@@ -209,7 +209,7 @@ async def fill_tenants(conns: list[Connection], tenants: list[Provisioned], item
 
 # --- one new tenant migration -----------------------------------------------------------------------------------
 def probe_paths(root: Path) -> list[Path]:
-    return sorted((root / "apps" / PROBE_APP / "migrations").glob(f"*{PROBE_SUFFIX}.py"))
+    return sorted((root / "apps" / PROBE_APP / "migrations").glob(f"*{PROBE_SUFFIX}*.py"))
 
 
 def remove_probe_migration(root: Path) -> None:
@@ -224,18 +224,21 @@ def write_probe_migration(root: Path) -> Path:
     directory = root / "apps" / PROBE_APP / "migrations"
     leaves = sorted(path.stem for path in directory.glob("[0-9][0-9][0-9][0-9]_*.py"))
     number = int(leaves[-1][:4]) + 1
-    path = directory / f"{number:04d}{PROBE_SUFFIX}.py"
-    path.write_text(PROBE_MIGRATION.format(app=PROBE_APP, leaf=leaves[-1]))
+    # A name (and column) of its own each time: a template or schema that carries an earlier run's probe (a
+    # topped-up bench database, bench.tenants_scale) must still have this one to apply.
+    stamp = f"{int(time.time()) % 100_000:05d}"
+    path = directory / f"{number:04d}{PROBE_SUFFIX}_{stamp}.py"
+    path.write_text(PROBE_MIGRATION.format(app=PROBE_APP, leaf=leaves[-1], stamp=stamp))
     return path
 
 
-def schemas_with_probe(database_url: str) -> int:
+def schemas_with_probe(database_url: str, column: str) -> int:
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as connection:
         return connection.execute(
             "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-            " WHERE c.relname = 'journal_journalentry' AND a.attname = 'bench_probe' AND NOT a.attisdropped"
+            " WHERE c.relname = 'journal_journalentry' AND a.attname = %s AND NOT a.attisdropped", [column]
         ).fetchone()[0]
 
 
@@ -254,7 +257,8 @@ def run_migration(root: Path, python: str, env: dict[str, str], log_dir: Path) -
         raise SetupError(f"migrate_platform exited with {completed.returncode}; see {log_dir / 'migrate_tenants.log'}")
     tail = (log_dir / "migrate_tenants.log").read_text(errors="replace").strip().splitlines()
     return {"seconds": round(seconds, 1), "migration": path.stem,
-            "schemas_migrated": schemas_with_probe(env["DATABASE_URL"]), "summary": tail[-1] if tail else ""}
+            "schemas_migrated": schemas_with_probe(env["DATABASE_URL"], "bench_probe_" + path.stem.rsplit("_", 1)[1]),
+            "summary": tail[-1] if tail else ""}
 
 
 # --- the group --------------------------------------------------------------------------------------------------
