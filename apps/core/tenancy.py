@@ -110,7 +110,7 @@ def _template_ready() -> None:
 
 
 def tenant_create(*, tenant_id: str, name: str = "") -> Tenant:
-    """Register a tenant and create its schema (cloned from the template, then any newer migrations applied).
+    """Register a tenant and create its schema (a copy of the template, migrated to this code: ``schema_clone``).
 
     Raises ``IntegrityError`` when the id (case-insensitively) is taken; callers decide what that means.
     """

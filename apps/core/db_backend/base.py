@@ -21,6 +21,11 @@ statement that is sent in one pipeline with the ``COMMIT``. Either way the serve
 same order; an error of a queued statement skips the ``COMMIT`` and surfaces from ``commit()``, where Django's
 ``atomic`` rolls the transaction back and re-raises it, as it does for a failed ``COMMIT``.
 
+A connection that has been in many tenant schemas is closed at the end of its request (or Celery task) and
+replaced by a fresh one (``DB_MAX_SCHEMAS_PER_CONNECTION``, issue #26): each PostgreSQL backend caches the catalogue
+entries (tables, indexes, plans) of every schema it has touched and does not give them back, so with a thousand
+tenants a long-lived connection of a shared request thread would grow towards a copy of the whole catalogue.
+
 ``json`` columns (``apps.core.fields.JSONTextField``) are read as text, as Django has psycopg read ``jsonb``: the
 field parses them, once, with orjson.
 """
@@ -31,6 +36,7 @@ import select
 from functools import cache
 
 import psycopg
+from django.conf import settings
 from django.db.backends.utils import debug_transaction
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from psycopg.pq import TransactionStatus
@@ -86,6 +92,10 @@ class DatabaseWrapper(TenantDatabaseWrapper):
     # server-side binding (``ServerBindingCursor``), whose statements psycopg can pipeline.
     begin_with_first_statement = False
     _with_commit: list[tuple[str, list]] | None = None  # statements sent with the COMMIT (``execute_with_commit``)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schemas_touched: set[str] = set()  # schemas this PostgreSQL session has had in its search path
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
@@ -146,11 +156,27 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         super()._handle_search_path(cursor)
         if setting:  # a SET was sent now: it took (the path is recorded) or failed (None)
             self._applied_search_path = self.search_path_set_schemas
+            if self.search_path_set_schemas:
+                self.schemas_touched.add(self.search_path_set_schemas[0])
 
     def close(self):
         self._applied_search_path = None
         self._with_commit = None
         super().close()
+        if self.connection is None:
+            self.schemas_touched = set()
+
+    # --- recycling by schemas touched (issue #26) -------------------------------------------------------------
+    def schema_limit_reached(self) -> bool:
+        limit = getattr(settings, "DB_MAX_SCHEMAS_PER_CONNECTION", 0)
+        return bool(limit) and len(self.schemas_touched) >= limit
+
+    def close_if_unusable_or_obsolete(self):
+        """Django's check between requests and tasks (errors, ``CONN_MAX_AGE``), plus: a connection that has been
+        in ``DB_MAX_SCHEMAS_PER_CONNECTION`` schemas is closed, so its backend's catalogue caches go with it."""
+        super().close_if_unusable_or_obsolete()
+        if self.connection is not None and not self.in_atomic_block and self.schema_limit_reached():
+            self.close()
 
     def rollback(self):
         self._applied_search_path = None

@@ -245,3 +245,59 @@ def test_a_lazily_begun_transaction_that_fails_or_sends_nothing_leaves_nothing()
     with connection.cursor() as cursor:  # autocommit again: this commits on its own
         cursor.execute(_record_sql(), ["autocommit"])
     assert _records("autocommit") == ["autocommit"]
+
+
+# --- issue #26: connections recycled by schemas touched ---------------------------------------------------------
+def _enter_and_read(wrapper, tenant) -> None:
+    wrapper.set_tenant(tenant)
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM terminal_terminal")
+        cursor.fetchone()
+
+
+def _backend_pid(wrapper) -> int:
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def test_a_connection_is_recycled_after_its_request_once_it_has_been_in_the_limit_of_schemas(
+    tenant_a, tenant_b, settings
+):
+    settings.DB_MAX_SCHEMAS_PER_CONNECTION = 3  # public, tenant A, tenant B
+    other = connections.create_connection("default")
+    try:
+        other.set_schema_to_public()
+        pid = _backend_pid(other)
+        _enter_and_read(other, tenant_a)
+        _enter_and_read(other, tenant_a)
+        other.close_if_unusable_or_obsolete()  # what request_finished / a task's end does
+        assert other.connection is not None and _backend_pid(other) == pid
+        assert other.schemas_touched == {"public", tenant_a.schema_name}
+
+        _enter_and_read(other, tenant_b)
+        assert other.schemas_touched == {"public", tenant_a.schema_name, tenant_b.schema_name}
+        other.close_if_unusable_or_obsolete()
+        assert other.connection is None and other.schemas_touched == set()
+
+        _enter_and_read(other, tenant_b)  # a new PostgreSQL session, counting from its own first schema
+        assert _backend_pid(other) != pid
+        assert other.schemas_touched == {tenant_b.schema_name}
+    finally:
+        other.close()
+
+
+def test_without_a_limit_a_connection_is_never_recycled_for_its_schemas(tenant_a, tenant_b, settings):
+    settings.DB_MAX_SCHEMAS_PER_CONNECTION = 0
+    other = connections.create_connection("default")
+    try:
+        _enter_and_read(other, tenant_a)
+        pid = _backend_pid(other)
+        _enter_and_read(other, tenant_b)
+        other.set_schema_to_public()
+        _backend_pid(other)
+        other.close_if_unusable_or_obsolete()
+        assert other.connection is not None and _backend_pid(other) == pid
+        assert other.schemas_touched == {"public", tenant_a.schema_name, tenant_b.schema_name}
+    finally:
+        other.close()
