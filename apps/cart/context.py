@@ -180,8 +180,8 @@ def context_by_api_key(*, api_key: str, terminal_id: str, cart_id: str | None = 
     extra = {name: values[name] for name in also or {}}
     if info is None:
         return CredentialRead(entry, None, extra)
-    return CredentialRead(entry, _context_of(info, values["cache_version"], _preloaded(cart, values.get("cart"))),
-                          extra)
+    context = context_of_terminal(info, values["cache_version"], _preloaded(cart, values.get("cart")))
+    return CredentialRead(entry, context, extra)
 
 
 def context_of_terminal_jwt(credential: Credential, *, cart_id: str | None = None,
@@ -204,8 +204,9 @@ def context_of_terminal_jwt(credential: Credential, *, cart_id: str | None = Non
     return CredentialRead(None, context, extra)
 
 
-def _context_of(terminal: TerminalInfo, cache_version: int | None,
-                preloaded_cart: PreloadedCart | None) -> TerminalContext:
+def context_of_terminal(terminal: TerminalInfo, cache_version: int | None = None,
+                        preloaded_cart: PreloadedCart | None = None) -> TerminalContext:
+    """The context of a terminal as it is now (the terminal app's ``TerminalInfo``): what its API key gives."""
     return TerminalContext(
         tenant_id=terminal.tenant_id,
         store_code=terminal.store_code,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from apps.cart.context import TerminalContext
+from apps.cart.context import TerminalContext, context_of_terminal
 from apps.cart.errors import CartError
 from apps.cart.models import Transaction
 from apps.core.errors import NotFoundError
@@ -39,18 +39,7 @@ def back_office_terminal_context(*, store_code: str, terminal_no: int) -> Termin
     if not info.is_opened:
         raise CartError(_("Terminal %(terminal_no)s is not open: open it first (it is %(status)s).")
                         % {"terminal_no": terminal_no, "status": info.status}, code="404001", status=400)
-    return TerminalContext(
-        tenant_id=info.tenant_id,
-        store_code=info.store_code,
-        terminal_no=info.terminal_no,
-        terminal_id=info.terminal_id,
-        status=info.status,
-        business_date=info.business_date,
-        open_counter=info.open_counter,
-        business_counter=info.business_counter,
-        staff_id=info.staff_id,
-        staff_name=info.staff_name,
-    )
+    return context_of_terminal(info)
 
 
 def transaction_void_at_back_office(*, original: Transaction,
