@@ -24,7 +24,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import provision, scenarios
+from . import data, provision, scenarios
 from .client import Connection
 from .stack import ROOT, Stack, StackConfig
 from .stats import CpuMeter
@@ -37,7 +37,15 @@ TARGETS = {
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
     "idempotent_ratio": (">=", 0.9),  # issue #23
+    # issue #26, years of data (--only data)
+    "daily_report_1m_ms": ("<=", 300),
+    "month_report_1m_ms": ("<=", 1000),
+    "journal_search_1m_p99_ms": ("<=", 100),
+    "transaction_list_1m_p99_ms": ("<=", 50),
+    "reconcile_1m_ms": ("<=", 1000),
 }
+DATA_FIGURES = ("load_seconds", "daily_report_1m_ms", "month_report_1m_ms", "journal_search_1m_p99_ms",
+                "transaction_list_1m_p99_ms", "reconcile_1m_ms", "bytes_per_transaction")
 ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k"]
 
 
@@ -187,6 +195,10 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         plan.append(("home_10k", load_report_store,
                      lambda loaded: scenarios.home(ctx, loaded, calls=settings.report_calls)))
 
+    if settings.only is not None and "data" in settings.only:  # issue #26: never part of a full run (long)
+        plan.append(("data_1m", lambda: asyncio.to_thread(data.run_group, ctx, stack, ROOT),
+                     lambda loaded: data.measure(ctx, loaded)))
+
     if settings.serve:
         return await serve(stack, world)
     results: dict[str, dict] = {}
@@ -264,6 +276,7 @@ def headline(results: dict[str, dict]) -> dict:
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
         "capacity_terminals": capacity,
         **idempotency_headline(results),
+        **{key: results["data_1m"].get(key) for key in DATA_FIGURES if results.get("data_1m")},
     }
 
 

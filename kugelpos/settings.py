@@ -27,6 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 # Public schema: the tenant registry and what must be found before a tenant is known.
 SHARED_APPS = [
     "django_tenants",
+    "kugelpos.apps.ProjectConfig",  # loads the Celery app (no models)
     "apps.core",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
@@ -270,6 +271,10 @@ CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts
 # Idempotency-Key (issue #23): a key's stored answer is replayed this long, then purged by beat every hour.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 CELERY_BEAT_SCHEDULE["purge-idempotency-records"] = {"task": "core.purge_idempotency_records", "schedule": 60 * 60}
+# Retention (issue #26): delivered event records, their deliveries and processed markers are purged after this many
+# days (0 keeps them); undelivered and failed ones are kept. Must stay well beyond UNDELIVERED_CHECK_PERIOD_IN_HOURS.
+EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["purge-delivered-events"] = {"task": "core.purge_delivered_events", "schedule": 60 * 60}
 
 # CSV exports of the back office: a cell that starts a spreadsheet formula is escaped (issue #20; the admins'
 # SafeCSV format escapes "=", "+", "-", "@" itself; this covers any other export format of django-import-export).

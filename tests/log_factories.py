@@ -15,7 +15,7 @@ import uuid
 import factory
 
 from apps.core import receipt
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 STORE_CODE = "5678"
 STORE_NAME = "Kugel Store"

@@ -11,7 +11,7 @@ from apps.cart.models import Cart
 from apps.cart.services import carts
 from apps.cart.tests.conftest import another_request_before_saves
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

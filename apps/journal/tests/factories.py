@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import factory
 
-from apps.core.testing import TENANT_A
 from apps.journal.models import JournalEntry
 from tests.log_factories import (
     BUSINESS_COUNTER,
@@ -23,6 +22,7 @@ from tests.log_factories import (
     TranlogFactory,
     at,
 )
+from tests.support import TENANT_A
 
 __all__ = ["JournalEntryFactory", "at", "d1_events"]
 

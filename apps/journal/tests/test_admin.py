@@ -5,9 +5,9 @@ from django.db import connection
 from django.test import Client
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.journal.tests.factories import JournalEntryFactory
 from tests.log_factories import TranlogFactory
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

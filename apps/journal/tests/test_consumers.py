@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.journal.errors import JournalValidationError
 from apps.journal.tests.factories import d1_events
 from tests.log_factories import CashlogFactory, OpenCloseLogFactory, TranlogFactory
+from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
 

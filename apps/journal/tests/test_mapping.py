@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from apps.core.testing import TENANT_A
 from apps.journal.errors import JournalValidationError
 from apps.journal.mapping import (
     cash_transaction_type,
@@ -16,6 +15,7 @@ from apps.journal.mapping import (
 )
 from apps.journal.services import journal_log_parse
 from tests.log_factories import CashlogFactory, OpenCloseLogFactory, TranlogFactory
+from tests.support import TENANT_A
 
 
 @pytest.mark.parametrize(

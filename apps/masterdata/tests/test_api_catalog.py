@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
-from apps.core.testing import TENANT_B, bearer
 from apps.masterdata.models import Category, Item, ItemStorePrice
 from apps.masterdata.services import setting_create
+from tests.support import TENANT_B, bearer
 
 from .conftest import BASE
 from .factories import (

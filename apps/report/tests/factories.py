@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.core.testing import TENANT_A
 from tests.log_factories import (
     BUSINESS_DATE,
     STORE_CODE,
@@ -24,6 +23,7 @@ from tests.log_factories import (
     d1_lines,
     new_event_id,
 )
+from tests.support import TENANT_A
 
 __all__ = [
     "DAY", "STORE", "TERMINAL", "CashlogFactory", "DiscountFactory", "LineItemFactory", "PaymentFactory",
