@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 
+from apps.report.beat import REPORT_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
 from apps.stock.beat import STOCK_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
 from kugelpos.installation_secrets import installation_secret
 
@@ -117,16 +118,13 @@ DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Threads per web process serving requests (kugelpos.asgi); more requests at once wait in the event loop for one.
 WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
-# Paths served on the event loop's own thread instead (kugelpos.asgi): the terminal's short, bounded sale path.
-# Every cart command, and master-data below a tenant (not the tenant creation itself, which migrates a schema).
-# WEB_INLINE_PATH_PREFIXES="" serves every request on a thread.
-WEB_INLINE_PATH_PREFIXES = tuple(
-    prefix
-    for prefix in env.list("WEB_INLINE_PATH_PREFIXES", default=["/cart/api/v1/carts", "/master-data/api/v1/tenants/"])
-    if prefix
-)
+# The terminal's bounded sale-path requests (kugelpos/inline.py: cart commands on one cart, one master-data item by
+# code) are served on the event loop's own thread instead, when their body is at most WEB_INLINE_MAX_BODY bytes.
+# WEB_INLINE=0 serves every request on a thread.
+WEB_INLINE = env.bool("WEB_INLINE", default=True)
+WEB_INLINE_MAX_BODY = env.int("WEB_INLINE_MAX_BODY", default=4096)
 # Each web request thread and each Celery process keeps one persistent connection (CONN_MAX_AGE seconds, then a new
-# one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline paths).
+# one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline requests).
 # DB_POOL_MAX_SIZE > 0 uses a psycopg pool per process
 # instead (Django's "pool" option: every request takes a connection and gives it back, and the pool checks it
 # with a round trip); it was needed while Django started a thread per request, and is kept for a deployment that
@@ -140,6 +138,10 @@ if DB_POOL_MAX_SIZE > 0:
         "timeout": env.float("DB_POOL_TIMEOUT", default=20.0),  # seconds a request waits for a free connection
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Issue #26: a connection that has been in this many tenant schemas is closed after its request or task and a fresh
+# one opened, so the PostgreSQL backend's catalogue caches (which grow with every schema it touches) are given back
+# (apps/core/db_backend). 0: never.
+DB_MAX_SCHEMAS_PER_CONNECTION = env.int("DB_MAX_SCHEMAS_PER_CONNECTION", default=100)
 # Parameters travel beside the SQL instead of being quoted into it on the client: a cart document is a few KB of
 # JSON, and escaping it into the statement text was ~5 % of an add item's CPU in bench/.
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
@@ -264,6 +266,8 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 }
 
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
+CELERY_BEAT_SCHEDULE.update(REPORT_BEAT_SCHEDULE)  # nightly reconciliation (issue #24)
+RECONCILIATION_HOUR = env.int("RECONCILIATION_HOUR", default=3)  # the stores' hour (APP_TIMEZONE) it runs in
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 # Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
 CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"

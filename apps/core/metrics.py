@@ -42,6 +42,14 @@ DELIVERY_LAG = Histogram(
     ["consumer", "event_type"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0, 300.0, 3600.0),
 )
+# Reconciliation of a store-day (issue #24): runs recorded by outcome, and each mismatched comparison by ledger.
+RECONCILIATIONS = Counter("kugelpos_reconciliation_runs_total", "Store-day reconciliations recorded, by status.",
+                          ["status"])
+RECONCILIATION_MISMATCHES = Counter(
+    "kugelpos_reconciliation_mismatches_total",
+    "Mismatched ledger comparisons (terminal session x ledger) found by recorded reconciliations.",
+    ["ledger"],
+)
 BREAKER_STATES = {"closed": 0, "half-open": 1, "open": 2}
 
 

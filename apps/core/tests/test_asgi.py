@@ -164,19 +164,20 @@ def test_a_request_of_the_sale_path_is_served_on_the_event_loops_thread(thread_h
     assert seen[0][2] == seen[1][2] == loop_threads[0]
     status, _headers, _body = http_get("/master-data/api/v1/tenants/T1/items/x")
     assert status == 401 and thread_hops == []
-    # The tenant creation (it migrates a schema) and everything else keep their threads: one call each.
+    # Lists, the tenant creation (it migrates a schema) and everything else keep their threads: one call each.
     with request_signals() as seen:
         http_get("/master-data/api/v1/tenants")
+        http_get("/master-data/api/v1/tenants/T1/items")
+        http_get("/master-data/api/v1/tenants/T1/promotions/active")
         http_get("/cart/api/v1/tenants/T1/stores/S1/terminals/1/transactions")
-    assert thread_hops == [1, 2]
+    assert thread_hops == [1, 2, 3, 4]
     assert [(what, hop) for what, _path, _thread, hop in seen] == [
-        ("started", 1), ("finished", 1), ("started", 2), ("finished", 2)]
+        (what, hop) for hop in (1, 2, 3, 4) for what in ("started", "finished")]
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_an_inline_request_may_use_the_database_and_async_to_sync(settings):
-    settings.WEB_INLINE_PATH_PREFIXES = ("/probe/loop-thread",)
-    handler = SyncChainASGIHandler()
+def test_an_inline_request_may_use_the_database_and_async_to_sync():
+    handler = SyncChainASGIHandler(inline=lambda scope: scope["path"] == "/probe/loop-thread")
     loop_threads = []
 
     async def app(scope, receive, send):
@@ -192,7 +193,7 @@ def test_an_inline_request_may_use_the_database_and_async_to_sync(settings):
 
 
 def test_inline_serving_can_be_switched_off(settings, thread_hops):
-    settings.WEB_INLINE_PATH_PREFIXES = ()
+    settings.WEB_INLINE = False
     with request_signals() as seen:
         status, _headers, _body = http_get("/cart/api/v1/carts/nope", app=SyncChainASGIHandler())
     assert status == 401
@@ -201,12 +202,30 @@ def test_inline_serving_can_be_switched_off(settings, thread_hops):
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(settings, thread_hops):
-    settings.WEB_INLINE_PATH_PREFIXES = ("/probe/stream",)
-    handler = SyncChainASGIHandler()
+def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(thread_hops):
+    handler = SyncChainASGIHandler(inline=lambda scope: scope["path"] == "/probe/stream")
     with request_signals() as seen:
         status, _headers, body = http_get("/probe/stream", app=handler)
     assert (status, body) == (200, b"one,two")
     assert thread_hops == []
     assert [(what, hop) for what, _path, _thread, hop in seen] == [("started", None), ("finished", None)]
     assert seen[0][2] == seen[1][2] != threading.get_ident()  # the loop's thread (async_to_sync's, in tests)
+
+
+def test_inline_requests_ready_together_take_turns_with_the_rest_of_the_loop():
+    """Issue #25: three inline requests ready at once no longer run back to back; what became ready meanwhile (a
+    WebSocket frame's next step) runs between them. Without the turns: a, b, c, then the rest."""
+    handler = SyncChainASGIHandler()
+    order = []
+
+    async def inline_request(name: str) -> None:
+        await handler.inline_turn()
+        order.append(name)  # the request's synchronous work runs here, blocking the loop
+
+    async def scenario() -> None:
+        requests = [asyncio.create_task(inline_request(name)) for name in ("a", "b", "c")]
+        asyncio.get_running_loop().call_soon(order.append, "socket")
+        await asyncio.gather(*requests)
+
+    asyncio.run(scenario())
+    assert order == ["a", "socket", "b", "c"]

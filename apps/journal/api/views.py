@@ -68,7 +68,7 @@ class JournalViewSet(KugelposViewSet):
             OpenApiParameter("receipt_no_from", int, description="inclusive; both ends non-zero"),
             OpenApiParameter("receipt_no_to", int),
             OpenApiParameter("keywords", str, many=True, description="regular expressions on journal_text, any"),
-            OpenApiParameter("limit", int, description="default 100; 0 = all"),
+            OpenApiParameter("limit", int, description="default 100; 0 = all; a page holds at most 1000 rows"),
             OpenApiParameter("page", int, description="default 1"),
             OpenApiParameter("sort", str, description="default terminal_no:1,business_date:1,receipt_no:1"),
         ],
