@@ -21,10 +21,14 @@ $(STAMP): requirements.txt
 run: $(STAMP)
 	$(PY) -m kugelpos.embedded $(PY) -m kugelpos.run
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database, tenant schemas and Redis
+# database (kugelpos/settings_test.py); tests marked xdist_group("<name>") run one after another in one of them.
+# TEST_WORKERS=0: one process, as before. docs/operations.md ("Tests") says how the number was chosen.
+TEST_WORKERS ?= 3
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m kugelpos.embedded sh -c '$(PY) manage.py makemigrations --check --dry-run \
-		--settings=kugelpos.settings_test && $(PY) -m pytest $(PYTEST_ARGS)'
+		--settings=kugelpos.settings_test && $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)'
 
 FUZZ_EXAMPLES ?= 200
 fuzz: $(STAMP)

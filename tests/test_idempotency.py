@@ -20,7 +20,7 @@ from apps.cart.models import Transaction
 from apps.cart.tests.conftest import STORE, set_up_store
 from apps.core.models import ConsumedEvent, EventRecord, IdempotencyRecord
 from apps.core.tenancy import tenant_context
-from apps.journal.tests.factories import CashlogPayloadFactory, TranlogPayloadFactory
+from tests.log_factories import CashlogFactory, TranlogFactory
 from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
@@ -215,9 +215,9 @@ def test_stock_update_retry_moves_stock_once(api, store, token_a):
 # --- report and journal receivers -----------------------------------------------------------------------------
 @pytest.mark.parametrize("service", ["journal", "report"])
 def test_log_receivers_retry_is_a_replay(api, token_a, service):
-    assert_retry_is_a_replay(api, "POST", f"/{service}/api/v1/tranlog", {"data": TranlogPayloadFactory()},
+    assert_retry_is_a_replay(api, "POST", f"/{service}/api/v1/tranlog", {"data": TranlogFactory()},
                              **bearer(token_a))
-    assert_retry_is_a_replay(api, "POST", f"/{service}/api/v1/cashlog", {"data": CashlogPayloadFactory()},
+    assert_retry_is_a_replay(api, "POST", f"/{service}/api/v1/cashlog", {"data": CashlogFactory()},
                              **bearer(token_a))
     assert ConsumedEvent.objects.filter(consumer=service).count() == 2
 

@@ -12,6 +12,10 @@ import time
 import psutil
 import pytest
 
+# Each test starts a server process tree on a real port: under pytest-xdist they run one at a time, in one worker,
+# so no other worker's server takes the port between _free_port() and the bind (SO_REUSEPORT would let it join).
+pytestmark = pytest.mark.xdist_group("web-server")
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -29,6 +33,19 @@ def _get(port: int, path: str) -> tuple[int, dict]:
         connection.close()
 
 
+def _kill_tree(pid: int) -> None:
+    try:
+        parent = psutil.Process(pid)
+        processes = [*parent.children(recursive=True), parent]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
 @pytest.fixture
 def server():
     port = _free_port()
@@ -37,14 +54,17 @@ def server():
         [sys.executable, "-m", "kugelpos.serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
          "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # two processes importing Django: slow on a loaded machine
         while True:
             try:
                 _get(port, "/account/")
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"kugelpos.serve did not start: {process.stderr.read().decode()[-2000:]}")
+                    if process.poll() is None:  # stop the tree first: its stderr ends only when all of it has
+                        _kill_tree(process.pid)
+                    _out, errors = process.communicate(timeout=30)
+                    pytest.fail(f"kugelpos.serve did not start: {errors.decode()[-2000:]}")
                 time.sleep(0.2)
         yield process, port
     finally:  # whatever failed, no server outlives the test

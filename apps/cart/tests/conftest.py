@@ -3,6 +3,7 @@ API key, master data, staff signed in, terminal opened. Cart tests then talk to 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,3 +128,48 @@ def pos(api, token_a) -> Pos:
         ("P-600", 600, "002", "01"),
         ("P-400", 400, "002", "01"),
     ))
+
+
+CART_SAVE = 'UPDATE "cart_cart"'  # the statement that saves a cart change over the revision it was computed from
+
+
+@contextmanager
+def another_request_before_saves(pos: Pos, cart_id: str, *, times: int, seen: list[str] | None = None):
+    """The next ``times`` saves of a cart change are each preceded by another terminal request (an add-item of
+    ``49-03``), committed between this request's read of the cart and its save, exactly where a concurrent request
+    would commit it; deterministic, on the test's one connection.
+
+    ``seen`` gets this request's statements on the cart, in order: "key" (read with the request's API key),
+    "read" (read on its own), "saved" or "not saved" (whether the save found the revision it was computed from),
+    and "another request" where the other request came in.
+    """
+    from django.db import connection
+
+    left = {"interferences": times, "busy": False}
+
+    def interfere(execute, sql, params, many, context):
+        if left["busy"]:
+            return execute(sql, params, many, context)
+        is_save = sql.startswith(CART_SAVE)
+        if is_save and left["interferences"] > 0:
+            left["interferences"] -= 1
+            left["busy"] = True
+            tenant = connection.tenant
+            try:
+                pos.add(cart_id, ("49-03", 1))
+            finally:
+                left["busy"] = False
+            connection.set_tenant(tenant)  # the other request's end set the shared connection to public
+            connection.cursor().close()  # and PostgreSQL's search path back to the tenant, for this statement
+            if seen is not None:
+                seen.append("another request")
+        result = execute(sql, params, many, context)
+        if seen is not None and '"cart_cart"' in sql:
+            if is_save:
+                seen.append("saved" if context["cursor"].rowcount == 1 else "not saved")
+            elif sql.startswith("SELECT"):
+                seen.append("key" if "core_apikeyindex" in sql else "read")
+        return result
+
+    with connection.execute_wrapper(interfere):
+        yield

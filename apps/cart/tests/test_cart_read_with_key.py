@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.cart.models import Cart
-from apps.cart.services import carts
+from apps.cart.tests.conftest import another_request_before_saves
 from apps.core.tenancy import tenant_context
 from tests.support import TENANT_A
 
@@ -55,30 +55,21 @@ def test_bill_and_cancel_read_their_cart_under_its_lock_not_with_the_key(pos):
     assert "cart_cart" not in next(q for q in sql if "core_apikeyindex" in q)
 
 
-def test_a_cart_changed_after_the_key_s_query_is_read_again_before_it_is_saved(pos, monkeypatch):
+def test_a_cart_changed_after_the_key_s_query_is_read_again_before_it_is_saved(pos):
     cart_id = pos.new_cart()
     pos.add(cart_id, ("49-01", 1))
-    real_save = carts._save_over
-    saves = []
+    seen = []
 
-    def save_after_another_request(row, document):
-        if not saves:  # between this request's read (with its key) and its save, another request adds 49-03
-            saves.append("interfered")
-            tenant = connection.tenant
-            monkeypatch.setattr(carts, "_save_over", real_save)
-            pos.add(cart_id, ("49-03", 1))
-            monkeypatch.setattr(carts, "_save_over", save_after_another_request)
-            connection.set_tenant(tenant)
-        saves.append(row.revision)
-        return real_save(row, document)
+    with another_request_before_saves(pos, cart_id, times=1, seen=seen):
+        cart = pos.add(cart_id, ("49-02", 2))
 
-    monkeypatch.setattr(carts, "_save_over", save_after_another_request)
-    cart = pos.add(cart_id, ("49-02", 2))
-
-    assert saves == ["interfered", 1, 2]  # the key's read (revision 1) lost; read again: revision 2, saved
+    # the cart as the key's query read it lost to the other request's add; read again on its own, saved
+    assert seen == ["key", "another request", "not saved", "read", "saved"]
     assert [(line["itemCode"], line["quantity"]) for line in cart["lineItems"]] == [
         ("49-01", 1), ("49-03", 1), ("49-02", 2)]
     assert cart["totalAmountWithTax"] == 2915  # 100 + 550 + 2000, tax 01: 10 % external
+    with tenant_context(TENANT_A):
+        assert Cart.objects.get(cart_id=cart_id).revision == 3  # the first add, the other request's, this one
 
 
 def test_unknown_expired_and_malformed_carts_are_404_for_every_command(pos):

@@ -3,9 +3,18 @@ a CJK character taking two. No database."""
 
 from apps.cart.receipts import render_tranlog
 from apps.core.receipt import display_width
+from tests.log_factories import (
+    DiscountFactory,
+    LineItemFactory,
+    PaymentFactory,
+    SalesFactory,
+    TaxFactory,
+    TranlogFactory,
+)
 
 
 def tranlog(**overrides) -> dict:
+    """A sale of one Japanese line with two discounts, paid in cash (the shared factory's tranlog)."""
     values = {
         "transaction_type": 101,
         "terminal_no": 9,
@@ -13,19 +22,17 @@ def tranlog(**overrides) -> dict:
         "generate_date_time": "2025-01-15T10:30:00+09:00",
         "staff": {"id": "S001"},
         "line_items": [
-            {"description": "お茶", "quantity": 2, "unit_price": 100, "amount": 150, "tax_code": "01",
-             "discounts": [{"discount_type": "DiscountAmount", "discount_value": 30, "discount_amount": 30},
-                           {"discount_type": "DiscountPercentage", "discount_value": 10.0,
-                            "discount_amount": 20}]},
+            LineItemFactory(description="お茶", quantity=2, unit_price=100, tax_code="01", discounts=[
+                DiscountFactory(discount_type="DiscountAmount", discount_value=30, discount_amount=30),
+                DiscountFactory(discount_type="DiscountPercentage", discount_value=10.0, discount_amount=20),
+            ]),
         ],
-        "subtotal_discounts": [],
-        "sales": {"total_amount": 150, "total_amount_with_tax": 165, "total_quantity": 2, "change_amount": 35,
-                  "is_cancelled": False, "is_stamp_duty_applied": False},
-        "taxes": [{"tax_type": "External", "tax_name": "外税10%", "tax_amount": 15, "target_amount": 150}],
-        "payments": [{"payment_code": "01", "description": "現金", "amount": 165, "deposit_amount": 200}],
+        "sales": SalesFactory(total_amount=150, total_amount_with_tax=165, total_quantity=2, change_amount=35),
+        "taxes": [TaxFactory(tax_type="External", tax_name="外税10%", tax_amount=15, target_amount=150)],
+        "payments": [PaymentFactory(payment_code="01", description="現金", amount=165, deposit_amount=200)],
     }
     values.update(overrides)
-    return values
+    return TranlogFactory(**values)
 
 
 def journal_lines(log: dict) -> list[str]:

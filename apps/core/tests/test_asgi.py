@@ -1,6 +1,8 @@
 """The ASGI application that ``kugelpos.serve`` runs: HTTP requests go through the whole middleware chain."""
 
 import asyncio
+import contextvars
+import functools
 import json
 import threading
 from contextlib import contextmanager
@@ -39,18 +41,23 @@ def http_get(path: str, headers: list[tuple[bytes, bytes]] | None = None, app=ap
     return async_to_sync(exchange)()
 
 
+# The number of the call to a request's thread (see ``thread_hops``) that the running code is part of.
+_hop: contextvars.ContextVar[int | None] = contextvars.ContextVar("hop", default=None)
+
+
 @contextmanager
 def request_signals():
-    """``(signal, path or None, thread id)`` of every request_started / request_finished sent in the block."""
+    """``(signal, path or None, thread id, hop)`` of every request_started / request_finished sent in the block;
+    ``hop`` is the number of the call to a request's thread it was sent in (with ``thread_hops``), else None."""
     from django.core import signals
 
     seen = []
 
     def started(**kwargs):
-        seen.append(("started", kwargs["scope"]["path"], threading.get_ident()))
+        seen.append(("started", kwargs["scope"]["path"], threading.get_ident(), _hop.get()))
 
     def finished(**_kwargs):
-        seen.append(("finished", None, threading.get_ident()))
+        seen.append(("finished", None, threading.get_ident(), _hop.get()))
 
     signals.request_started.connect(started)
     signals.request_finished.connect(finished)
@@ -62,32 +69,46 @@ def request_signals():
 
 
 @pytest.fixture
-def thread_calls(monkeypatch) -> list[str]:
-    """Names of the functions handed to the request's thread (``sync_to_async``), in order."""
-    calls = []
+def thread_hops(monkeypatch) -> list[int]:
+    """The calls from the event loop to a request's thread (``sync_to_async``), numbered 1, 2, ... in order.
+    Code run in a call knows its number (``_hop``), so ``request_signals`` can tell in which call each signal went."""
+    hops = []
     real_init = SyncToAsync.__init__
 
-    def counting_init(self, func, *args, **kwargs):
-        calls.append(getattr(func, "__name__", repr(func)))
-        real_init(self, func, *args, **kwargs)
+    def numbering_init(self, func, *args, **kwargs):
+        hops.append(len(hops) + 1)
+        number = hops[-1]
 
-    monkeypatch.setattr(SyncToAsync, "__init__", counting_init)
-    return calls
+        @functools.wraps(func)
+        def numbered(*call_args, **call_kwargs):
+            token = _hop.set(number)
+            try:
+                return func(*call_args, **call_kwargs)
+            finally:
+                _hop.reset(token)
+
+        real_init(self, numbered, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__init__", numbering_init)
+    return hops
 
 
-def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_thread(thread_calls):
+def test_the_middleware_chain_is_built_sync_and_a_request_makes_one_call_to_its_thread(thread_hops):
     handler = SyncChainASGIHandler()
     assert not asyncio.iscoroutinefunction(handler._middleware_chain)
-    status, _headers, _body = http_get("/account/")
+    with request_signals() as seen:
+        status, _headers, _body = http_get("/account/")
     assert status == 200
-    assert thread_calls == ["_respond"]  # the whole request, closing the response (request_finished) included
+    assert thread_hops == [1]
+    # the whole request in that one call, closing the response (request_finished) included
+    assert [(what, hop) for what, _path, _thread, hop in seen] == [("started", 1), ("finished", 1)]
 
 
 def test_request_started_and_finished_are_sent_once_each():
     with request_signals() as seen:
         status, _headers, _body = http_get("/journal/")
     assert status == 200
-    assert [(what, path) for what, path, _thread in seen] == [("started", "/journal/"), ("finished", None)]
+    assert [(what, path) for what, path, _thread, _hop in seen] == [("started", "/journal/"), ("finished", None)]
 
 
 def test_a_request_through_the_asgi_application_passes_every_middleware():
@@ -111,12 +132,12 @@ def test_an_unauthenticated_api_request_gets_the_401_envelope_over_asgi():
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_a_streaming_response_is_sent_whole_and_closed_after_it_on_the_same_thread(thread_calls):
+def test_a_streaming_response_is_sent_whole_and_closed_after_it_on_the_same_thread(thread_hops):
     with request_signals() as seen:
         status, _headers, body = http_get("/probe/stream")
     assert (status, body) == (200, b"one,two")
-    assert thread_calls == ["_respond", "close"]
-    assert [what for what, _path, _thread in seen] == ["started", "finished"]
+    assert thread_hops == [1, 2]  # the response, then closing it once sent (request_finished)
+    assert [(what, hop) for what, _path, _thread, hop in seen] == [("started", 1), ("finished", 2)]
     assert seen[0][2] == seen[1][2] != threading.get_ident()  # the request's thread, not the test's
 
 
@@ -124,11 +145,11 @@ def test_requests_reuse_the_threads_of_the_process():
     with request_signals() as seen:
         for _ in range(20):
             assert http_get("/account/")[0] == 200
-    threads = {thread for what, _path, thread in seen if what == "started"}
+    threads = {thread for what, _path, thread, _hop in seen if what == "started"}
     assert 1 <= len(threads) <= 8  # never more threads than WEB_THREADS, however many requests
 
 
-def test_a_request_of_the_sale_path_is_served_on_the_event_loops_thread(thread_calls):
+def test_a_request_of_the_sale_path_is_served_on_the_event_loops_thread(thread_hops):
     loop_threads = []
 
     async def app(scope, receive, send):
@@ -138,17 +159,20 @@ def test_a_request_of_the_sale_path_is_served_on_the_event_loops_thread(thread_c
     with request_signals() as seen:
         status, _headers, body = http_get("/cart/api/v1/carts/nope", app=app)
     assert status == 401 and json.loads(body)["success"] is False
-    assert thread_calls == []  # no hop to a request thread
-    assert [what for what, _path, _thread in seen] == ["started", "finished"]
+    assert thread_hops == []  # no hop to a request thread
+    assert [(what, hop) for what, _path, _thread, hop in seen] == [("started", None), ("finished", None)]
     assert seen[0][2] == seen[1][2] == loop_threads[0]
     status, _headers, _body = http_get("/master-data/api/v1/tenants/T1/items/x")
-    assert status == 401 and thread_calls == []
-    # Lists, the tenant creation (it migrates a schema) and everything else keep their threads.
-    http_get("/master-data/api/v1/tenants")
-    http_get("/master-data/api/v1/tenants/T1/items")
-    http_get("/master-data/api/v1/tenants/T1/promotions/active")
-    http_get("/cart/api/v1/tenants/T1/stores/S1/terminals/1/transactions")
-    assert thread_calls == ["_respond"] * 4
+    assert status == 401 and thread_hops == []
+    # Lists, the tenant creation (it migrates a schema) and everything else keep their threads: one call each.
+    with request_signals() as seen:
+        http_get("/master-data/api/v1/tenants")
+        http_get("/master-data/api/v1/tenants/T1/items")
+        http_get("/master-data/api/v1/tenants/T1/promotions/active")
+        http_get("/cart/api/v1/tenants/T1/stores/S1/terminals/1/transactions")
+    assert thread_hops == [1, 2, 3, 4]
+    assert [(what, hop) for what, _path, _thread, hop in seen] == [
+        (what, hop) for hop in (1, 2, 3, 4) for what in ("started", "finished")]
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
@@ -168,21 +192,23 @@ def test_an_inline_request_may_use_the_database_and_async_to_sync():
     assert json.loads(body) == {"answer": 42, "sent": "sent", "thread": loop_threads[0]}
 
 
-def test_inline_serving_can_be_switched_off(settings, thread_calls):
+def test_inline_serving_can_be_switched_off(settings, thread_hops):
     settings.WEB_INLINE = False
-    status, _headers, _body = http_get("/cart/api/v1/carts/nope", app=SyncChainASGIHandler())
+    with request_signals() as seen:
+        status, _headers, _body = http_get("/cart/api/v1/carts/nope", app=SyncChainASGIHandler())
     assert status == 401
-    assert thread_calls == ["_respond"]
+    assert thread_hops == [1]
+    assert [(what, hop) for what, _path, _thread, hop in seen] == [("started", 1), ("finished", 1)]
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(thread_calls):
+def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(thread_hops):
     handler = SyncChainASGIHandler(inline=lambda scope: scope["path"] == "/probe/stream")
     with request_signals() as seen:
         status, _headers, body = http_get("/probe/stream", app=handler)
     assert (status, body) == (200, b"one,two")
-    assert thread_calls == []
-    assert [what for what, _path, _thread in seen] == ["started", "finished"]
+    assert thread_hops == []
+    assert [(what, hop) for what, _path, _thread, hop in seen] == [("started", None), ("finished", None)]
     assert seen[0][2] == seen[1][2] != threading.get_ident()  # the loop's thread (async_to_sync's, in tests)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.core import events, registry
 from apps.core.models import ConsumedEvent, EventRecord
+from tests.log_factories import TranlogFactory
 from tests.support import TENANT_A, TENANT_B
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,8 @@ def consumers():
 
 
 def tranlog(**extra):
-    return {"tenant_id": TENANT_A, "store_code": "S1", "terminal_no": 1, "transaction_no": 7,
-            "business_date": "20250115", "open_counter": 1, **extra}
+    return TranlogFactory(**{"store_code": "S1", "terminal_no": 1, "transaction_no": 7, "business_date": "20250115",
+                             **extra})
 
 
 def statuses(event_id):

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test import Client
 
 from apps.core.tenancy import tenant_context
-from apps.journal.tests.factories import JournalEntryFactory, TranlogPayloadFactory
+from apps.journal.tests.factories import JournalEntryFactory
+from tests.log_factories import TranlogFactory
 from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def manager(admin_a) -> Client:
 @pytest.fixture
 def journal():
     with tenant_context(TENANT_A):
-        sale = JournalEntryFactory(transaction_no=1001, journal_text=TranlogPayloadFactory(
+        sale = JournalEntryFactory(transaction_no=1001, journal_text=TranlogFactory(
             transaction_no=1001, receipt_no=2001)["journal_text"])
         JournalEntryFactory(transaction_no=1002, transaction_type=-101)
         JournalEntryFactory(transaction_no=None, receipt_no=None, transaction_type=401, terminal_no=6666,

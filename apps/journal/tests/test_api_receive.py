@@ -7,7 +7,7 @@ import pytest
 from apps.core import events
 from apps.core.auth import encode_jwt
 from apps.core.models import ConsumedEvent
-from apps.journal.tests.factories import CashlogPayloadFactory, OpenCloseLogPayloadFactory, TranlogPayloadFactory
+from tests.log_factories import CashlogFactory, OpenCloseLogFactory, TranlogFactory
 from tests.support import TENANT_A, TENANT_B, bearer, register_api_key
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def push(api, token, event_type, data):
 
 @pytest.mark.parametrize(
     ("event_type", "factory", "journal_type"),
-    [("tranlog", TranlogPayloadFactory, 101), ("cashlog", CashlogPayloadFactory, 401),
-     ("opencloselog", OpenCloseLogPayloadFactory, 301)],
+    [("tranlog", TranlogFactory, 101), ("cashlog", CashlogFactory, 401),
+     ("opencloselog", OpenCloseLogFactory, 301)],
 )
 def test_each_receiver_files_its_log_once(api, token_a, stored, event_type, factory, journal_type):
     payload = factory()
@@ -36,7 +36,7 @@ def test_each_receiver_files_its_log_once(api, token_a, stored, event_type, fact
 
 
 def test_a_new_event_id_for_a_stored_log_is_still_success(api, token_a, stored):
-    payload = CashlogPayloadFactory(amount=-500.0)
+    payload = CashlogFactory(amount=-500.0)
     push(api, token_a, "cashlog", payload)
     response = push(api, token_a, "cashlog", {**payload, "event_id": "another-event"})
     assert response.json() == SUCCESS
@@ -44,7 +44,7 @@ def test_a_new_event_id_for_a_stored_log_is_still_success(api, token_a, stored):
 
 
 def test_a_service_jwt_is_accepted(api, service_token_a, stored):
-    response = push(api, service_token_a, "tranlog", TranlogPayloadFactory(cancelled=True))
+    response = push(api, service_token_a, "tranlog", TranlogFactory(cancelled=True))
     assert response.json() == SUCCESS
     assert [e.transaction_type for e in stored()] == [-101]
 
@@ -57,7 +57,7 @@ def test_health_check_probe_is_answered_and_ignored(api, token_a, stored):
 
 
 def test_missing_event_id_is_dropped(api, token_a, stored):
-    payload = TranlogPayloadFactory(event_id=None)
+    payload = TranlogFactory(event_id=None)
     response = push(api, token_a, "tranlog", payload)
     assert response.status_code == 200
     assert response.json() == [{"status": "DROP", "message": "event_id is required", "operation": "handle_log"}, 400]
@@ -75,7 +75,7 @@ def test_missing_tenant_is_a_400_envelope(api, token_a):
 
 
 def test_a_payload_that_does_not_fit_asks_for_a_retry_and_writes_nothing(api, token_a, stored):
-    payload = {**OpenCloseLogPayloadFactory(), "open_counter": "first"}
+    payload = {**OpenCloseLogFactory(), "open_counter": "first"}
     response = push(api, token_a, "opencloselog", payload)
     assert response.status_code == 200
     assert response.json() == [
@@ -88,11 +88,11 @@ def test_a_payload_that_does_not_fit_asks_for_a_retry_and_writes_nothing(api, to
 
 
 def test_an_outbox_event_received_over_http_is_acknowledged(api, token_a, stored):
-    record = events.event_publish(event_type="cashlog", payload=CashlogPayloadFactory())
+    record = events.event_publish(event_type="cashlog", payload=CashlogFactory())
     assert push(api, token_a, "cashlog", record.payload).json() == SUCCESS
     record = events.delivery_record(event_id=record.event_id)
     assert {d.service_name: d.status for d in record.deliveries.all()} == {"journal": "received", "report": "pending"}
-    bad = events.event_publish(event_type="cashlog", payload={**CashlogPayloadFactory(), "amount": None})
+    bad = events.event_publish(event_type="cashlog", payload={**CashlogFactory(), "amount": None})
     assert push(api, token_a, "cashlog", bad.payload).json()[0]["status"] == "RETRY"
     delivery = events.delivery_record(event_id=bad.event_id).deliveries.get(service_name="journal")
     assert delivery.status == "failed" and "amount" in delivery.message
@@ -100,7 +100,7 @@ def test_an_outbox_event_received_over_http_is_acknowledged(api, token_a, stored
 
 
 def test_receivers_need_a_user_or_service_jwt_of_the_logs_tenant(api, token_a, token_b, stored):
-    payload = TranlogPayloadFactory()
+    payload = TranlogFactory()
     no_token = api.post("/journal/api/v1/tranlog", {"data": payload}, format="json")
     assert no_token.status_code == 401 and no_token.json()["user_error"]["code"] == "200001"
     terminal_jwt = encode_jwt({"sub": f"terminal:{TENANT_A}-5678-5555", "tenant_id": TENANT_A,
@@ -120,7 +120,7 @@ TRANSACTIONS = f"/journal/api/v1/tenants/{TENANT_A}/stores/5678/terminals/5555/t
 
 
 def test_direct_tranlog_receive_stores_the_entry_without_event_bookkeeping(api, token_a, stored):
-    payload = TranlogPayloadFactory(transaction_no=1001, receipt_no=2001, event_id=None)
+    payload = TranlogFactory(transaction_no=1001, receipt_no=2001, event_id=None)
     response = api.post(TRANSACTIONS, payload, format="json", **bearer(token_a))
     assert response.status_code == 201
     body = response.json()
@@ -152,7 +152,7 @@ def test_direct_receive_accepts_camel_case_and_an_api_key(api, stored):
 
 
 def test_direct_receive_refuses_a_bad_body_with_422_and_writes_nothing(api, token_a, stored):
-    payload = {**TranlogPayloadFactory(), "sales": {"total_quantity": "many"}}
+    payload = {**TranlogFactory(), "sales": {"total_quantity": "many"}}
     response = api.post(TRANSACTIONS, payload, format="json", **bearer(token_a))
     assert response.status_code == 422
     assert response.json()["message"] == (
@@ -162,18 +162,18 @@ def test_direct_receive_refuses_a_bad_body_with_422_and_writes_nothing(api, toke
 
 
 def test_direct_receive_refuses_a_log_of_another_tenant(api, token_a, stored):
-    response = api.post(TRANSACTIONS, TranlogPayloadFactory(tenant_id=TENANT_B), format="json", **bearer(token_a))
+    response = api.post(TRANSACTIONS, TranlogFactory(tenant_id=TENANT_B), format="json", **bearer(token_a))
     assert response.status_code == 400 and response.json()["user_error"]["code"] == "410002"
     assert stored() == [] and stored(TENANT_B) == []
     path_b = f"/journal/api/v1/tenants/{TENANT_B}/stores/5678/terminals/5555/transactions"
-    mismatch = api.post(path_b, TranlogPayloadFactory(), format="json", **bearer(token_a))
+    mismatch = api.post(path_b, TranlogFactory(), format="json", **bearer(token_a))
     assert mismatch.status_code == 400 and mismatch.json()["user_error"]["code"] == "100000"
 
 
 def test_direct_receive_storage_fault_is_a_500_410003(api, token_a, stored, refusing_storage):
-    response = api.post(TRANSACTIONS, TranlogPayloadFactory(), format="json", **bearer(token_a))
+    response = api.post(TRANSACTIONS, TranlogFactory(), format="json", **bearer(token_a))
     assert response.status_code == 500 and response.json()["user_error"]["code"] == "410003"
-    retry = push(api, token_a, "tranlog", TranlogPayloadFactory())
+    retry = push(api, token_a, "tranlog", TranlogFactory())
     assert retry.status_code == 200 and retry.json()[0]["status"] == "RETRY"
     assert retry.json()[0]["message"].startswith("Failed to create journal:")
     refusing_storage()
@@ -183,7 +183,7 @@ def test_direct_receive_storage_fault_is_a_500_410003(api, token_a, stored, refu
 def test_the_log_ids_may_come_in_camel_case_as_on_the_report(api, token_a, stored):
     """One receiver for journal and report (``apps.core.api.log_receivers``): ``tenantId``/``eventId`` are read
     on both services, and the log is filed under that event id."""
-    payload = CashlogPayloadFactory()
+    payload = CashlogFactory()
     payload["tenantId"], payload["eventId"] = payload.pop("tenant_id"), payload.pop("event_id")
     assert push(api, token_a, "cashlog", payload).json() == SUCCESS
     [entry] = stored()

@@ -13,12 +13,8 @@ from django.utils import timezone
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
 from apps.journal.errors import JournalValidationError
-from apps.journal.tests.factories import (
-    CashlogPayloadFactory,
-    OpenCloseLogPayloadFactory,
-    TranlogPayloadFactory,
-    d1_events,
-)
+from apps.journal.tests.factories import d1_events
+from tests.log_factories import CashlogFactory, OpenCloseLogFactory, TranlogFactory
 from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +66,7 @@ def test_d1_events_give_one_entry_each_with_the_spec_numbers(tenant_a, stored):
 
 
 def test_a_cancelled_sale_is_journaled_as_minus_101(tenant_a, stored):
-    record = publish("tranlog", TranlogPayloadFactory(cancelled=True, transaction_no=1006, receipt_no=2006))
+    record = publish("tranlog", TranlogFactory(cancelled=True, transaction_no=1006, receipt_no=2006))
     events.event_deliver(event_id=record.event_id, services=["journal"])
     [entry] = stored()
     assert (entry.transaction_type, entry.amount, entry.receipt_no) == (-101, Decimal("550"), 2006)
@@ -80,7 +76,7 @@ def test_same_event_twice_through_the_outbox_and_once_over_http_is_one_entry(
     tenant_a, token_a, api, stored, other_consumers
 ):
     calls, _ = other_consumers
-    record = publish("tranlog", TranlogPayloadFactory())
+    record = publish("tranlog", TranlogFactory())
     first = events.event_deliver(event_id=record.event_id)
     second = events.event_deliver(event_id=record.event_id)
     assert first == {"journal": "received", "report": "received", "stock": "received"}
@@ -98,7 +94,7 @@ def test_same_event_twice_through_the_outbox_and_once_over_http_is_one_entry(
 
 
 def test_a_new_event_for_the_same_log_is_a_silent_duplicate(tenant_a, stored):
-    payload = CashlogPayloadFactory(amount=1000.0)
+    payload = CashlogFactory(amount=1000.0)
     first = publish("cashlog", payload)
     again = publish("cashlog", {**payload, "event_id": None, "journal_text": "a later rendering"})
     assert first.event_id != again.event_id
@@ -114,7 +110,7 @@ def test_a_payload_that_fails_parsing_fails_only_the_journal_and_redelivery_comp
     tenant_a, stored, other_consumers
 ):
     calls, _ = other_consumers
-    payload = {**OpenCloseLogPayloadFactory(), "business_counter": "1001-A"}
+    payload = {**OpenCloseLogFactory(), "business_counter": "1001-A"}
     record = publish("opencloselog", payload)
     assert events.event_deliver(event_id=record.event_id) == {"journal": "failed", "report": "received"}
     status, message = journal_status(record.event_id)
@@ -142,7 +138,7 @@ def test_a_database_refusal_fails_the_delivery_and_the_next_run_completes_it(
     tenant_a, stored, other_consumers, refusing_storage
 ):
     calls, _ = other_consumers
-    record = publish("tranlog", TranlogPayloadFactory())
+    record = publish("tranlog", TranlogFactory())
     events.event_deliver(event_id=record.event_id)
     status, message = journal_status(record.event_id)
     assert status == "failed" and message.startswith("Failed to create journal: tenant_id->T1001 store_code->5678")
@@ -158,14 +154,14 @@ def test_a_database_refusal_fails_the_delivery_and_the_next_run_completes_it(
 
 
 def test_entries_land_in_the_payload_tenant_only(tenant_a, tenant_b, stored):
-    record = publish("tranlog", TranlogPayloadFactory(tenant_id=TENANT_B))
+    record = publish("tranlog", TranlogFactory(tenant_id=TENANT_B))
     events.event_deliver(event_id=record.event_id, services=["journal"])
     assert stored(TENANT_A) == []
     assert [e.tenant_id for e in stored(TENANT_B)] == [TENANT_B]
 
 
 def test_a_consumer_run_writes_nothing_when_the_entry_fails(tenant_a, stored):
-    payload = {**TranlogPayloadFactory(), "sales": {"total_amount_with_tax": "NaN", "total_quantity": 3}}
+    payload = {**TranlogFactory(), "sales": {"total_amount_with_tax": "NaN", "total_quantity": 3}}
     with pytest.raises(JournalValidationError):
         events.event_consume(service="journal", event_type="tranlog", payload=payload)
     assert stored() == []

@@ -14,11 +14,7 @@ from apps.journal.mapping import (
     open_close_transaction_type,
 )
 from apps.journal.services import journal_log_parse
-from apps.journal.tests.factories import (
-    CashlogPayloadFactory,
-    OpenCloseLogPayloadFactory,
-    TranlogPayloadFactory,
-)
+from tests.log_factories import CashlogFactory, OpenCloseLogFactory, TranlogFactory
 from tests.support import TENANT_A
 
 
@@ -49,7 +45,7 @@ def parsed(event_type, payload):
 
 
 def test_tranlog_entry_carries_the_sale_and_its_texts_as_produced():
-    payload = TranlogPayloadFactory(transaction_no=1001, receipt_no=2001)
+    payload = TranlogFactory(transaction_no=1001, receipt_no=2001)
     entry = entry_from_tranlog(parsed("tranlog", payload), tenant_id=TENANT_A)
     assert (entry.store_code, entry.terminal_no) == ("5678", 5555)
     assert (entry.transaction_no, entry.receipt_no) == (1001, 2001)
@@ -62,26 +58,26 @@ def test_tranlog_entry_carries_the_sale_and_its_texts_as_produced():
 
 
 def test_a_cancelled_sale_keeps_its_unsigned_amount_under_minus_101():
-    entry = entry_from_tranlog(parsed("tranlog", TranlogPayloadFactory(cancelled=True)), tenant_id=TENANT_A)
+    entry = entry_from_tranlog(parsed("tranlog", TranlogFactory(cancelled=True)), tenant_id=TENANT_A)
     assert (entry.transaction_type, entry.amount) == (-101, Decimal("550.0000"))
     assert "取 引 中 止" in entry.journal_text
 
 
 def test_void_and_return_amounts_stay_positive():
     for kind in (102, 201, 202):
-        payload = TranlogPayloadFactory(transaction_type=kind)
+        payload = TranlogFactory(transaction_type=kind)
         entry = entry_from_tranlog(parsed("tranlog", payload), tenant_id=TENANT_A)
         assert (entry.transaction_type, entry.amount, entry.quantity) == (kind, Decimal("550.0000"), 3)
 
 
 def test_null_staff_and_user_give_null_ids_instead_of_a_crash():
-    payload = TranlogPayloadFactory(staff=None, user=None)
+    payload = TranlogFactory(staff=None, user=None)
     entry = entry_from_tranlog(parsed("tranlog", payload), tenant_id=TENANT_A)
     assert (entry.staff_id, entry.user_id) == (None, None)
 
 
 def test_camel_case_payload_keys_are_accepted():
-    payload = TranlogPayloadFactory(transaction_no=7, receipt_no=8)
+    payload = TranlogFactory(transaction_no=7, receipt_no=8)
     camel = {"tenantId": TENANT_A, "storeCode": "5678", "terminalNo": 5555, "transactionNo": 7,
              "transactionType": 101, "businessDate": "20250110", "openCounter": 1, "businessCounter": 1001,
              "generateDateTime": payload["generate_date_time"], "receiptNo": 8,
@@ -93,8 +89,8 @@ def test_camel_case_payload_keys_are_accepted():
 
 
 def test_cash_entries_keep_the_signed_amount_and_no_numbers():
-    cash_in = entry_from_cashlog(parsed("cashlog", CashlogPayloadFactory(amount=1000.0)), tenant_id=TENANT_A)
-    cash_out = entry_from_cashlog(parsed("cashlog", CashlogPayloadFactory(amount=-500.0)), tenant_id=TENANT_A)
+    cash_in = entry_from_cashlog(parsed("cashlog", CashlogFactory(amount=1000.0)), tenant_id=TENANT_A)
+    cash_out = entry_from_cashlog(parsed("cashlog", CashlogFactory(amount=-500.0)), tenant_id=TENANT_A)
     assert (cash_in.transaction_type, cash_in.amount, cash_in.quantity) == (401, Decimal("1000"), 0)
     assert (cash_out.transaction_type, cash_out.amount) == (402, Decimal("-500"))
     assert (cash_out.transaction_no, cash_out.receipt_no) == (None, None)
@@ -103,8 +99,8 @@ def test_cash_entries_keep_the_signed_amount_and_no_numbers():
 
 
 def test_open_and_close_entries_have_zero_amount():
-    opened = entry_from_opencloselog(parsed("opencloselog", OpenCloseLogPayloadFactory()), tenant_id=TENANT_A)
-    closed = entry_from_opencloselog(parsed("opencloselog", OpenCloseLogPayloadFactory(close=True)),
+    opened = entry_from_opencloselog(parsed("opencloselog", OpenCloseLogFactory()), tenant_id=TENANT_A)
+    closed = entry_from_opencloselog(parsed("opencloselog", OpenCloseLogFactory(close=True)),
                                      tenant_id=TENANT_A)
     assert (opened.transaction_type, opened.amount, opened.quantity, opened.staff_id) == (301, Decimal(0), 0, "S001")
     assert (closed.transaction_type, closed.amount) == (302, Decimal(0))
@@ -123,8 +119,8 @@ def test_open_and_close_entries_have_zero_amount():
     ],
 )
 def test_a_payload_that_does_not_fit_names_the_field(event_type, change, field):
-    factory = {"tranlog": TranlogPayloadFactory, "cashlog": CashlogPayloadFactory,
-               "opencloselog": OpenCloseLogPayloadFactory}[event_type]
+    factory = {"tranlog": TranlogFactory, "cashlog": CashlogFactory,
+               "opencloselog": OpenCloseLogFactory}[event_type]
     payload = {**factory(), **change}
     with pytest.raises(JournalValidationError) as caught:
         parsed(event_type, payload)
@@ -134,8 +130,8 @@ def test_a_payload_that_does_not_fit_names_the_field(event_type, change, field):
 
 def test_the_shared_reader_keeps_nothing_from_one_payload_to_the_next():
     """One serializer per log type serves every parse: a bad payload between two good ones changes neither."""
-    good = TranlogPayloadFactory()
-    other = {**TranlogPayloadFactory(), "terminal_no": 77, "staff": None}
+    good = TranlogFactory()
+    other = {**TranlogFactory(), "terminal_no": 77, "staff": None}
     first = parsed("tranlog", good)
     with pytest.raises(JournalValidationError) as caught:
         parsed("tranlog", {**good, "terminal_no": "abc", "sales": {"total_quantity": "x"}})

@@ -6,7 +6,7 @@ import pytest
 
 from apps.report.logs import LogFormatError, parse_cashlog, parse_opencloselog, parse_tranlog, snake_keys
 
-from .factories import CashlogFactory, DiscountFactory, LineItemFactory, close_log, open_log, tranlog
+from .factories import CashlogFactory, DiscountFactory, LineItemFactory, at, close_log, open_log, tranlog
 
 
 def test_snake_keys_keeps_snake_keys_first():
@@ -69,7 +69,7 @@ def test_parse_tranlog_errors(payload, errors):
 
 
 def test_parse_cashlog_and_opencloselog():
-    cash = parse_cashlog(CashlogFactory(amount=-500.0))
+    cash = parse_cashlog(CashlogFactory(amount=-500.0, generate_date_time=at("11:00")))
     assert (cash.amount, cash.description, cash.generate_date_time) == (
         Decimal("-500.0"), "Cash Out (Default)", "2025-01-10T11:00:00.000000+09:00")
     opened = parse_opencloselog(open_log())

@@ -20,6 +20,7 @@ from apps.stock.calculations import (
     resolve_target_stores,
     tranlog_line_changes,
 )
+from tests.log_factories import SalesFactory, TranlogFactory
 
 
 def level(current, minimum=0.0, reorder_point=0.0, reorder_quantity=0.0, item="M1"):
@@ -68,8 +69,10 @@ def test_initial_list_takes_rows_as_the_lists_define_them():
 
 
 def tranlog(transaction_type, lines, *, cancelled=False, **extra):
-    return {"transaction_type": transaction_type, "transaction_no": 100, "sales": {"is_cancelled": cancelled},
-            "line_items": lines, **extra}
+    """The shared factory's tranlog with ``lines`` as given, odd ones included (they are not printed)."""
+    log = TranlogFactory(transaction_type=transaction_type, transaction_no=100,
+                         sales=SalesFactory(is_cancelled=cancelled), line_items=[], **extra)
+    return {**log, "line_items": lines}
 
 
 SALE_LINES = [

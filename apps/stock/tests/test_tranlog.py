@@ -1,8 +1,6 @@
 """Transaction-log consumption (spec/50 §5.4, scenarios 4–6 of §10): through the real outbox and fan-out, the
 HTTP compatibility receiver, and the idempotency marker."""
 
-import uuid
-
 import pytest
 from django.db import connection
 
@@ -11,6 +9,7 @@ from apps.core.auth import service_token
 from apps.core.models import ConsumedEvent
 from apps.stock import services
 from apps.stock.models import Stock, StockUpdate
+from tests.log_factories import SalesFactory, TranlogFactory, new_event_id
 from tests.support import TENANT_A
 
 from .conftest import in_tenant_a
@@ -27,12 +26,11 @@ LINES = [
 
 
 def tranlog(transaction_type=101, transaction_no=100, lines=LINES, *, cancelled=False, event_id=None):
-    return {
-        "event_id": event_id or str(uuid.uuid4()),
-        "tenant_id": TENANT_A, "store_code": "5678", "terminal_no": 1, "transaction_no": transaction_no,
-        "transaction_type": transaction_type, "business_date": "20250115", "open_counter": 1,
-        "sales": {"is_cancelled": cancelled, "total_amount": 300.0}, "line_items": lines, "payments": [],
-    }
+    return TranlogFactory(
+        event_id=event_id or new_event_id(), store_code="5678", terminal_no=1, transaction_no=transaction_no,
+        transaction_type=transaction_type, business_date="20250115",
+        sales=SalesFactory(is_cancelled=cancelled, total_amount=300.0), line_items=lines, payments=[],
+    )
 
 
 def publish(payload, capture):
@@ -92,7 +90,7 @@ def test_void_return_and_void_return(a10_c5, django_capture_on_commit_callbacks)
 
 @pytest.mark.parametrize("payload", [tranlog(101, cancelled=True), tranlog(301), tranlog(101, lines=[])])
 def test_ignored_logs_change_nothing_but_count_as_processed(a10_c5, django_capture_on_commit_callbacks, payload):
-    record = publish(dict(payload, event_id=str(uuid.uuid4())), django_capture_on_commit_callbacks)
+    record = publish(dict(payload, event_id=new_event_id()), django_capture_on_commit_callbacks)
     assert quantities("A", "C") == {"A": 10.0, "C": 5.0}
     with in_tenant_a():
         assert StockUpdate.objects.count() == 0

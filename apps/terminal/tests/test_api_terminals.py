@@ -347,11 +347,14 @@ def test_delivery_status_body_is_snake_case_only(api, term_a):
 
 
 def test_user_jwt_of_the_tenant_operates_any_of_its_terminals(api, term_a, clock):
-    T = bearer(term_a.T)
+    from apps.account.models import User
+
+    with tenant_context(TENANT_A):  # any user of the tenant, not only a superuser
+        User.objects.create_user("clerk", "clerk-password", tenant_id=TENANT_A)
+    T = bearer(user_token(username="clerk", tenant_id=TENANT_A, is_superuser=False))
     assert api.post(f"{term_a.url}/sign-in", {"staff_id": "S001"}, format="json", **T).status_code == 200
     response = api.post(f"{term_a.url}/open", {"initialAmount": 1000}, format="json", **T)
     assert response.status_code == 200 and "X-New-Token" in response
-    assert user_token(username="x", tenant_id=TENANT_A, is_superuser=False)  # any user of the tenant, no DB check
     with tenant_context(TENANT_A):
         assert Terminal.objects.get().status == "Opened"
 
