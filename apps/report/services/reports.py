@@ -11,6 +11,7 @@ from typing import Any
 from apps.core.errors import HttpError, KugelposError, RequestValidationError
 from apps.core.formats import app_now, iso_app
 from apps.core.paging import parse_sort
+from apps.core.replica import replica_reads
 
 from .. import calculations, selectors
 from ..errors import ReportGenerationError, ReportNotFoundError, TerminalNotClosedError
@@ -131,7 +132,8 @@ def report_get(
 ) -> dict[str, Any]:
     """``GET .../reports`` after validation: build, verify, run the plugin, journal it when a terminal asked."""
     request = report_request_build(tenant_id=tenant_id, store_code=store_code, terminal_no=terminal_no, query=query)
-    data = report_generate(request=request)
+    with replica_reads():  # a report may lag a little (issue #26); its journal entry below is written as ever
+        data = report_generate(request=request)
     if query.terminal_id and request.report_scope in JOURNALED_SCOPES:
         try:
             report_journal(request=request, query=query, data=data, requester=requester or Requester(query.terminal_id))
