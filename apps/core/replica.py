@@ -241,7 +241,8 @@ class replica_reads:  # noqa: N801 - used like a function: ``with replica_reads(
     block: the block reads one consistent database). An inner block keeps the outer block's choice. Writes inside
     still go to the primary.
 
-    As a decorator it also survives a replica that fails during the call: the call is repeated on the primary.
+    As a decorator it also survives a replica that fails during the call (a lost connection, raised as such or as
+    the cause of the function's own error): the call is repeated on the primary, once.
     Return evaluated results (lists, not lazy querysets) from a decorated function: a queryset evaluated after the
     block reads the primary."""
 
@@ -271,8 +272,8 @@ class replica_reads:  # noqa: N801 - used like a function: ``with replica_reads(
             with replica_reads() as reads:
                 try:
                     return function(*args, **kwargs)
-                except (OperationalError, InterfaceError):
-                    if reads.database != REPLICA or reads._token is None:
+                except Exception as exc:
+                    if reads.database != REPLICA or reads._token is None or not _connection_failure(exc):
                         raise
                     logger.warning("replica: failed during %s, reading the primary", function.__qualname__)
                     replica_failed()
@@ -284,6 +285,17 @@ class replica_reads:  # noqa: N801 - used like a function: ``with replica_reads(
                 _reading.reset(token)
 
         return wrapper  # type: ignore[return-value]
+
+
+def _connection_failure(exc: BaseException | None) -> bool:
+    """A lost or refused connection, raised as such or as the cause of what was raised (a selector that turns a
+    database error into its own error, ``from`` it)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def reading_database() -> str:

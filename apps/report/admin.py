@@ -22,7 +22,6 @@ from apps.core.errors import KugelposError, RequestValidationError, message_for
 from apps.core.formats import business_date_today, shown_date
 from apps.core.language import error_for_page, is_japanese
 from apps.core.limits import INT32
-from apps.core.replica import replica_reads
 
 from . import selectors, services
 from .errors import MESSAGES, TerminalNotClosedError
@@ -154,8 +153,7 @@ class ReportPageAdmin(ReadOnlyAdmin):
                     terminal_no=form.cleaned_data["terminal_no"],
                     query=query,
                 )
-                with replica_reads():
-                    data = services.report_generate(request=report_request)
+                data = services.report_generate_lag_tolerant(request=report_request)
             except KugelposError as exc:
                 error = readable_error(exc)
             except RequestValidationError as exc:
