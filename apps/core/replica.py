@@ -21,7 +21,8 @@ Each choice is counted in ``kugelpos_replica_reads_total{database, reason}`` (``
 Why the write marker may expire after ``REPLICA_MAX_LAG_SECONDS``: a replica is only read while its lag is at most
 that long, so once that much time has passed since the caller's write committed, the replica has replayed it.
 The marker is one Redis key per tenant and caller, set after a successful write request (one ``SET`` with an
-expiry); when Redis cannot answer, the caller is taken to have written (the primary answers).
+expiry). When Redis cannot answer, every caller is taken to have written (the primary answers them unless the
+replica has caught up), and Redis is left alone for a few seconds, so write requests do not wait for it.
 
 The replica connection follows the primary connection's tenant: ``ReplicaRouter`` gives it the same search path
 before it hands the alias out. Migrations never run on it (``allow_migrate``), and writes always go to the primary,
@@ -66,7 +67,7 @@ _down_until = 0.0
 
 
 def replica_configured() -> bool:
-    return REPLICA in connections.settings
+    return bool(settings.REPLICA_DATABASE_URL)
 
 
 # --- the replica's state ---------------------------------------------------------------------------------------
@@ -124,9 +125,9 @@ def replica_failed() -> None:
 
 
 def replica_failure_forget() -> None:
-    """Ask the replica again at the next read (tests; an operator's shell after a repair)."""
-    global _down_until
-    _down_until = 0.0
+    """Ask the replica and Redis again at the next read (tests; an operator's shell after a repair)."""
+    global _down_until, _markers_unknown_until
+    _down_until = _markers_unknown_until = 0.0
 
 
 # --- who is asking, and did they write lately ------------------------------------------------------------------
@@ -160,8 +161,13 @@ def _redis():
     global _redis_client
     if _redis_client is None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        _redis_client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        # no retries: a write request must not wait seconds for a Redis that is down (the markers are a hint)
+        _redis_client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
     return _redis_client
 
 
@@ -169,22 +175,39 @@ def marker_seconds() -> int:
     return max(1, math.ceil(settings.REPLICA_MAX_LAG_SECONDS))
 
 
+# Until then (per process) Redis is not asked, and every caller is taken to have written lately: from a failure,
+# RETRY_AFTER_FAILURE_SECONDS without asking, then as long as a write not recorded meanwhile may be unreplayed.
+# A write request never waits for a Redis that is down more than once in that time.
+_markers_unknown_until = 0.0
+
+
+def _markers_failed() -> None:
+    global _markers_unknown_until
+    _markers_unknown_until = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS + marker_seconds()
+    logger.warning("replica: Redis failed; reads of callers that may have written go to the primary meanwhile")
+
+
 def caller_wrote(key: str) -> None:
     """Remember that this caller has just written (for ``REPLICA_MAX_LAG_SECONDS``)."""
     import redis
 
+    if time.monotonic() < _markers_unknown_until:
+        return
     try:
         _redis().set(MARKER_PREFIX + key, b"1", ex=marker_seconds())
     except redis.RedisError:
-        logger.warning("replica: could not record a write of %s (its next reads may lag)", key)
+        _markers_failed()
 
 
 def caller_wrote_recently(key: str) -> bool:
     import redis
 
+    if time.monotonic() < _markers_unknown_until:
+        return True
     try:
         return bool(_redis().exists(MARKER_PREFIX + key))
     except redis.RedisError:
+        _markers_failed()
         return True  # not known: the primary answers
 
 

@@ -148,6 +148,7 @@ def replica(standby, transactional_db, settings, monkeypatch):
     """The ``replica`` alias on the standby, with what ``REPLICA_DATABASE_URL`` installs; restored afterwards."""
     from apps.core import replica as replica_module
 
+    settings.REPLICA_DATABASE_URL = f"postgresql://postgres@/{standby.database}?host={standby.directory}"
     settings.REPLICA_MAX_LAG_SECONDS = REPLICA_TEST_MAX_LAG_SECONDS
     settings.DATABASE_ROUTERS = ["apps.core.replica.ReplicaRouter", *settings.DATABASE_ROUTERS]
     middleware = list(settings.MIDDLEWARE)

@@ -3,6 +3,7 @@ outage fallbacks, writes. The standby is a ``pg_basebackup`` of the test run's e
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from prometheus_client import REGISTRY
 
 from apps.core import events
+from apps.core import replica as replica_module
 from apps.core.replica import PRIMARY, REPLICA, replica_failure_forget, replica_reads, replica_state
 from apps.core.tenancy import tenant_context
 from apps.core.testing import TENANT_A, bearer, make_superuser, register_api_key
@@ -143,7 +145,9 @@ def test_lag_tolerant_reads_go_to_the_replica_and_everything_else_to_the_primary
 
 
 # --- read-your-writes ----------------------------------------------------------------------------------------------
-def test_a_terminal_reads_its_own_write_while_the_replica_is_paused(replica, api, token, terminal_key):
+def test_a_terminal_reads_its_own_write_while_the_replica_is_paused(
+    replica, api, token, terminal_key, monkeypatch, settings
+):
     write_journal(1)
     replica.wait_caught_up()
     replica.execute("SELECT pg_wal_replay_pause()")
@@ -167,6 +171,21 @@ def test_a_terminal_reads_its_own_write_while_the_replica_is_paused(replica, api
     replica.execute("SELECT pg_wal_replay_resume()")
     replica.wait_caught_up()
     assert journal_receipts(api.get(JOURNALS, {"terminals": 5555}, **token)) == [1, 2]
+
+    # Redis down: no write can be recorded, so every caller is taken to have written, and reads the primary while
+    # the replica is behind; the write itself does not wait
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.REDIS_URL = f"redis://localhost:{closed_port}/0"
+    monkeypatch.setattr(replica_module, "_redis_client", None)
+    replica.execute("SELECT pg_wal_replay_pause()")
+    started = time.monotonic()
+    third = {**JOURNAL_BODY, "receipt_no": 3, "generate_date_time": "20260101T120003"}
+    assert api.post(RECEIVE, third, format="json", **terminal_key).status_code == 201
+    assert time.monotonic() - started < 2  # not Redis' client's default retries
+    assert journal_receipts(api.get(JOURNALS, {"terminals": 5555}, **token)) == [1, 2, 3]
+    assert reads("primary", "own_write") == own_writes + 2
 
 
 # --- lag and outage --------------------------------------------------------------------------------------------------
