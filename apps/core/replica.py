@@ -321,11 +321,6 @@ def _connection_failure(exc: BaseException | None) -> bool:
     return False
 
 
-def reading_database() -> str:
-    """The database reads go to here and now."""
-    return REPLICA if _reading.get() == REPLICA else PRIMARY
-
-
 class ReplicaRouter:
     """Installed with a replica only (before django-tenants' router): reads inside ``replica_reads()`` that chose
     the replica go there, in the primary connection's tenant; every other read, and every write, to the primary
