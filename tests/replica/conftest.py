@@ -1,12 +1,13 @@
 """A real streaming replica of the test run's PostgreSQL, for the replica tests (issue #26).
 
-``standby`` (session scope) copies the embedded PostgreSQL (``kugelpos.embedded``, the ``pgserver`` package) with
+``standby`` (module scope) copies the embedded PostgreSQL (``kugelpos.embedded``, the ``pgserver`` package) with
 that package's own ``pg_basebackup -R`` into a temporary directory and starts the copy as a hot standby that streams
 from it. The embedded server needs nothing changed for this: ``wal_level=replica`` and ``max_wal_senders=10`` are
 PostgreSQL's defaults, and its ``pg_hba.conf`` (initdb ``--auth-local=trust``) lets local replication connections
 in. The standby listens on a unix socket in its own temporary directory only (no TCP port to find or to clash);
-it is stopped and removed at the end of the session. Against any other PostgreSQL (``DATABASE_URL`` set) the tests
-are skipped: their binaries and data directory are not ours to copy.
+it is stopped and removed after the module's tests (one ``pg_basebackup`` of the test cluster: ~5 s here), so it
+does not replay the rest of the suite's writes. Against any other PostgreSQL (``DATABASE_URL`` set) the tests are
+skipped: their binaries and data directory are not ours to copy.
 
 Under pytest-xdist: each worker process that runs a replica test makes its own standby (its own directory and
 socket, its own database ``test_kugelpos_gwN`` read through it, its own Redis key prefix), so any distribution is
@@ -103,7 +104,7 @@ def _embedded_primary(settings_dict: dict) -> tuple[Path, str, int] | None:
     return Path(POSTGRES_BIN_PATH), host, int(settings_dict.get("PORT") or 5432)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not for the session: a standby left running would replay the rest of the suite
 def standby(django_db_setup, django_db_blocker) -> Standby:
     primary = _embedded_primary(connections["default"].settings_dict)
     if primary is None:
@@ -121,7 +122,7 @@ def standby(django_db_setup, django_db_blocker) -> Standby:
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(directory, ignore_errors=True)
         raise RuntimeError(f"could not start the standby: {exc.stderr.decode(errors='replace')}") from exc
-    # The alias exists from here to the session's end (a test lists it in its ``databases`` before its fixtures
+    # The alias exists from here to the module's end (a test lists it in its ``databases`` before its fixtures
     # run); it is routed to only while ``replica`` installs the router. A mirror for Django's test cases: never
     # flushed, never created.
     from apps.core.replica import REPLICA
