@@ -20,8 +20,8 @@ from apps.cart.models import Transaction
 from apps.cart.tests.conftest import STORE, set_up_store
 from apps.core.models import ConsumedEvent, EventRecord, IdempotencyRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
 from apps.journal.tests.factories import CashlogPayloadFactory, TranlogPayloadFactory
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +254,7 @@ def test_authentication_comes_before_the_key(api):
 
 def test_the_key_is_scoped_by_caller_and_path(api, token_a, admin_a):
     from apps.core.auth import user_token
-    from apps.core.testing import make_superuser
+    from tests.support import make_superuser
 
     make_superuser(TENANT_A, username="boss")
     other = user_token(username="boss", tenant_id=TENANT_A, is_superuser=True)

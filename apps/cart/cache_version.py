@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from apps.core import sql
+
 from .models import CacheVersion
 
 _TABLE = CacheVersion._meta.db_table
 # A sequence value: never reused, also after a rollback, so no two states of the data share a version.
-_BUMP = f"""
-INSERT INTO {_TABLE} (id, version) VALUES (1, nextval('cart_cacheversion_seq'))
-ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version
-"""
+_BUMP = sql.insert(
+    CacheVersion, ("id", "version"), source="VALUES (1, nextval('cart_cacheversion_seq'))", conflict="pk",
+    update=("version",),
+)
 
 
 def cache_version_bump() -> None:

@@ -107,7 +107,7 @@ def live_terminal_jwt_context(
 def _read_with_the_check(cart_id: str | None) -> tuple[tuple | None, dict]:
     """The columns a credential check of the cart path reads besides: the data version, and the cart."""
     from .cache_version import cache_version_expression
-    from .services.carts import live_cart_expression
+    from .live_cart import live_cart_expression
 
     extra = {"cache_version": cache_version_expression()}
     cart = None if cart_id is None else live_cart_expression(cart_id)

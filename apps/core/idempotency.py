@@ -50,6 +50,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from .auth import Credential
+from .envelope import error_json_response
 from .errors import KugelposError, RequestValidationError, register_messages
 from .middleware import is_api_path
 from .models import IdempotencyRecord
@@ -322,8 +323,6 @@ def _store(keyed: KeyedRequest, request: HttpRequest, response: HttpResponse) ->
 
 
 def _error_response(exc: KugelposError) -> HttpResponse:
-    from .api.exceptions import error_json_response  # the envelope; api imports this module
-
     return error_json_response(exc)
 
 

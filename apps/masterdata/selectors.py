@@ -292,22 +292,6 @@ def promotions_active(
     return [p for p in candidates if p.start_datetime <= at <= p.end_datetime]
 
 
-def best_category_promotions(promotions: Iterable[PromotionInfo]) -> dict[str, PromotionInfo]:
-    """Category code -> the ``category_discount`` promotion with the highest rate for it (first one wins ties).
-
-    Pure helper for the cart's category-promotion plugin (spec/20 §6.8, spec/30 §7.3); input in result order.
-    """
-    best: dict[str, PromotionInfo] = {}
-    for promotion in promotions:
-        if promotion.promotion_type != CATEGORY_DISCOUNT or promotion.detail is None:
-            continue
-        for category_code in promotion.detail.target_category_codes:
-            current = best.get(category_code)
-            if current is None or promotion.detail.discount_rate > current.detail.discount_rate:
-                best[category_code] = promotion
-    return best
-
-
 def _tax_info(entry: Mapping) -> TaxInfo:
     return TaxInfo(
         tax_code=str(entry["tax_code"]),
@@ -333,13 +317,13 @@ def sorted_page(queryset: QuerySet, paging: Paging, *, fields: Mapping[str, str]
     """One page of ``queryset`` and the total before paging.
 
     ``paging.sort`` names storage fields; unknown ones are ignored (spec/20 §1.4), ties keep insertion order.
-    ``fields`` maps storage names to model fields. ``limit 0`` means no limit.
+    ``fields`` maps storage names to model fields. ``limit 0`` means all rows, at most ``PAGE_SIZE_MAX`` (as any
+    page: apps/core/paging.py).
     """
     order = [("-" if direction == -1 else "") + fields[name] for name, direction in paging.sort if name in fields]
     queryset = queryset.order_by(*order, "pk")
     total = queryset.count()
-    rows = queryset[paging.offset :] if paging.limit == 0 else queryset[paging.offset : paging.offset + paging.limit]
-    return list(rows), total
+    return list(paging.rows(queryset)), total
 
 
 def category_get(*, category_code: str) -> Category | None:

@@ -181,8 +181,8 @@ class TransactionViewSet(KugelposViewSet):
             [tran_data(row.document, statuses.get(row.transaction_no)) for row in rows],
             message="Success to get transactions by query",
             operation="get_transactions_by_query",
-            metadata={"total": total, "page": paging.page, "limit": paging.limit, "sort": paging.sort_text(),
-                      "filter": where.as_metadata(tenant_id)},
+            metadata={"total": total, "page": paging.page, "limit": paging.limit_echo(total),
+                      "sort": paging.sort_text(), "filter": where.as_metadata(tenant_id)},
         )
 
     def retrieve(self, request: Request, tenant_id: str, store_code: str, terminal_no: str, transaction_no: str):

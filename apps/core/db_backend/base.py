@@ -68,8 +68,12 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             return False
         if status != TransactionStatus.IDLE:  # inside a transaction or a query: nothing to read from it now
             return True
+        # poll, not select: select() refuses a descriptor of 1024 or more (a busy process has them), which made
+        # every such connection look broken and reconnect on every request.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+            poller.register(connection.fileno(), select.POLLIN)
+            events = poller.poll(0)
         except (OSError, ValueError):
             return False
-        return not readable
+        return not events  # readable (PostgreSQL's goodbye), hung up, in error or invalid: not usable

@@ -1,6 +1,8 @@
 """The database backend: the search path is sent only when the connection is not in it yet, and the health
 check of an idle connection needs no round trip but finds a connection PostgreSQL has closed."""
 
+import os
+import resource
 import time
 
 import pytest
@@ -79,6 +81,41 @@ def test_an_idle_connection_that_postgresql_closed_is_unusable_without_a_query()
         assert not other.is_usable()
     finally:
         other.close()
+
+
+def test_the_check_works_on_a_connection_whose_descriptor_is_1024_or_more():
+    """select() cannot watch a descriptor of 1024 or more (issue #25): a healthy connection there read as broken."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1100:
+        if hard != resource.RLIM_INFINITY and hard < 1100:
+            pytest.skip(f"the hard descriptor limit is {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1100, hard))
+    fillers = []
+    other = connections.create_connection("default")
+    try:
+        while True:  # take the low descriptors, so the connection's socket gets one of 1024 or more
+            fillers.append(os.open(os.devnull, os.O_RDONLY))
+            if fillers[-1] >= 1030:
+                break
+        other.ensure_connection()
+        assert other.connection.fileno() >= 1024
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with CaptureQueriesContext(other) as captured:
+            assert other.is_usable()
+        assert captured.captured_queries == []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while other.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not other.is_usable()
+    finally:
+        other.close()
+        for descriptor in fillers:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_a_statement_prepared_in_one_tenant_reads_the_other_tenants_table_after_the_switch(tenant_a, tenant_b):
