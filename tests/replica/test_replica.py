@@ -16,11 +16,11 @@ from apps.core import events
 from apps.core import replica as replica_module
 from apps.core.replica import PRIMARY, REPLICA, replica_failure_forget, replica_reads, replica_state
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer, make_superuser, register_api_key
 from apps.journal.errors import JournalQueryError
 from apps.journal.models import JournalEntry
 from apps.report.tests.factories import DAY, STORE, d1_logs
 from apps.terminal.tests.factories import tenant_with_store
+from tests.support import TENANT_A, bearer, make_superuser, register_api_key
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),

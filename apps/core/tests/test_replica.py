@@ -15,7 +15,7 @@ from prometheus_client import REGISTRY
 
 from apps.core.auth import Credential
 from apps.core.replica import PRIMARY, caller_key, lsn_value, replica_reads
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 
 def test_without_a_replica_nothing_is_installed_and_reads_cost_nothing(django_assert_num_queries, tenant_a):
