@@ -104,6 +104,29 @@ def _embedded_primary(settings_dict: dict) -> tuple[Path, str, int] | None:
     return Path(POSTGRES_BIN_PATH), host, int(settings_dict.get("PORT") or 5432)
 
 
+SLOT_PREFIX = "kpos_replica_test_"
+
+
+def _drop_slot(server: Standby, slot: str) -> None:
+    with server.connect(primary=True) as conn:
+        conn.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                     "WHERE slot_name = %s AND NOT active", [slot])
+
+
+def _drop_stale_slots(server: Standby) -> None:
+    """Slots left by a test process that died before its teardown (they would keep WAL on the primary forever)."""
+    with server.connect(primary=True) as conn:
+        names = [name for (name,) in conn.execute(
+            "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE %s AND NOT active", [SLOT_PREFIX + "%"])]
+    for name in names:
+        try:
+            os.kill(int(name.removeprefix(SLOT_PREFIX)), 0)
+        except (ValueError, ProcessLookupError):
+            _drop_slot(server, name)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
 @pytest.fixture(scope="module")  # not for the session: a standby left running would replay the rest of the suite
 def standby(django_db_setup, django_db_blocker) -> Standby:
     primary = _embedded_primary(connections["default"].settings_dict)
@@ -115,12 +138,20 @@ def standby(django_db_setup, django_db_blocker) -> Standby:
     if run_as:
         shutil.chown(directory, run_as, run_as)
     server = Standby(bin_dir, directory, socket, port, connections["default"].settings_dict["NAME"], run_as)
+    _drop_stale_slots(server)
+    # A replication slot of its own, created before the copy starts: the primary keeps every WAL segment the copy
+    # and then the standby still need (without it, a busy primary — other xdist workers — may recycle one first).
+    # Created here, reserving WAL from now on (``pg_basebackup -C`` would create it only after the copy started).
+    slot = f"{SLOT_PREFIX}{os.getpid()}"
+    with server.connect(primary=True) as conn:
+        conn.execute("SELECT pg_create_physical_replication_slot(%s, true)", [slot])
     try:
-        server.run("pg_basebackup", "-D", str(server.data_dir), "-R", "-X", "stream", "-c", "fast", "--no-sync",
-                   "-h", socket, "-p", str(port), "-U", "postgres", timeout=300)
+        server.run("pg_basebackup", "-D", str(server.data_dir), "-R", "-X", "stream", "-S", slot,
+                   "-c", "fast", "--no-sync", "-h", socket, "-p", str(port), "-U", "postgres", timeout=300)
         server.start()
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(directory, ignore_errors=True)
+        _drop_slot(server, slot)
         raise RuntimeError(f"could not start the standby: {exc.stderr.decode(errors='replace')}") from exc
     # The alias exists from here to the module's end (a test lists it in its ``databases`` before its fixtures
     # run); it is routed to only while ``replica`` installs the router. A mirror for Django's test cases: never
@@ -129,7 +160,8 @@ def standby(django_db_setup, django_db_blocker) -> Standby:
 
     config = copy.deepcopy(connections["default"].settings_dict)
     config.update(HOST=str(directory), PORT=server.port, TEST={**config["TEST"], "MIRROR": "default"})
-    config["OPTIONS"] = {**config.get("OPTIONS", {}), "host": str(directory), "connect_timeout": 2}
+    # a loaded test machine (other xdist workers) may take a while to start a backend: not "down" for that
+    config["OPTIONS"] = {**config.get("OPTIONS", {}), "host": str(directory), "connect_timeout": 10}
     connections.settings[REPLICA] = config
     try:
         yield server
@@ -142,6 +174,7 @@ def standby(django_db_setup, django_db_blocker) -> Standby:
         except subprocess.SubprocessError:
             pass
         shutil.rmtree(directory, ignore_errors=True)
+        _drop_slot(server, slot)
 
 
 @pytest.fixture
