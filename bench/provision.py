@@ -22,6 +22,7 @@ from .client import Connection, Response
 JST = timezone(timedelta(hours=9))
 STORE = "B001"
 REPORT_STORE = "B10K"
+RECONCILE_STORE = "B10R"  # the reconciliation scenario's store-day, in every ledger (bench.seed_reconciliation)
 STAFF_ID = "BS01"
 PROBE_ITEM = "BENCH-PROBE"
 # The WebSocket alert probe's items (issue #25): each stocked at its minimum, so selling one unit takes it below

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import data, provision, scenarios
+from . import tenants as tenant_group
 from .client import Connection
 from .stack import ROOT, Stack, StackConfig
 from .stats import CpuMeter
@@ -37,6 +38,7 @@ TARGETS = {
     "ws_alert_p99_ms": ("<=", 250),  # issue #25
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
+    "reconcile_10k_ms": ("<=", 1000),
     "idempotent_ratio": (">=", 0.9),  # issue #23
     # issue #26, years of data (--only data)
     "daily_report_1m_ms": ("<=", 300),
@@ -44,10 +46,15 @@ TARGETS = {
     "journal_search_1m_p99_ms": ("<=", 100),
     "transaction_list_1m_p99_ms": ("<=", 50),
     "reconcile_1m_ms": ("<=", 1000),
+    # issue #26 (--only tenants)
+    "tenant_create_ms": ("<=", 500),
+    "migrate_1000_s": ("<=", 120),
+    "multi_tenant_pattern_1000_p99_ms": ("<=", 50),
 }
 DATA_FIGURES = ("load_seconds", "daily_report_1m_ms", "month_report_1m_ms", "journal_search_1m_p99_ms",
                 "transaction_list_1m_p99_ms", "reconcile_1m_ms", "bytes_per_transaction")
-ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k"]
+ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k",
+         "reconcile_10k"]
 
 
 class Settings:
@@ -68,6 +75,15 @@ class Settings:
 
     def wanted(self, group: str) -> bool:
         return self.only is None or group in self.only or any(name.startswith(group) for name in self.only)
+
+    @property
+    def tenants_wanted(self) -> bool:
+        """Issue #26's group: only when asked for (``--only tenants``); it takes longer than a whole default run."""
+        return self.only is not None and "tenants" in self.only
+
+    @property
+    def tenants_only(self) -> bool:
+        return self.only is not None and self.only == {"tenants"}
 
 
 def git_commit() -> str:
@@ -151,6 +167,10 @@ async def wait_healthy(stack: Stack, timeout: float = 120.0) -> None:
 async def drive(stack: Stack, settings: Settings) -> dict:
     await wait_healthy(stack)
     host, port = stack.config.host, stack.config.port
+    if settings.tenants_only:
+        results = await run_tenant_group(stack, settings)
+        return {"world": None, "results": results, "skipped": {}, "setup_seconds": None,
+                "final_drain_s": await quiesce(stack)}
     setup_conns = [Connection(host, port, timeout=30) for _ in range(16)]
     began = time.monotonic()
     world = await provision.create_tenant(setup_conns[0], f"B{int(time.time()) % 10_000_000:07d}")
@@ -196,6 +216,10 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         plan.append(("home_10k", load_report_store,
                      lambda loaded: scenarios.home(ctx, loaded, calls=settings.report_calls)))
 
+    if settings.wanted("reconcile_10k"):
+        plan.append(("reconcile_10k",
+                     lambda: scenarios.reconcile_load(ctx, stack.env, transactions=settings.report_transactions),
+                     lambda loaded: scenarios.reconcile(ctx, loaded, calls=settings.report_calls)))
     if settings.only is not None and "data" in settings.only:  # issue #26: never part of a full run (long)
         plan.append(("data_1m", lambda: asyncio.to_thread(data.run_group, ctx, stack, ROOT),
                      lambda loaded: data.measure(ctx, loaded)))
@@ -236,9 +260,71 @@ async def drive(stack: Stack, settings: Settings) -> dict:
               f"{summary.get('server_cpu_ms_per_request')} ms/request  reference {reference} ms", flush=True)
         for sample in summary.get("error_samples", [])[:3]:
             print(f"bench:   error: {sample}", flush=True)
+    if settings.tenants_wanted:
+        results.update(await run_tenant_group(stack, settings))
     backlog_drain = await quiesce(stack)
     return {"world": world, "results": results, "skipped": skipped, "setup_seconds": setup_seconds,
             "final_drain_s": backlog_drain}
+
+
+# --- issue #26: many tenants --------------------------------------------------------------------------------------
+async def run_tenant_group(stack: Stack, settings: Settings) -> dict[str, dict]:
+    """Provision many tenants, run the Kugelpos pattern with one terminal in each, migrate them all
+    (``bench/tenants.py``); one scenario, ``multi_tenant_pattern_N``, carrying the group's other figures."""
+    host, port = stack.config.host, stack.config.port
+    reference = reference_ms()
+    load = os.getloadavg()[0]
+
+    async def pattern(world: provision.World, count: int):
+        ctx = scenarios.Context(host, port, world, settings.seconds, settings.warmup)
+        await quiesce(stack)
+        return await scenarios.kugelpos_pattern(ctx, count)
+
+    group = await tenant_group.run(stack=stack, root=ROOT, python=sys.executable, host=host, port=port,
+                                   seconds=settings.seconds, warmup=settings.warmup, pattern=pattern,
+                                   cpu_meter_factory=lambda: CpuMeter(stack.pids()))
+    summary = group.pop("pattern")
+    summary["loadavg_1m_before"] = round(load, 2)
+    summary["reference_ms_before"] = reference
+    cpu = summary.get("cpu_cores", {})
+    server_cores = sum(cpu.get(label, 0.0) for label in ("web", "postgres", "celery"))
+    if summary["requests"]:
+        summary["server_cpu_ms_per_request"] = round(server_cores * settings.seconds * 1000 / summary["requests"], 2)
+    summary["tenant_group"] = group
+    name = f"multi_tenant_pattern_{summary['tenants']}"
+    print(f"bench: {name:28s} rps {summary['rps']:8.1f}  p50 {summary['p50_ms']}  p99 {summary['p99_ms']} ms  "
+          f"add_item p99 {summary['ops'].get('add_item', {}).get('p99_ms')} ms  errors {summary['errors']}  "
+          f"reference {reference} ms", flush=True)
+    return {name: summary}
+
+
+def tenant_headline(results: dict[str, dict]) -> dict:
+    """``tenant_create_ms`` (p50 of the registration call; ``tenant_create_p99_ms`` beside it), ``migrate_N_s``,
+    ``multi_tenant_pattern_N_p99_ms`` (add item) and PostgreSQL's memory, from ``multi_tenant_pattern_N``."""
+    numbers: dict = {}
+    for name, summary in results.items():
+        if not name.startswith("multi_tenant_pattern_") or "tenant_group" not in summary:
+            continue
+        count = name.rsplit("_", 1)[1]
+        group = summary["tenant_group"]
+        memory = group.get("postgres_memory", {})
+        numbers.update({
+            "tenant_create_ms": group["tenant_create"]["p50_ms"],
+            "tenant_create_p99_ms": group["tenant_create"]["p99_ms"],
+            f"tenants_{count}_provision_s": group.get("provision_seconds"),
+            f"migrate_{count}_s": group.get("migration", {}).get("seconds"),
+            f"multi_tenant_pattern_{count}_p99_ms": summary["ops"].get("add_item", {}).get("p99_ms"),
+            **({f"migrate_{group['migration_at_scale']['schemas']}_s": group["migration_at_scale"]["seconds"]}
+               if group.get("migration_at_scale") else {}),
+            f"multi_tenant_pattern_{count}_postgres_rss_mb": {
+                "before": (memory.get("after_provisioning") or {}).get("rss_mb"),
+                "during_max": (memory.get("during_pattern") or {}).get("rss_mb_max"),
+                "after": (memory.get("after_pattern_5s") or {}).get("rss_mb"),
+                "private_during_max": (memory.get("during_pattern") or {}).get("anon_mb_max"),
+            },
+        })
+    return numbers
+# --- end issue #26 ----------------------------------------------------------------------------------------------
 
 
 async def serve(stack: Stack, world: provision.World) -> dict:
@@ -277,9 +363,11 @@ def headline(results: dict[str, dict]) -> dict:
         "ws_alert_p99_ms": sale.get("ws_alert_ms", {}).get("p99") if sale else None,
         "daily_report_10k_ms": report["median_ms"] if report else None,
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
+        "reconcile_10k_ms": results["reconcile_10k"]["median_ms"] if results.get("reconcile_10k") else None,
         "capacity_terminals": capacity,
         **idempotency_headline(results),
         **{key: results["data_1m"].get(key) for key in DATA_FIGURES if results.get("data_1m")},
+        **tenant_headline(results),
     }
 
 
@@ -360,6 +448,31 @@ def markdown(report: dict) -> str:
     if home:
         lines += ["", f"Home page (back office) over the same {home['transactions']} transactions: first call "
                   f"{home['first_call_ms']} ms, median of {home['calls']} calls {home['median_ms']} ms."]
+    reconciled = report["scenarios"].get("reconcile_10k")
+    if reconciled:
+        lines += ["", f"Reconciliation (issue #24): {reconciled['transactions']} sales over "
+                  f"{reconciled['terminals']} terminals in every ledger, seeded in {reconciled['load_seconds']} s; "
+                  f"first call {reconciled['first_call_ms']} ms, median of {reconciled['calls']} calls "
+                  f"{reconciled['median_ms']} ms."]
+    for name, summary in report["scenarios"].items():  # issue #26
+        group = summary.get("tenant_group")
+        if not group:
+            continue
+        create, migration, memory = group["tenant_create"], group.get("migration", {}), group["postgres_memory"]
+        during = memory.get("during_pattern") or {}
+        lines += ["", f"Many tenants ({name}): {group['tenants']} tenants through the API, {group['items_per_tenant']} "
+                  f"items and one opened terminal each, in {group['provision_seconds']} s "
+                  f"({group['provision_requests']} requests); registration (tenant + schema + superuser) "
+                  f"p50 {create['p50_ms']} ms, p95 {create['p95_ms']} ms, p99 {create['p99_ms']} ms at "
+                  f"{create['concurrency']} at once. One new tenant migration over every schema "
+                  f"(`migrate_platform`): {migration.get('seconds')} s, {migration.get('schemas_migrated')} "
+                  f"schemas carry it ({migration.get('summary')}). PostgreSQL memory (sum over its processes, MB, "
+                  f"RSS / private): after provisioning {(memory.get('after_provisioning') or {}).get('rss_mb')} / "
+                  f"{(memory.get('after_provisioning') or {}).get('anon_mb')}, during the pattern max "
+                  f"{during.get('rss_mb_max')} / {during.get('anon_mb_max')} (largest backend "
+                  f"{during.get('max_backend_anon_mb')} private, {during.get('backends_max')} processes), 5 s after "
+                  f"{(memory.get('after_pattern_5s') or {}).get('rss_mb')} / "
+                  f"{(memory.get('after_pattern_5s') or {}).get('anon_mb')}."]
     errors = {n: s["error_samples"] for n, s in report["scenarios"].items() if s.get("error_samples")}
     if errors:
         lines += ["", "Errors (first samples):", ""]

@@ -644,9 +644,63 @@ async def home(ctx: Context, loaded: dict, *, calls: int = 10) -> Recorder:
     return rec
 
 
+# --- 7. reconciliation of a store-day of 10,000 sales (issue #24) ----------------------------------------------
+async def reconcile_load(ctx: Context, env: dict[str, str], *, transactions: int, terminals: int = 4) -> dict:
+    """Seed ``provision.RECONCILE_STORE`` with ``transactions`` sales in every ledger (``bench.seed_reconciliation``:
+    each sale's transaction row, then the real consumers' services on it), outside the clock."""
+    import dataclasses
+    import json
+    import sys
+
+    business_date = (ctx.world.terminals[0].business_date if ctx.world.terminals else "") or "20250101"
+    items = json.dumps([dataclasses.asdict(item) for item in ctx.world.items])
+    began = now()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.seed_reconciliation", ctx.world.tenant_id, provision.RECONCILE_STORE,
+        business_date, str(terminals), str(transactions), items, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, err = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"bench.seed_reconciliation failed: {err.decode()[-2000:]}")
+    return {"business_date": business_date, "transactions": transactions, "terminals": terminals,
+            "load_seconds": round(now() - began, 1)}
+
+
+async def reconcile(ctx: Context, loaded: dict, *, calls: int = 10) -> Recorder:
+    """``GET .../stores/{store}/reconciliation?business_date=`` of the seeded store-day: every ledger compared."""
+    rec = Recorder("reconcile_10k")
+    world = ctx.world
+    transactions = loaded["transactions"]
+    conn = ctx.connections(1)[0]
+    path = (f"/report/api/v1/tenants/{world.tenant_id}/stores/{provision.RECONCILE_STORE}/reconciliation"
+            f"?business_date={loaded['business_date']}")
+    rec.window_start = now()
+    durations = []
+    for _ in range(calls):
+        started = now()
+        response = await call(conn, rec, "reconcile", "GET", path, headers=world.bearer)
+        if response is None:
+            continue
+        durations.append(now() - started)
+        data = response.data()
+        if data["summary"]["transactions"] != transactions or data["status"] != "balanced":
+            rec.error("reconcile", started,
+                      f"status {data['status']}, {data['summary']['transactions']} transactions of {transactions}")
+    elapsed = now() - rec.window_start
+    rec.window_end = float("inf")
+    conn.close()
+    rec.extra.update({key: value for key, value in loaded.items() if key != "business_date"})
+    rec.extra["first_call_ms"] = ms(durations[0]) if durations else None
+    rec.extra["median_ms"] = ms(percentile(sorted(durations), 0.5))
+    rec.extra["calls"] = calls
+    rec.extra["elapsed_s"] = round(elapsed, 3)
+    return rec
+
+
 __all__ = [
     "Context", "floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_load",
     "add_item_saturation_keyed",  # issue #23
     "daily_report", "home",
+    "reconcile_load", "reconcile",  # issue #24
     "latency_summary",
 ]

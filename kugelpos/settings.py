@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 
+from apps.report.beat import REPORT_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
 from apps.stock.beat import STOCK_BEAT_SCHEDULE  # plain data: Celery schedules, no Django models
 from kugelpos.installation_secrets import installation_secret
 
@@ -137,6 +138,10 @@ if DB_POOL_MAX_SIZE > 0:
         "timeout": env.float("DB_POOL_TIMEOUT", default=20.0),  # seconds a request waits for a free connection
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Issue #26: a connection that has been in this many tenant schemas is closed after its request or task and a fresh
+# one opened, so the PostgreSQL backend's catalogue caches (which grow with every schema it touches) are given back
+# (apps/core/db_backend). 0: never.
+DB_MAX_SCHEMAS_PER_CONNECTION = env.int("DB_MAX_SCHEMAS_PER_CONNECTION", default=100)
 # Parameters travel beside the SQL instead of being quoted into it on the client: a cart document is a few KB of
 # JSON, and escaping it into the statement text was ~5 % of an add item's CPU in bench/.
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
@@ -282,6 +287,8 @@ CELERY_BEAT_SCHEDULE["redeliver-undelivered-events"] = {
 }
 
 CELERY_BEAT_SCHEDULE.update(STOCK_BEAT_SCHEDULE)
+CELERY_BEAT_SCHEDULE.update(REPORT_BEAT_SCHEDULE)  # nightly reconciliation (issue #24)
+RECONCILIATION_HOUR = env.int("RECONCILIATION_HOUR", default=3)  # the stores' hour (APP_TIMEZONE) it runs in
 CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "core.beat_heartbeat", "schedule": 30}
 # Beat records its heartbeat for /health on every tick, the first as it starts (apps.core.heartbeat).
 CELERY_BEAT_SCHEDULER = "apps.core.heartbeat:HeartbeatScheduler"

@@ -104,6 +104,36 @@ def test_account_login_retry_replays_and_failed_logins_still_count_towards_the_l
     assert not IdempotencyRecord.objects.filter(key=key).exists()
 
 
+def test_superuser_registration_retry_creates_one_tenant_and_one_schema(api):
+    from django_tenants.utils import schema_exists
+
+    from apps.core.models import Tenant
+    from apps.core.tenancy import schema_name_for
+
+    first = assert_retry_is_a_replay(api, "POST", "/account/api/v1/accounts/register",
+                                     {"username": "owner", "password": "owner-secret", "tenantId": "IDEMREG"})
+    assert first.status_code == 201 and first.json()["data"]["tenantId"] == "IDEMREG"
+    assert Tenant.objects.filter(tenant_id__iexact="IDEMREG").count() == 1
+    assert schema_exists(schema_name_for("IDEMREG"))
+    with tenant_context("IDEMREG"):
+        assert User.objects.filter(username="owner").count() == 1
+
+
+def test_service_tenant_creation_retry_creates_one_tenant(api):
+    from django_tenants.utils import schema_exists
+
+    from apps.core.auth import service_token
+    from apps.core.models import Tenant
+    from apps.core.tenancy import schema_name_for
+
+    token = service_token(service="cart", tenant_id="IDEMSVC")
+    first = assert_retry_is_a_replay(api, "POST", "/cart/api/v1/tenants", {"tenantId": "IDEMSVC"},
+                                     status=(201,), **bearer(token))
+    assert first.json()["data"] == {"tenantId": "IDEMSVC"}
+    assert Tenant.objects.filter(tenant_id__iexact="IDEMSVC").count() == 1
+    assert schema_exists(schema_name_for("IDEMSVC"))
+
+
 # --- terminal actions and cash --------------------------------------------------------------------------------
 def test_terminal_open_close_and_cash_retries_have_one_effect(api, store):
     terminal = f"/terminal/api/v1/terminals/{store.terminal_id}"

@@ -68,9 +68,9 @@ def _check(statement: str, model: type[models.Model] | None = None) -> int:
 
 def _built_statements() -> dict[str, tuple[str, int]]:
     """Every statement the sites build with ``apps.core.sql``, with the number of INSERTs in it."""
-    from apps.cart import cache_version
     from apps.cart.services import numbering
     from apps.core import events, sql, throttle
+    from apps.masterdata.services import data_version
     from apps.report.models import ReportCashLog, ReportOpenCloseLog, ReportTranlog
     from apps.report.services import intake
     from apps.stock import services as stock
@@ -90,7 +90,7 @@ def _built_statements() -> dict[str, tuple[str, int]]:
         "terminal open/close log": (
             sessions._replace_sql(OpenCloseLog, sql.insert_fields(OpenCloseLog), sessions.OPEN_CLOSE_LOG_KEY), 1),
         "terminal counters": (numbering._counters_sql(3), 1),
-        "cache version": (cache_version._BUMP, 1),
+        "data version": (data_version._BUMP, 1),
         "stock levels": (stock._add_sql(), 1),
         "login failures": (throttle._upsert_sql("public"), 1),
     }

@@ -4,7 +4,7 @@
   data, reports) and act on nothing.
 - **Store manager**: what a clerk may, plus the store actions: operate terminals (staff sign-in/out, open, cash
   in/out, close and count), void and return transactions, receive, adjust and count stock, and set stock
-  thresholds.
+  thresholds, and reconcile a store's day on demand.
 
 Which stores a member works in is ``User.stores`` (``apps.account.access``). The groups are created (and their
 permissions brought up to date) after every migration, so a new tenant, cloned from the migrated template
@@ -28,6 +28,7 @@ MANAGER_ACTIONS = (
     "stock.adjust_stock",
     "stock.count_stock",
     "stock.change_stock",
+    "report.reconcile_store",
 )
 
 

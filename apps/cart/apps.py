@@ -13,11 +13,11 @@ class CartConfig(AppConfig):
         from .errors import MESSAGES
 
         register_messages(MESSAGES)
-        from apps.core.cache import set_version_store
+        from apps.core.ledgers import register_sales_ledger
 
-        from .cache_version import cache_version_bump
+        from .selectors import sales_ledger
 
-        set_version_store(cache_version_bump)
+        register_sales_ledger(sales_ledger)  # what reconciliation compares the copies with (issue #24)
         try:
             from apps.terminal.services import register_close_stats_provider
         except ImportError:  # the terminal app without the hook: close logs count no transactions

@@ -394,6 +394,40 @@ def delivery_record(*, event_id: str) -> EventRecord | None:
     return EventRecord.objects.filter(event_id=event_id).prefetch_related("deliveries").first()
 
 
+# --- reconciliation -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UndeliveredLog:
+    """One consumer's undelivered delivery of a tranlog or cash log (reconciliation's ``pending``, issue #24)."""
+
+    consumer: str
+    event_type: str
+    terminal_no: int | None
+    transaction_no: int | None
+    generate_date_time: str | None
+
+
+def undelivered_logs(
+    *, tenant_id: str, store_code: str, business_date: str, terminal_no: int | None = None
+) -> list[UndeliveredLog]:
+    """The store-day's tranlogs and cash logs some consumer has not received yet. Read through the undelivered
+    records' index (``status``): delivered records, the bulk of the table, are never visited."""
+    records = EventRecord.objects.filter(
+        status__in=[EventRecord.Status.PUBLISHED, EventRecord.Status.PARTIALLY_DELIVERED, EventRecord.Status.FAILED],
+        tenant_id=tenant_id, store_code=store_code, business_date=business_date,
+        event_type__in=["tranlog", "cashlog"],
+    )
+    if terminal_no is not None:
+        records = records.filter(terminal_no=terminal_no)
+    deliveries = EventDelivery.objects.filter(record__in=records).exclude(status=EventDelivery.Status.RECEIVED)
+    return [
+        UndeliveredLog(consumer, event_type, terminal, number, generated if isinstance(generated, str) else None)
+        for consumer, event_type, terminal, number, generated in deliveries.values_list(
+            "service_name", "record__event_type", "record__terminal_no", "record__transaction_no",
+            "record__payload__generate_date_time",
+        )
+    ]
+
+
 # --- redelivery ---------------------------------------------------------------------------------------------
 def event_redeliver_undelivered(*, now: datetime | None = None) -> dict[str, int]:
     """The periodic job of spec/00 §10.6 rule 5. Returns counts for logging and tests."""

@@ -48,6 +48,14 @@ REPLICA_READS = Counter(
     "kugelpos_replica_reads_total", "Lag-tolerant reads, by the database that served them and why.",
     ["database", "reason"],
 )
+# Reconciliation of a store-day (issue #24): runs recorded by outcome, and each mismatched comparison by ledger.
+RECONCILIATIONS = Counter("kugelpos_reconciliation_runs_total", "Store-day reconciliations recorded, by status.",
+                          ["status"])
+RECONCILIATION_MISMATCHES = Counter(
+    "kugelpos_reconciliation_mismatches_total",
+    "Mismatched ledger comparisons (terminal session x ledger) found by recorded reconciliations.",
+    ["ledger"],
+)
 BREAKER_STATES = {"closed": 0, "half-open": 1, "open": 2}
 
 

@@ -32,6 +32,25 @@ class Tenant(TenantMixin):
     def __str__(self) -> str:
         return self.tenant_id
 
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """The schema as a copy of the migrated template in one batch of statements (``apps.core.schema_clone``,
+        issue #26); django-tenants' own clone and faked migration only when the template cannot be copied so."""
+        from django.conf import settings
+        from django.db import connection
+        from django_tenants.utils import schema_exists
+
+        from apps.core.schema_clone import clone_template
+
+        base = getattr(settings, "TENANT_BASE_SCHEMA", None)
+        if sync_schema and base and schema_exists(base):
+            if check_if_exists and schema_exists(self.schema_name):
+                return False
+            connection.set_schema_to_public()
+            if clone_template(base, self.schema_name):
+                connection.set_schema_to_public()
+                return True
+        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+
 
 class Domain(DomainMixin):
     """Required by django-tenants. Tenants are resolved from credentials, never from the host name."""

@@ -16,12 +16,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.core import cache
 from apps.core.paging import Paging
 
-from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, Staff
+from .models import Category, DataVersion, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, Staff
 from .setting_values import ScopedValue, resolve_setting_value
 from .taxes import tax_master_config
 
@@ -32,6 +33,16 @@ CATEGORY_DISCOUNT = "category_discount"
 
 
 # === in-process API for other apps ===========================================================================
+# Read-only and without parameters: one instance serves every request (the cart reads it with the credential).
+_DATA_VERSION_COLUMN = RawSQL(f"SELECT version FROM {DataVersion._meta.db_table} WHERE id = 1", [])
+
+
+def data_version_column() -> RawSQL:
+    """The tenant's current data version (``apps.core.cache``) as a scalar subquery, for a query that reads it
+    along with other things (the cart's request context); NULL before the first write: read uncached."""
+    return _DATA_VERSION_COLUMN
+
+
 @dataclass(frozen=True)
 class ItemDetails:
     """What the cart needs of an item in a store (the ``/details`` merge of spec/20 §5.3).

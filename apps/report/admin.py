@@ -276,3 +276,6 @@ class DailyInfoAdmin(ReadOnlyAdmin):
     list_filter = ("verified", "business_date")
     search_fields = ("store_code", "verified_message")
     ordering = ("-id",)
+
+
+from . import reconciliation_admin  # noqa: E402, F401 - registers the reconciliation page (issue #24)

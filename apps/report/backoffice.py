@@ -20,6 +20,7 @@ from apps.core.formats import money as money_number
 from apps.core.formats import shown_date, shown_time
 from apps.core.language import error_for_page
 
+from .presentation import picked_date
 from .services.home import StoreHome, store_home, stores_for
 
 REFRESH_SECONDS = 30
@@ -127,15 +128,6 @@ def home_payload(home: StoreHome) -> dict[str, Any]:
     }
 
 
-def picked_date(value: str | None) -> str | None:
-    """The page's date picker sends ``YYYY-MM-DD``; the service takes the API's ``YYYYMMDD`` (anything else is
-    passed on as typed, for the service to refuse with its message)."""
-    value = (value or "").strip()
-    if len(value) == 10 and value[4] == value[7] == "-" and (value[:4] + value[5:7] + value[8:]).isdigit():
-        return value.replace("-", "")
-    return value or None
-
-
 def readable_error(exc: KugelposError) -> str:
     """The error in the page's language (``apps.core.language.error_for_page``), with the code to quote."""
     return f"{error_for_page(exc)} ({exc.error_code})"
@@ -170,6 +162,7 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
     payload = home_payload(home) if home else None
     context = {
         **admin.site.each_context(request),
+        "reconciliation": _reconciliation_banner(request, home),
         "title": _("Today at a glance"),
         "subtitle": None,
         "app_list": admin.site.get_app_list(request),
@@ -183,6 +176,15 @@ def home_view(request: HttpRequest, extra_context: dict | None = None) -> HttpRe
     }
     request.current_app = admin.site.name
     return TemplateResponse(request, "admin/report/home.html", context, status=400 if error else 200)
+
+
+def _reconciliation_banner(request: HttpRequest, home: StoreHome | None) -> dict | None:
+    """The store's latest stored reconciliation when it is a mismatch (issue #24), for whoever may view it."""
+    if home is None or not request.user.has_perm("report.view_storereconciliation"):
+        return None
+    from .reconciliation_admin import home_banner  # the admin module registers a page: imported when needed
+
+    return home_banner(home.store.store_code)
 
 
 def _picker_value(business_date: str | None) -> str:

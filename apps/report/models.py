@@ -254,6 +254,36 @@ class DailyInfo(models.Model):
         return f"{self.store_code}/{self.terminal_no} {self.business_date}#{self.open_counter}: {state}"
 
 
+class StoreReconciliation(models.Model):
+    """The latest reconciliation of one store-day (issue #24, ours): written by the daily beat run and by "Reconcile
+    now", read by the back office's home banner and detail page (a row, not a recomputation)."""
+
+    class Status(models.TextChoices):
+        BALANCED = "balanced", _("balanced")
+        PENDING = "pending", _("pending")
+        MISMATCH = "mismatch", _("mismatch")
+
+    store_code = models.CharField(max_length=100)
+    business_date = models.CharField(max_length=8)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    transactions = models.IntegerField(default=0)  # the cart's transactions of the day
+    mismatches = models.IntegerField(default=0)  # comparisons (session x ledger) found mismatched
+    pendings = models.IntegerField(default=0)  # comparisons still waiting for deliveries
+    detail = FastJSONField()  # the endpoint's ``data``, as computed then
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+        permissions = [("reconcile_store", _("Can reconcile a store's day"))]
+        constraints = [
+            models.UniqueConstraint(fields=["store_code", "business_date"], name="report_reconciliation_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code} {self.business_date}: {self.status}"
+
+
 class ReportPage(ReportTranlog):
     """Proxy carrying the read-only report page of the back office (see ``admin.py``); it has no rows of its own."""
 

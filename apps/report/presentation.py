@@ -221,3 +221,12 @@ def report_csv(tables: Iterable[Table], heading: Iterable[tuple[str, str]]) -> s
         if table.footer is not None:
             writer.writerow([plain(cell) for cell in table.footer])
     return out.getvalue()
+
+
+def picked_date(value: str | None) -> str | None:
+    """The page's date picker sends ``YYYY-MM-DD``; the service takes the API's ``YYYYMMDD`` (anything else is
+    passed on as typed, for the service to refuse with its message)."""
+    value = (value or "").strip()
+    if len(value) == 10 and value[4] == value[7] == "-" and (value[:4] + value[5:7] + value[8:]).isdigit():
+        return value.replace("-", "")
+    return value or None

@@ -2,7 +2,7 @@
 
 from apps.core.urls import api_path, log_receiver_paths
 
-from .api.views import ReportViewSet, TransactionReceiveViewSet
+from .api.views import ReconciliationViewSet, ReportViewSet, TransactionReceiveViewSet
 
 urlpatterns = [
     api_path(
@@ -14,6 +14,11 @@ urlpatterns = [
         "api/v1/tenants/{tenant_id}/stores/{store_code}/terminals/{terminal_no}/reports",
         ReportViewSet.as_view({"get": "terminal"}),
         name="report-terminal",
+    ),
+    api_path(
+        "api/v1/tenants/{tenant_id}/stores/{store_code}/reconciliation",
+        ReconciliationViewSet.as_view({"get": "retrieve"}),
+        name="report-reconciliation",
     ),
     api_path(
         "api/v1/tenants/{tenant_id}/stores/{store_code}/terminals/{terminal_no}/transactions",

@@ -64,6 +64,12 @@ FIELD_NAMES = {
     "verified": _("verified"),
     "verified_update_time": _("verified update time"),
     "verified_message": _("verified message"),
+    "status": _("status"),
+    "transactions": _("transactions"),
+    "mismatches": _("mismatches"),
+    "pendings": _("pending comparisons"),
+    "detail": _("detail"),
+    "checked_at": _("checked at"),
 }
 
 MODEL_NAMES = {

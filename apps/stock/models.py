@@ -91,6 +91,12 @@ class StockUpdate(models.Model):
     timestamp = models.DateTimeField(_("date and time"))
     operator_id = models.CharField(_("operator"), max_length=200, null=True, blank=True)
     note = models.TextField(_("note"), null=True, blank=True)
+    # The session of the sale a tranlog change comes from (ours, not on the wire; null for manual changes):
+    # ``reference_id`` is only the transaction number, which every terminal counts on its own, so reconciliation
+    # (issue #24) needs the terminal and business date to know whose sale a change is.
+    terminal_no = models.IntegerField(_("terminal number"), null=True, blank=True)
+    business_date = models.CharField(_("business date"), max_length=8, null=True, blank=True)
+    open_counter = models.IntegerField(_("open counter"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 
@@ -99,6 +105,8 @@ class StockUpdate(models.Model):
         verbose_name_plural = _("stock history")
         indexes = [
             models.Index(fields=["store_code", "item_code", "-timestamp"], name="stock_update_item_time_idx"),
+            models.Index(fields=["store_code", "business_date"], name="stock_update_day_idx",
+                         condition=models.Q(business_date__isnull=False)),
         ]
 
     def __str__(self) -> str:

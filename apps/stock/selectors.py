@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Case, CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +34,7 @@ from .calculations import (
     STATUS_BELOW_MINIMUM,
     STATUS_BELOW_REORDER_POINT,
     STATUS_OK,
+    TRANLOG_TYPES,
     StockAlert,
     StockLevel,
     initial_alerts,
@@ -225,3 +240,25 @@ def stock_movements(
 def alert_records(*, store_code: str, limit: int = 50) -> list[StockAlertRecord]:
     """The store's latest alerts as they were sent, newest first (the dashboard's alert list)."""
     return list(StockAlertRecord.objects.filter(store_code=store_code).order_by("-sent_at", "-id")[:limit])
+
+
+# calculations.item_weight in SQL: the first 32 bits of the item code's MD5, as an integer
+ITEM_WEIGHT_SQL = "('x' || substr(md5(item_code), 1, 8))::bit(32)::bigint"
+
+
+def sale_movements(
+    *, store_code: str, business_date: str, terminal_no: int | None = None
+) -> list[tuple[int | None, int | None, str | None, float, Decimal]]:
+    """The stock changes of the store-day's sales, returns and voids, one row per sale: ``(terminal_no,
+    open_counter, reference_id, Σ quantity, Σ quantity × item weight)``; one query (reconciliation, issue #24)."""
+    rows = StockUpdate.objects.filter(
+        store_code=store_code, business_date=business_date,
+        update_type__in=[update_type for update_type, _ in TRANLOG_TYPES.values()],
+    )
+    if terminal_no is not None:
+        rows = rows.filter(terminal_no=terminal_no)
+    weighted = RawSQL(f"quantity_change::numeric * {ITEM_WEIGHT_SQL}", [], output_field=DecimalField())
+    return list(
+        rows.values_list("terminal_no", "open_counter", "reference_id")
+        .annotate(quantity=Sum("quantity_change"), checksum=Sum(weighted)).order_by()
+    )

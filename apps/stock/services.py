@@ -89,7 +89,7 @@ def _out_of_range(item_code: str, quantity: float) -> StockQuantityRangeError:
 
 def _history(
     level: StockLevel, *, update_type: str, change: float, reference_id: str | None, operator_id: str | None,
-    note: str | None, now: datetime,
+    note: str | None, now: datetime, session: Mapping[str, Any] | None = None,
 ) -> StockUpdate:
     """The (unsaved) history row of one change that left ``level``; a change that leaves stock negative is
     allowed, and logged."""
@@ -110,6 +110,7 @@ def _history(
         note=note,
         created_at=now,
         updated_at=now,
+        **(session or {}),
     )
 
 
@@ -183,6 +184,7 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
     if not isinstance(store_code, str) or not store_code:
         raise ValueError("tranlog without store_code")
     reference_id = calculations.tranlog_reference_id(payload)
+    session = calculations.tranlog_session(payload)
     now = timezone.now()
     with transaction.atomic(savepoint=False):
         levels = _apply_item_totals(
@@ -199,7 +201,8 @@ def stock_apply_tranlog(*, payload: Mapping[str, Any]) -> list[StockUpdate]:
             # each line is evaluated on the level it left, even for an item on several lines (spec/50 §5.4.2)
             level = replace(levels[change.item_code], current_quantity=after_line)
             updates.append(_history(level, update_type=change.update_type, change=change.quantity_change,
-                                    reference_id=reference_id, operator_id=None, note=None, now=now))
+                                    reference_id=reference_id, operator_id=None, note=None, now=now,
+                                    session=session))
             alerts.extend(calculations.alerts_for(level))
         StockUpdate.objects.bulk_create(updates)
         alerts_send_on_commit(alerts)

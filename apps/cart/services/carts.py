@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -20,8 +20,7 @@ from apps.cart import calculations as calc
 from apps.cart.context import TerminalContext
 from apps.cart.document import CartDocument, Discount, LineItem, Payment, Tax
 from apps.cart.errors import CartError, CartNotFoundError
-from apps.cart.live_cart import CART_TTL
-from apps.cart.models import Cart
+from apps.cart.models import CART_TTL, Cart
 from apps.cart.plugins.payments import payment_plugin
 from apps.cart.plugins.promotions import promotion_plugins
 from apps.cart.plugins.promotions.base import ActivePromotion, PromotionLine
@@ -151,7 +150,7 @@ _CART_QUERY_LOCKED = CompiledSelect(lambda **values: _live_cart(**values).select
 def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, CartDocument]:
     """The live cart and its document. Unlocked, it is the one read with the request's API key when there is one
     (``context.preloaded_cart``): a command that then finds it changed by the time it saves reads it again with
-    ``_without_preloaded_cart``."""
+    ``TerminalContext.without_preloaded_cart``."""
     try:
         key = uuid.UUID(str(cart_id))
     except ValueError:
@@ -212,16 +211,12 @@ def _command(
         _apply(document, context, event, change, recalculate=recalculate)
         if _save_over(row, document):
             return document
-        context = _without_preloaded_cart(context)  # changed since: read it again
+        context = context.without_preloaded_cart()  # changed since: read it again
     raise CartError(
         f"The cart was changed by other requests at the same time; try again: cart_id->{cart_id}",
         code="100000",
         status=409,
     )
-
-
-def _without_preloaded_cart(context: TerminalContext) -> TerminalContext:
-    return context if context.preloaded_cart is None else replace(context, preloaded_cart=None)
 
 
 def _column(name: str) -> str:

@@ -25,6 +25,17 @@ def parse_terminal_no(raw: str | None, errors: list) -> int | None:
         return None
 
 
+def parse_terminal_no_query(raw: str | None, errors: list) -> int | None:
+    """An optional ``terminal_no`` query parameter (an int32), 422 otherwise."""
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse_int(raw, INT32)
+    except ValueError as exc:
+        errors.append((("query", "terminal_no"), str(exc)))
+        return None
+
+
 def parse_report_query(params: Mapping[str, str], *, terminal_no: str | None = None) -> tuple[ReportQuery, int | None]:
     """``(ReportQuery, path terminal_no)``; every problem found is reported at once as a 422."""
     errors: list[tuple[tuple[str, ...], str]] = []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -16,7 +17,8 @@ from apps.core.errors import RequestValidationError
 
 from .. import services
 from ..logs import LogFormatError, parse_tranlog
-from .params import parse_report_query, parse_terminal_no
+from ..services.reconciliation import check_business_date, reconciliation_get
+from .params import parse_report_query, parse_terminal_no, parse_terminal_no_query
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,40 @@ class ReportViewSet(KugelposViewSet):
     @extend_schema(responses={200: dict})
     def terminal(self, request: Request, tenant_id: str, store_code: str, terminal_no: str) -> EnvelopeResponse:
         return self._report(tenant_id, store_code, "get_report_for_terminal")
+
+
+RECONCILIATION_PARAMETERS = [
+    OpenApiParameter("business_date", str, required=True, description="YYYYMMDD"),
+    OpenApiParameter("terminal_no", int, required=False, description="one terminal only"),
+]
+
+
+class ReconciliationViewSet(KugelposViewSet):
+    """``GET .../stores/{store_code}/reconciliation`` (issue #24, ours): does every copy of the store-day's sales and
+    cash agree with the transactions and cash logs? The reports' credentials: a user JWT or a terminal's."""
+
+    authentication_classes = [EitherAuthentication]
+
+    def _validate_input(self, request: Request) -> dict | None:
+        errors: list = []
+        terminal_no = parse_terminal_no_query(request.query_params.get("terminal_no"), errors)
+        try:
+            business_date = check_business_date(request.query_params.get("business_date"))
+        except RequestValidationError as exc:
+            errors.extend(exc.errors)
+        if errors:
+            raise RequestValidationError(errors)
+        return {"terminal_no": terminal_no, "business_date": business_date}
+
+    @extend_schema(parameters=RECONCILIATION_PARAMETERS, responses={200: OpenApiTypes.OBJECT},
+                   operation_id="report_reconciliation", description=(
+                       "Reconciliation of a store-day (ours): per terminal session, each ledger's count and sums "
+                       "and its status: balanced, pending (deliveries still under way) or mismatch."))
+    def retrieve(self, request: Request, tenant_id: str, store_code: str) -> EnvelopeResponse:
+        parsed = self.validated_body()
+        data = reconciliation_get(tenant_id=tenant_id, store_code=store_code,
+                                  business_date=parsed["business_date"], terminal_no=parsed["terminal_no"])
+        return self.respond(data, message="Reconciliation fetched successfully", operation="get_reconciliation")
 
 
 class TranlogBodySerializer(serializers.Serializer):
