@@ -151,6 +151,27 @@ DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if env.bool("DB_PREPARE", default=True):
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_kugelpos")}
+# Issue #26: a PostgreSQL streaming replica for reads that may lag a little (reports, the journal search, stock
+# history, the back office's home), chosen per read by apps.core.replica: never inside a transaction, never when
+# it lags more than REPLICA_MAX_LAG_SECONDS or is down (the primary answers), and not for a caller (terminal,
+# user) whose write it has not replayed yet. Unset: one database, and none of this is installed.
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+if REPLICA_DATABASE_URL:
+    _replica = environ.Env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _replica},
+        # a replica that does not answer is given up on quickly: the primary answers instead
+        "OPTIONS": {"connect_timeout": 2, **DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})},
+        "TEST": {"MIRROR": "default"},  # a test run reads its own test database through the alias
+    }
+    DATABASE_ROUTERS = ("apps.core.replica.ReplicaRouter", *DATABASE_ROUTERS)
+    # inside the tenant's context: sees the caller, and records their writes
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("apps.core.middleware.TenantContextMiddleware") + 1,
+        "apps.core.replica.ReadYourWritesMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- redis, celery, channels ------------------------------------------------------------------------------

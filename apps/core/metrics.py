@@ -42,6 +42,12 @@ DELIVERY_LAG = Histogram(
     ["consumer", "event_type"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0, 300.0, 3600.0),
 )
+# Lag-tolerant reads (apps.core.replica), by the database that served them: "replica", or "primary" with the reason
+# it was not the replica ("transaction", "own_write", "lag", "down", "not_standby"; the last three are fallbacks).
+REPLICA_READS = Counter(
+    "kugelpos_replica_reads_total", "Lag-tolerant reads, by the database that served them and why.",
+    ["database", "reason"],
+)
 # Reconciliation of a store-day (issue #24): runs recorded by outcome, and each mismatched comparison by ledger.
 RECONCILIATIONS = Counter("kugelpos_reconciliation_runs_total", "Store-day reconciliations recorded, by status.",
                           ["status"])

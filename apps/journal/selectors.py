@@ -9,6 +9,7 @@ from django.db import DatabaseError, DataError, transaction
 from django.db.models import F, OrderBy, QuerySet
 
 from apps.core.paging import Paging
+from apps.core.replica import replica_reads
 
 from .errors import JournalQueryError
 from .models import JournalEntry
@@ -113,12 +114,14 @@ def journal_ordering(sort: tuple[tuple[str, int], ...]) -> list[OrderBy]:
     return ordering
 
 
+@replica_reads()  # the search may lag a little (issue #26)
 def journal_search(*, query: JournalQuery, paging: Paging) -> tuple[list[JournalEntry], int]:
     """One page of matching entries and the number of matches before paging (``limit 0`` = all, at most
     ``PAGE_SIZE_MAX`` as any page)."""
     entries = journal_queryset(query=query).order_by(*journal_ordering(paging.sort))
     try:
-        with transaction.atomic():  # savepoint: a refused pattern must not poison an outer transaction
+        # savepoint: a refused pattern must not poison an outer transaction (on the database that is read)
+        with transaction.atomic(using=entries.db):
             total = entries.count()
             rows = list(paging.rows(entries))
     except DataError as exc:

@@ -153,7 +153,7 @@ class ReportPageAdmin(ReadOnlyAdmin):
                     terminal_no=form.cleaned_data["terminal_no"],
                     query=query,
                 )
-                data = services.report_generate(request=report_request)
+                data = services.report_generate_lag_tolerant(request=report_request)
             except KugelposError as exc:
                 error = readable_error(exc)
             except RequestValidationError as exc:

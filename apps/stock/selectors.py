@@ -24,6 +24,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.core.formats import app_zone
+from apps.core.paging import Paging, paginate
+from apps.core.replica import replica_reads
 from apps.masterdata.models import Item
 from apps.masterdata.selectors import categories_map, items_descriptions
 
@@ -69,6 +71,12 @@ def stock_reorder_list(*, store_code: str) -> list[Stock]:
 def stock_history(*, store_code: str, item_code: str) -> QuerySet[StockUpdate]:
     """History of one item, newest first (id breaks ties between changes of the same instant)."""
     return StockUpdate.objects.filter(store_code=store_code, item_code=item_code).order_by("-timestamp", "-id")
+
+
+@replica_reads()  # history may lag a little (issue #26)
+def stock_history_page(*, store_code: str, item_code: str, paging: Paging) -> tuple[list[StockUpdate], int]:
+    """One page of an item's history (``stock_history``) and the number of its changes."""
+    return paginate(stock_history(store_code=store_code, item_code=item_code), paging)
 
 
 def stock_store_codes() -> list[str]:

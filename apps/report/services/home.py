@@ -15,6 +15,7 @@ from apps.account.access import visible_store_codes
 from apps.core.errors import RequestValidationError
 from apps.core.formats import business_date_today
 from apps.core.health import OutboxBacklog, outbox_backlog
+from apps.core.replica import replica_reads
 from apps.stock.selectors import stock_low_count
 from apps.terminal.errors import StoreNotFoundError
 from apps.terminal.selectors import StoreInfo, TerminalInfo, store_list, terminal_infos
@@ -99,6 +100,7 @@ def terminal_states(store_code: str, terminals: list[TerminalInfo], last_sales: 
     return states
 
 
+@replica_reads()  # refreshed every 30 seconds, may lag a little (issue #26)
 def store_home(*, user: object, store_code: str | None = None, business_date: str | None = None) -> StoreHome | None:
     """The home page of ``store_code`` (default: the user's first store) for ``business_date`` (default: the
     store's current one). None when the tenant has no store; ``RequestValidationError`` (422) on a bad date,

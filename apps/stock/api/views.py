@@ -128,7 +128,7 @@ class StockViewSet(StockApiViewSet):
     @extend_schema(parameters=PAGING, responses={200: OBJECT}, operation_id="stock_history")
     def history(self, request: Request, tenant_id: str, store_code: str, item_code: str):
         paging = self.stock_paging()
-        rows, total = paginate(selectors.stock_history(store_code=store_code, item_code=item_code), paging)
+        rows, total = selectors.stock_history_page(store_code=store_code, item_code=item_code, paging=paging)
         return self.respond(
             _nested(StockUpdateOutput(rows, many=True).data, page_metadata(total, paging, echo_sort=False)),
             message="Stock history retrieved successfully",
