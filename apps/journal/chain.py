@@ -172,7 +172,8 @@ def chain_verify(
         expected_seq, expected_hash = seq, values["chain_hash"]
         if values.get("transaction_no") is not None:
             sequence_numbers.append((values["transaction_no"], values.get("receipt_no")))
-    check.last_seq, check.last_hash = expected_seq, expected_hash
+    if check.verified:
+        check.last_seq, check.last_hash = expected_seq, expected_hash
     if head_seq is not None and check.broken_at is None and (expected_seq or 0) < head_seq:
         check.broken_at = BrokenLink(
             chain_seq=(expected_seq or 0) + 1,
