@@ -251,3 +251,12 @@ def test_verify_reads_in_a_fixed_number_of_queries(api, token_a, tenant_a, djang
     with django_assert_max_num_queries(12) as many:
         assert verify(api, token_a)["verified"] == 35
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_verify_is_in_the_api_schema(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"][
+        "/journal/api/v1/tenants/{tenant_id}/stores/{store_code}/terminals/{terminal_no}/journals/verify"]["get"]
+    names = {param["name"] for param in operation["parameters"]}
+    assert {"tenant_id", "store_code", "terminal_no", "business_date_from", "business_date_to"} <= names
+    assert operation["security"] == [{"bearerAuth": []}, {"apiKeyAuth": [], "terminalIdAuth": []}]
