@@ -1,14 +1,17 @@
 """Flow 16: the store manager verifies a store's journal (issue #24). A store of its own with two terminals sells
 through the API; the back office's "Verify journal" page shows each terminal intact, with the number of entries the
-verify API counts, in English and in Japanese, at 1366 px and on a 390 px phone. Saves the guide's screenshots
+verify API counts, in English and in Japanese, at 1366 px and on a 390 px phone; then a sale's amount is changed
+directly in the database and the page names exactly that sale. Saves the guide's screenshots
 docs/screenshots/journal-verify-*.png."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from playwright.sync_api import Page, expect
+from psycopg import sql
 
 from e2e.api import Api, Terminal, wait_for
 from e2e.conftest import TENANT_ID, admin_url
@@ -49,9 +52,15 @@ def test_manager_verifies_a_stores_journal(manager: Page, shots, stack: Stack, a
         path = f"/journal/api/v1/tenants/{TENANT_ID}/stores/{store_code}/terminals/{terminal_no}/journals/verify"
         return api.get(path)
 
-    expected = {1: 3, 2: 2}  # an open and the sales of each register
-    wait_for(lambda: all(verify(n)["verified"] == count for n, count in expected.items()),
-             what="every journal entry delivered")
+    journals = f"/journal/api/v1/tenants/{TENANT_ID}/stores/{store_code}/journals"
+    sales = {1: 2, 2: 1}
+    wait_for(lambda: all(len(api.get(journals, terminals=n, transaction_types=101, limit=0)) == count
+                         for n, count in sales.items()),
+             what="every sale in the journal")
+    # every entry of each register (its open, its sales, whatever else the terminal journaled), as the search counts
+    expected = {n: len(api.get(journals, terminals=n, limit=0)) for n in sales}
+    assert expected[1] >= 3 and expected[2] >= 2, expected
+    assert {n: verify(n)["verified"] for n in sales} == expected
 
     manager.goto(admin_url("journal/journalentry/"))
     manager.click("#verify-journal")
@@ -80,3 +89,29 @@ def test_manager_verifies_a_stores_journal(manager: Page, shots, stack: Stack, a
     finally:
         manager.click("#language-en")
         expect(manager.locator("html")).to_have_attribute("lang", "en")
+
+    # Someone with database access lowers a sale's amount: the page names exactly that sale.
+    database_url = (getattr(stack, "env", None) or {}).get("DATABASE_URL")
+    if not database_url:
+        return  # a system this run did not start (E2E_BASE_URL): its database is not ours to change
+    first_sale = min(entry["transactionNo"] for entry in api.get(journals, terminals=1, transaction_types=101, limit=0))
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        schema = connection.execute("SELECT schema_name FROM core_tenant WHERE tenant_id = %s",
+                                    [TENANT_ID]).fetchone()[0]
+        changed = connection.execute(
+            sql.SQL("UPDATE {}.journal_journalentry SET amount = amount - 100 "
+                    "WHERE store_code = %s AND terminal_no = 1 AND transaction_no = %s").format(sql.Identifier(schema)),
+            [store_code, first_sale])
+        assert changed.rowcount == 1
+    broken = verify(1)["brokenAt"]
+    assert (broken["transactionNo"], broken["reason"]) == (first_sale, "hash_mismatch")
+    manager.reload()
+    expect(manager.locator("#verify-summary")).to_contain_text("Problems found on 1 terminal")
+    row = manager.locator('#verify-results tr[data-terminal="1"]')
+    expect(row).to_contain_text("Not intact")
+    expect(row.locator(".broken-at")).to_contain_text(f"Journal entry #{broken['journalSeq']}")
+    expect(row.locator(".broken-at")).to_contain_text(f"Transaction no. {first_sale}")
+    expect(row.locator(".broken-at")).to_contain_text("The entry was changed after it was stored.")
+    expect(manager.locator('#verify-results tr[data-terminal="2"]')).to_contain_text("Intact")
+    shots("a changed sale named")
+    _guide_shots(manager, "-broken")
