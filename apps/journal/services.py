@@ -54,22 +54,25 @@ def journal_entry_store(*, entry: JournalEntryData, savepoint: bool = True) -> b
 
 
 def _chain_head_lock(store_code: str, terminal_no: int) -> tuple[int, str]:
-    """Lock the terminal's chain head (created at its first entry) and read it, in one statement.
-
-    ``ON CONFLICT DO UPDATE`` takes the row lock as ``SELECT ... FOR UPDATE`` would, waits for a concurrent
-    append to commit, and returns the head as that append left it; a first entry of two concurrent ones waits on
-    the unique index instead of failing."""
+    """Lock the terminal's chain head and read it (``SELECT ... FOR UPDATE``: waits for a concurrent append to
+    commit, then reads the head as that append left it). A terminal's first entry creates its head first; two
+    first entries at once both insert over the unique constraint, one waits for the other, neither fails."""
     head = connection.ops.quote_name(JournalChain._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {head} AS head (store_code, terminal_no, last_seq, last_hash, updated_at) "
-            "VALUES (%s, %s, 0, %s, %s) "
-            "ON CONFLICT (store_code, terminal_no) DO UPDATE SET last_seq = head.last_seq "
-            "RETURNING last_seq, last_hash",
-            [store_code, terminal_no, GENESIS_HASH, timezone.now()],
-        )
-        last_seq, last_hash = cursor.fetchone()
-    return last_seq, last_hash
+        for _ in range(2):
+            cursor.execute(
+                f"SELECT last_seq, last_hash FROM {head} WHERE store_code = %s AND terminal_no = %s FOR UPDATE",
+                [store_code, terminal_no],
+            )
+            found = cursor.fetchone()
+            if found is not None:
+                return found[0], found[1]
+            cursor.execute(
+                f"INSERT INTO {head} (store_code, terminal_no, last_seq, last_hash, updated_at) "
+                "VALUES (%s, %s, 0, %s, %s) ON CONFLICT (store_code, terminal_no) DO NOTHING",
+                [store_code, terminal_no, GENESIS_HASH, timezone.now()],
+            )
+    raise JournalChain.DoesNotExist(f"chain head of {store_code}/{terminal_no}")  # pragma: no cover - inserted above
 
 
 def _chain_append(row: JournalEntry) -> bool:
