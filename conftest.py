@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from apps.core.testing import TENANT_A, TENANT_B, make_superuser
+from tests.support import TENANT_A, TENANT_B, make_superuser
 
 # A test that hangs must not hold CI silently until its time limit: after TEST_HANG_SECONDS (far above the
 # slowest test) every thread's stack goes to the real stderr (pytest captures fd 2 while a test runs, so it is

@@ -67,10 +67,10 @@ def test_profile_home(tenant_a, admin_a):
     from django.test.utils import CaptureQueriesContext
 
     from apps.core.tenancy import tenant_context
-    from apps.core.testing import TENANT_A
     from apps.report.services.home import store_home
     from apps.terminal.models import Terminal
     from apps.terminal.tests.factories import TerminalFactory, tenant_with_store
+    from tests.support import TENANT_A
 
     options = _options()
     out = sys.__stdout__

@@ -4,7 +4,8 @@
 
 Runs under pytest-django (a throw-away test database, the session's test tenants), sets a store up through the
 API like ``apps/cart/tests/conftest.py`` does, then drives the floor request (authenticated item read) and a full
-sale (create cart, 5 adds, subtotal, cash payment, bill) ``N`` times through Django's test client, and after each
+sale (create cart, 5 adds of which the last carries an ``Idempotency-Key``, subtotal, cash payment, bill) ``N``
+times through Django's test client, and after each
 bill the fan-out's work for its tranlog (``deliver``: journal, report and stock, as the Celery task runs it, without
 Celery). For each operation it prints the database round trips of one request (``-v``: their SQL) and the median
 CPU time of the process per request (Django, DRF and the driver's test client; the database server's CPU is not in
@@ -24,10 +25,11 @@ import pstats
 import statistics
 import sys
 import time
+import uuid
 
 import pytest
 
-OPS = ("floor", "create_cart", "add_item", "subtotal", "pay_cash", "bill", "deliver")
+OPS = ("floor", "create_cart", "add_item", "add_item_keyed", "subtotal", "pay_cash", "bill", "deliver")
 
 
 def _options() -> dict:
@@ -76,6 +78,12 @@ def test_profile_hot_path(api, token_a):
     def add_item():
         pos.add(state["cart"], ("49-01", 1))
 
+    def add_item_keyed():  # issue #23: the same add with a fresh Idempotency-Key (its answer stored)
+        response = pos.client.generic("POST", pos._url(f"/carts/{state['cart']}/lineItems"),
+                                      data='[{"itemCode": "49-01", "quantity": 1}]', content_type="application/json",
+                                      HTTP_X_API_KEY=pos.api_key, HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+        assert response.status_code == 200, response.content
+
     def subtotal():
         state["total"] = pos.ok("post", f"/carts/{state['cart']}/subtotal")["totalAmountWithTax"]
 
@@ -93,14 +101,15 @@ def test_profile_hot_path(api, token_a):
         assert events.event_deliver(event_id=str(record.event_id), tenant_id=record.tenant_id) == dict.fromkeys(
             ("journal", "report", "stock"), "received")
 
-    steps = [("floor", floor), ("create_cart", create_cart), *[("add_item", add_item)] * 5,
+    steps = [("floor", floor), ("create_cart", create_cart), *[("add_item", add_item)] * 4,
+             ("add_item_keyed", add_item_keyed),
              ("subtotal", subtotal), ("pay_cash", pay_cash), ("bill", bill),
              ("deliver", deliver)]
     only = options["only"]
     if only == "floor":
         steps = [("floor", floor)]
-    elif only == "add_item":  # a new cart every 20 items, as in bench/'s add_item_saturation
-        steps = [("create_cart", create_cart), *[("add_item", add_item)] * 20]
+    elif only == "add_item":  # a new cart every 20 items, as in bench/'s add_item_saturation; half of them keyed
+        steps = [("create_cart", create_cart), *[("add_item", add_item), ("add_item_keyed", add_item_keyed)] * 10]
     elif only == "deliver":  # full sales, each delivered
         steps = steps[1:]
     cpu: dict[str, list[float]] = {op: [] for op in OPS}
@@ -133,8 +142,8 @@ def test_profile_hot_path(api, token_a):
     for op in OPS:
         out.write(f"{op:<12} {len(queries[op]):>7} {statistics.median(cpu[op]):>10.2f}\n")
     web = [op for op in OPS if op not in ("floor", "deliver")]
-    sale = sum(statistics.median(cpu[op]) * (5 if op == "add_item" else 1) for op in web)
-    sale_queries = sum(len(queries[op]) * (5 if op == "add_item" else 1) for op in web)
+    sale = sum(statistics.median(cpu[op]) * (4 if op == "add_item" else 1) for op in web)
+    sale_queries = sum(len(queries[op]) * (4 if op == "add_item" else 1) for op in web)
     out.write(f"{'full sale':<12} {sale_queries:>7} {sale:>10.2f}   (the requests; deliver is the fan-out's)\n")
     if options["verbose"]:
         for op in OPS:

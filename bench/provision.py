@@ -24,6 +24,12 @@ STORE = "B001"
 REPORT_STORE = "B10K"
 STAFF_ID = "BS01"
 PROBE_ITEM = "BENCH-PROBE"
+# The WebSocket alert probe's items (issue #25): each stocked at its minimum, so selling one unit takes it below
+# and alerts. The probe sells a different one each time, round robin: with one sale a second at most, an item
+# comes back after ALERT_ITEMS seconds, past the alert cooldown (60 s), so every probe sale alerts.
+ALERT_ITEM_PREFIX = "BENCH-ALERT-"
+ALERT_ITEMS = 150
+ALERT_STOCK = 1000
 PASSWORD = "bench-password"
 # tax code -> (type, rate) as in the default tax master (spec/30 §6.3)
 TAXES = {"00": ("Exempt", 0), "01": ("External", 10), "02": ("Internal", 10), "11": ("External", 8),
@@ -69,6 +75,7 @@ class World:
     items: list[Item] = field(default_factory=list)
     probe_terminal: Terminal | None = None
     probe_stock_start: int = 0
+    alert_items: list[str] = field(default_factory=list)
 
     @property
     def bearer(self) -> dict[str, str]:
@@ -151,6 +158,8 @@ async def create_catalogue(conns: list[Connection], world: World, item_count: in
         code, name, tax_code = CATEGORIES[number % len(CATEGORIES)]
         items.append(Item(f"BI-{number:05d}", rng.randrange(80, 1200, 10), code, tax_code))
     items.append(Item(PROBE_ITEM, 100, "B01", "01"))
+    alert_codes = [f"{ALERT_ITEM_PREFIX}{number:03d}" for number in range(1, ALERT_ITEMS + 1)]
+    items.extend(Item(code, 100, "B01", "01") for code in alert_codes)
 
     async def create_item(connection: Connection, item: Item) -> None:
         expect(await connection.request("POST", f"{md}/items",
@@ -171,7 +180,8 @@ async def create_catalogue(conns: list[Connection], world: World, item_count: in
                201, "POST /master-data/.../stores/{store_code}/items")
 
     await gather_limited(conns, priced, store_price)
-    world.items = [item for item in items if item.code != PROBE_ITEM]
+    world.items = [item for item in items if item.code != PROBE_ITEM and not item.code.startswith(ALERT_ITEM_PREFIX)]
+    world.alert_items = alert_codes
 
 
 async def create_terminals(conns: list[Connection], world: World, count: int) -> None:
@@ -213,6 +223,19 @@ async def stock_items(conns: list[Connection], world: World, quantity: int = 1_0
 
     await gather_limited(conns, [item.code for item in world.items] + [PROBE_ITEM], stock)
     world.probe_stock_start = quantity
+
+    async def at_minimum(connection: Connection, code: str) -> None:
+        """An alert item: ``ALERT_STOCK`` in stock, minimum ``ALERT_STOCK`` (not below it yet: no alert on
+        connect); each sale of one unit takes it below its minimum."""
+        base = f"/stock/api/v1/tenants/{world.tenant_id}/stores/{STORE}/stock/{code}"
+        expect(await connection.request("PUT", probe.q(f"{base}/update"),
+                                        {"quantityChange": ALERT_STOCK, "updateType": "initial"}, headers=probe.auth),
+               200, "PUT /stock/.../stock/{item_code}/update")
+        expect(await connection.request("PUT", probe.q(f"{base}/minimum"), {"minimumQuantity": ALERT_STOCK},
+                                        headers=probe.auth),
+               200, "PUT /stock/.../stock/{item_code}/minimum")
+
+    await gather_limited(conns, world.alert_items, at_minimum)
 
 
 # --- the daily report's data ------------------------------------------------------------------------------------

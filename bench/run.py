@@ -24,7 +24,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import provision, scenarios
+from . import data, provision, scenarios
 from .client import Connection
 from .stack import ROOT, Stack, StackConfig
 from .stats import CpuMeter
@@ -34,10 +34,19 @@ TARGETS = {
     "capacity_terminals": (">=", 1000),
     "full_sales_per_s": (">=", 40),
     "fanout_lag_p99_ms": ("<=", 1000),
+    "ws_alert_p99_ms": ("<=", 250),  # issue #25
     "daily_report_10k_ms": ("<=", 300),
     "home_10k_ms": ("<=", 300),
     "idempotent_ratio": (">=", 0.9),  # issue #23
+    # issue #26, years of data (--only data)
+    "daily_report_1m_ms": ("<=", 300),
+    "month_report_1m_ms": ("<=", 1000),
+    "journal_search_1m_p99_ms": ("<=", 100),
+    "transaction_list_1m_p99_ms": ("<=", 50),
+    "reconcile_1m_ms": ("<=", 1000),
 }
+DATA_FIGURES = ("load_seconds", "daily_report_1m_ms", "month_report_1m_ms", "journal_search_1m_p99_ms",
+                "transaction_list_1m_p99_ms", "reconcile_1m_ms", "bytes_per_transaction")
 ORDER = ["floor", "add_item_saturation", "kugelpos_pattern", "full_sale_saturation", "daily_report_10k", "home_10k"]
 
 
@@ -187,6 +196,10 @@ async def drive(stack: Stack, settings: Settings) -> dict:
         plan.append(("home_10k", load_report_store,
                      lambda loaded: scenarios.home(ctx, loaded, calls=settings.report_calls)))
 
+    if settings.only is not None and "data" in settings.only:  # issue #26: never part of a full run (long)
+        plan.append(("data_1m", lambda: asyncio.to_thread(data.run_group, ctx, stack, ROOT),
+                     lambda loaded: data.measure(ctx, loaded)))
+
     if settings.serve:
         return await serve(stack, world)
     results: dict[str, dict] = {}
@@ -260,10 +273,13 @@ def headline(results: dict[str, dict]) -> dict:
         "floor_ratio": floor_ratio,
         "full_sales_per_s": sale["full_sales_per_s"] if sale else None,
         "fanout_lag_p99_ms": sale["fanout_lag_ms"]["all"]["p99"] if sale else None,
+        "ws_alert_p50_ms": sale.get("ws_alert_ms", {}).get("p50") if sale else None,
+        "ws_alert_p99_ms": sale.get("ws_alert_ms", {}).get("p99") if sale else None,
         "daily_report_10k_ms": report["median_ms"] if report else None,
         "home_10k_ms": results["home_10k"]["median_ms"] if results.get("home_10k") else None,
         "capacity_terminals": capacity,
         **idempotency_headline(results),
+        **{key: results["data_1m"].get(key) for key in DATA_FIGURES if results.get("data_1m")},
     }
 
 
@@ -327,6 +343,14 @@ def markdown(report: dict) -> str:
         lag = sale["fanout_lag_ms"]
         lines += ["", f"Fan-out lag over {sale['fanout_samples']} sampled sales (ms, bill answered → visible): "
                   + "; ".join(f"{name} p50 {v['p50']} / p99 {v['p99']} / max {v['max']}" for name, v in lag.items())]
+        alert = sale.get("ws_alert_ms")
+        if alert:
+            lines += ["", f"WebSocket alert latency over {sale['ws_alert_samples']} sampled sales (ms, bill answered → "
+                      f"alert frame received): p50 {alert['p50']} / p99 {alert['p99']} / max {alert['max']}"]
+            parts = sale.get("ws_alert_parts_ms") or {}
+            if parts:
+                lines[-1] += "; of which " + "; ".join(
+                    f"{name} p50 {v['p50']} / p99 {v['p99']}" for name, v in parts.items())
     daily = report["scenarios"].get("daily_report_10k")
     if daily:
         lines += ["", f"Daily report: {daily['transactions']} transactions over {daily['terminals']} terminals "

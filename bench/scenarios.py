@@ -10,10 +10,12 @@ Requests count when they start inside the measuring window (after ``warmup`` sec
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import provision
 from .client import Connection, HttpError, Response
@@ -305,7 +307,54 @@ async def kugelpos_pattern(ctx: Context, terminal_count: int) -> Recorder:
     return rec
 
 
-# --- 4. full sale saturation + fan-out lag ------------------------------------------------------------------
+# --- 4. full sale saturation + fan-out lag + WebSocket alert latency ------------------------------------------
+class AlertListener:
+    """A stock dashboard's socket (spec/50 §7, ``/stock/api/v1/ws/{tenant}/{store}?token=``) held open for the
+    whole scenario: ``expect(item_code)`` gives a future that resolves to the moment the item's next
+    ``minimum_stock`` alert frame arrived (issue #25: the web process's event loop forwards it, so an event loop
+    blocked by a request delays it)."""
+
+    def __init__(self, host: str, port: int, tenant_id: str, store_code: str, token: str) -> None:
+        self.url = f"ws://{host}:{port}/stock/api/v1/ws/{tenant_id}/{store_code}?token={token}"
+        self.waiting: dict[str, asyncio.Future] = {}
+        self.connected = asyncio.Event()
+        self.failure: str | None = None
+
+    def expect(self, item_code: str) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[item_code] = future
+        return future
+
+    def forget(self, item_code: str) -> None:
+        future = self.waiting.pop(item_code, None)
+        if future is not None and not future.done():
+            future.cancel()
+
+    async def run(self) -> None:
+        from websockets.asyncio.client import connect
+
+        try:
+            async with connect(self.url, open_timeout=10, max_size=2**20) as socket:
+                async for raw in socket:
+                    arrived, arrived_wall = now(), time.time()
+                    frame = json.loads(raw)
+                    if frame.get("type") == "connection":
+                        self.connected.set()
+                    elif frame.get("type") == "stock_alert" and frame.get("alert_type") == "minimum_stock":
+                        future = self.waiting.pop(frame.get("item_code"), None)
+                        if future is not None and not future.done():
+                            future.set_result((arrived, arrived_wall, frame.get("timestamp")))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - refused, closed, bad frame: the samples after it are errors
+            self.failure = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.connected.set()
+            for future in self.waiting.values():
+                if not future.done():
+                    future.cancel()
+
+
 async def full_sale(conn: Connection, rec: Recorder, terminal: Terminal, codes: list[str]) -> Response | None:
     cart_id = await new_cart(conn, rec, terminal)
     if cart_id is None:
@@ -324,7 +373,8 @@ async def full_sale(conn: Connection, rec: Recorder, terminal: Terminal, codes: 
 
 
 async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interval: float = 0.05,
-                               sample_pause: float = 1.0, sample_timeout: float = 30.0) -> Recorder:
+                               sample_pause: float = 1.0, sample_timeout: float = 30.0,
+                               alert_timeout: float = 10.0) -> Recorder:
     rec = Recorder("full_sale_saturation")
     world = ctx.world
     conns = ctx.connections(connections)
@@ -332,6 +382,18 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
     terminals = world.terminals[:connections]
     items = world.items
     sales: list[float] = []
+    # The alert probe's socket (issue #25) is opened before the load starts: what is measured is how late a frame
+    # reaches an open socket, not how long a handshake takes under saturation.
+    listener = AlertListener(ctx.host, ctx.port, world.tenant_id, STORE, world.user_token)
+    listening = asyncio.create_task(listener.run())
+    connecting = now()
+    try:
+        await asyncio.wait_for(listener.connected.wait(), 30.0)
+    except TimeoutError:
+        listener.failure = "no connection frame within 30 s"
+    if listener.failure:
+        rec.error("ws_alert_connect", now(), listener.failure)
+    rec.extra["ws_connect_ms"] = ms(now() - connecting)
     end = open_window(rec, ctx)
 
     async def user(index: int) -> None:
@@ -372,12 +434,44 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
         return None
 
     probe_rec = Recorder("probe")  # the probe's own sales stay out of the scenario's numbers
+    # The alert probe (issue #25): the probe's sale also sells one unit of an alert item (stocked at its minimum,
+    # a different one each time, see provision.ALERT_ITEMS); the store's socket gets its alert frame once the
+    # fan-out has applied the sale to stock. The latency is from the bill's answer to that frame.
+    alert_lags: list[float] = []
+    alert_parts: dict[str, list[float]] = {"fanout": [], "delivery": []}
+
+    async def alert_seen(item_code: str, future: asyncio.Future | None, billed: float) -> float | None:
+        if future is None:  # the socket is gone (its error counted once)
+            return None
+        try:
+            arrived, arrived_wall, sent_at = await asyncio.wait_for(future, alert_timeout)
+        except (TimeoutError, asyncio.CancelledError):
+            listener.forget(item_code)
+            reason = listener.failure or f"no alert frame for {item_code} after {alert_timeout:.0f} s"
+            rec.error("ws_alert", now(), reason)
+            return None
+        # The frame's timestamp is when the Celery worker sent it (same machine, same clock): before it the
+        # fan-out, after it the channel layer and the web process's event loop.
+        try:
+            sent_wall = datetime.fromisoformat(sent_at).timestamp()
+            if not rec.counts(billed):
+                raise ValueError("outside the window")
+            alert_parts["delivery"].append(max(0.0, arrived_wall - sent_wall))
+            alert_parts["fanout"].append(max(0.0, sent_wall - (arrived_wall - (arrived - billed))))
+        except (TypeError, ValueError):
+            pass
+        return max(0.0, arrived - billed)
 
     async def prober() -> None:
         await asyncio.sleep(min(ctx.warmup, 1.0))
+        sample = 0
         while now() < end:
-            response = await full_sale(probe_conn, probe_rec, probe, [PROBE_ITEM])
+            alert_item = world.alert_items[sample % len(world.alert_items)]
+            sample += 1
+            alert_frame = None if listener.failure else listener.expect(alert_item)
+            response = await full_sale(probe_conn, probe_rec, probe, [PROBE_ITEM, alert_item])
             if response is None:
+                listener.forget(alert_item)
                 await asyncio.sleep(sample_pause)
                 continue
             billed = now()
@@ -389,19 +483,26 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
             report = (f"/report/api/v1/tenants/{tenant}/stores/{STORE}/terminals/{probe.terminal_no}/reports"
                       f"?report_scope=flash&report_type=sales&business_date={probe.business_date}")
             stock = f"/stock/api/v1/tenants/{tenant}/stores/{STORE}/stock/{PROBE_ITEM}"
-            seen = await asyncio.gather(
+            *seen, alert_lag = await asyncio.gather(
                 visible(watch[0], "journal", journal, lambda data: len(data) >= 1),
                 visible(watch[1], "report", report, lambda data, sold=sold: data["salesGross"]["count"] >= sold),
                 visible(watch[2], "stock", stock,
                         lambda data, sold=sold: data["currentQuantity"] <= world.probe_stock_start - sold),
+                alert_seen(alert_item, alert_frame, billed),
             )
+            if alert_lag is not None and rec.counts(billed):
+                alert_lags.append(alert_lag)
             if all(moment is not None for moment in seen):
                 for name, moment in zip(("journal", "report", "stock"), seen, strict=True):
                     lags[name].append(moment - billed)
                 lags["all"].append(max(seen) - billed)
             await asyncio.sleep(sample_pause)
 
-    await run_users(rec, [user(i) for i in range(connections)] + [prober()])
+    try:
+        await run_users(rec, [user(i) for i in range(connections)] + [prober()])
+    finally:
+        listening.cancel()
+        await asyncio.gather(listening, return_exceptions=True)
     close_all(conns + [probe_conn, *watch])
     for op, count in probe_rec.errors.items():
         rec.errors[f"probe_{op}"] += count
@@ -415,6 +516,14 @@ async def full_sale_saturation(ctx: Context, connections: int = 16, poll_interva
                "max": ms(max(values) if values else None)}
         for name, values in lags.items()
     }
+    alert_lags.sort()
+    rec.extra["ws_alert_parts_ms"] = {
+        name: {"p50": ms(percentile(sorted(values), 0.5)), "p99": ms(percentile(sorted(values), 0.99))}
+        for name, values in alert_parts.items()
+    }
+    rec.extra["ws_alert_samples"] = len(alert_lags)
+    rec.extra["ws_alert_ms"] = {"p50": ms(percentile(alert_lags, 0.5)), "p99": ms(percentile(alert_lags, 0.99)),
+                                "max": ms(alert_lags[-1] if alert_lags else None)}
     return rec
 
 

@@ -4,7 +4,9 @@ import asyncio
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
@@ -15,6 +17,8 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.exception import response_for_exception
 from django.http import FileResponse, Http404
 from django.urls import set_script_prefix
+
+from kugelpos.inline import is_inline
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kugelpos.settings")
 django.setup(set_prefix=False)
@@ -100,24 +104,28 @@ class SyncChainASGIHandler(BoundedBodyMixin, ASGIHandler):
     first served. All calls of a request run on its thread, so Django's per-thread state (the database
     connection) is the request's while it runs, and is reused by the thread's next request.
 
-    Requests under ``WEB_INLINE_PATH_PREFIXES`` (the terminal's sale path: cart commands, master-data reads and
-    writes) skip the threads: they run on the event loop's own thread, the process serving one of them at a
-    time, the way a WSGI worker does. Each is a handful of indexed queries on one cart or one record; the hop
-    to a thread and back, and the nine threads of a process taking the GIL from each other several times per
-    request (every query releases it), cost more than such a request's own work when the cores are busy
-    (bench/: the threads idled while requests queued for seconds at 1000 terminals). Everything else (the back
-    office, reports, journal searches, stock, logins with their password hashing, health checks) may take
-    longer and keeps its thread, so it never holds up the event loop.
+    The terminal's bounded sale-path requests (``kugelpos.inline``: cart commands on one cart, one master-data
+    item by code, each with a small body) skip the threads: they run on the event loop's own thread, the process
+    serving one of them at a time, the way a WSGI worker does. Each is a handful of indexed queries on one cart or
+    one record; the hop to a thread and back, and the nine threads of a process taking the GIL from each other
+    several times per request (every query releases it), cost more than such a request's own work when the cores
+    are busy (bench/: the threads idled while requests queued for seconds at 1000 terminals). While one runs, the
+    process's WebSockets and its other requests wait, so nothing else runs there: lists, master-data writes, the
+    back office, reports, journal searches, stock, logins with their password hashing and health checks keep
+    their threads (``WEB_INLINE=0``: every request does).
     """
 
-    def __init__(self):
+    def __init__(self, inline: Callable[[dict], bool] | None = None):
         super().__init__()
         self._executors = [
             ThreadPoolExecutor(1, thread_name_prefix=f"request-{number}") for number in range(settings.WEB_THREADS)
         ]
         self._threads: asyncio.Queue | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._inline_prefixes = tuple(settings.WEB_INLINE_PATH_PREFIXES)
+        if inline is None and settings.WEB_INLINE:
+            inline = partial(is_inline, max_body=settings.WEB_INLINE_MAX_BODY)
+        self._inline = inline
+        self._inline_turn_taken = False
 
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
@@ -125,7 +133,7 @@ class SyncChainASGIHandler(BoundedBodyMixin, ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        if self._inline_prefixes and scope["path"].startswith(self._inline_prefixes):
+        if self._inline is not None and self._inline(scope):
             await self.handle(scope, receive, send, inline=True)
             return
         loop = asyncio.get_running_loop()
@@ -151,6 +159,8 @@ class SyncChainASGIHandler(BoundedBodyMixin, ASGIHandler):
             await _send_too_large(self, send)
             return
         set_script_prefix(get_script_prefix(scope))
+        if inline:
+            await self.inline_turn()
         try:
             response = await _run_sync(self._respond, inline, scope, body_file)
             try:
@@ -160,6 +170,24 @@ class SyncChainASGIHandler(BoundedBodyMixin, ASGIHandler):
                     await _run_sync(response.close, inline)
         finally:
             body_file.close()
+
+    async def inline_turn(self) -> None:
+        """Wait until no inline request has run in this turn of the event loop, and take the turn.
+
+        Under load several inline requests are ready at once; run back to back, each blocking the loop, they made
+        every other ready callback wait for all of them: a WebSocket frame crosses several of those (the channel
+        layer's read, the consumer, the socket's write), so it waited for the whole batch at each step (bench/:
+        seconds between the worker sending an alert and the dashboard getting it). Here an inline request that
+        finds the turn taken goes to the back of the loop's queue, behind what the loop polled meanwhile, so
+        between two inline requests everything else that is ready runs once.
+        """
+        while self._inline_turn_taken:
+            await asyncio.sleep(0)
+        self._inline_turn_taken = True
+        asyncio.get_running_loop().call_soon(self._end_inline_turn)  # runs in the loop's next turn
+
+    def _end_inline_turn(self) -> None:
+        self._inline_turn_taken = False
 
     def _respond(self, scope, body_file):
         signals.request_started.send(sender=self.__class__, scope=scope)

@@ -27,6 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 # Public schema: the tenant registry and what must be found before a tenant is known.
 SHARED_APPS = [
     "django_tenants",
+    "kugelpos.apps.ProjectConfig",  # loads the Celery app (no models)
     "apps.core",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
@@ -116,16 +117,13 @@ DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Threads per web process serving requests (kugelpos.asgi); more requests at once wait in the event loop for one.
 WEB_THREADS = max(1, env.int("WEB_THREADS", default=8))
-# Paths served on the event loop's own thread instead (kugelpos.asgi): the terminal's short, bounded sale path.
-# Every cart command, and master-data below a tenant (not the tenant creation itself, which migrates a schema).
-# WEB_INLINE_PATH_PREFIXES="" serves every request on a thread.
-WEB_INLINE_PATH_PREFIXES = tuple(
-    prefix
-    for prefix in env.list("WEB_INLINE_PATH_PREFIXES", default=["/cart/api/v1/carts", "/master-data/api/v1/tenants/"])
-    if prefix
-)
+# The terminal's bounded sale-path requests (kugelpos/inline.py: cart commands on one cart, one master-data item by
+# code) are served on the event loop's own thread instead, when their body is at most WEB_INLINE_MAX_BODY bytes.
+# WEB_INLINE=0 serves every request on a thread.
+WEB_INLINE = env.bool("WEB_INLINE", default=True)
+WEB_INLINE_MAX_BODY = env.int("WEB_INLINE_MAX_BODY", default=4096)
 # Each web request thread and each Celery process keeps one persistent connection (CONN_MAX_AGE seconds, then a new
-# one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline paths).
+# one): a web process holds at most WEB_THREADS + 1 connections (its event loop's thread serves the inline requests).
 # DB_POOL_MAX_SIZE > 0 uses a psycopg pool per process
 # instead (Django's "pool" option: every request takes a connection and gives it back, and the pool checks it
 # with a round trip); it was needed while Django started a thread per request, and is kept for a deployment that
@@ -270,6 +268,10 @@ CELERY_BEAT_SCHEDULE["purge-expired-carts"] = {"task": "cart.purge_expired_carts
 # Idempotency-Key (issue #23): a key's stored answer is replayed this long, then purged by beat every hour.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 CELERY_BEAT_SCHEDULE["purge-idempotency-records"] = {"task": "core.purge_idempotency_records", "schedule": 60 * 60}
+# Retention (issue #26): delivered event records, their deliveries and processed markers are purged after this many
+# days (0 keeps them); undelivered and failed ones are kept. Must stay well beyond UNDELIVERED_CHECK_PERIOD_IN_HOURS.
+EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["purge-delivered-events"] = {"task": "core.purge_delivered_events", "schedule": 60 * 60}
 
 # CSV exports of the back office: a cell that starts a spreadsheet formula is escaped (issue #20; the admins'
 # SafeCSV format escapes "=", "+", "-", "@" itself; this covers any other export format of django-import-export).

@@ -20,7 +20,7 @@ from apps.cart.tests.conftest import set_up_store
 from apps.core.auth import user_token
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer, make_superuser
+from tests.support import TENANT_A, bearer, make_superuser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.cart.tests.conftest import set_up_store
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -24,12 +24,12 @@ from rest_framework.test import APIClient
 
 from apps.cart.models import Cart, Transaction
 from apps.cart.tests.conftest import set_up_store
-from apps.core import events
+from apps.core import events, registry
 from apps.core.models import ConsumedEvent, EventRecord
 from apps.core.tasks import deliver_event
 from apps.core.tenancy import schema_name_for, tenant_context
-from apps.core.testing import TENANT_A, bearer, make_superuser
 from kugelpos.celery import app as celery_app
+from tests.support import TENANT_A, bearer, make_superuser
 
 SALES = (("49-01", 2), ("49-01", 1), ("49-01", 3))  # 220 + 110 + 330 with tax; 6 items out of stock
 LOGS = 7  # open cash log, open, three sales, cash-in, close
@@ -273,10 +273,10 @@ def test_a_worker_killed_mid_delivery_leaves_nothing_half_written_and_the_redeli
             writes.append(ReportTranlog.objects.count())
         raise WorkerKilled  # ... and the worker dies before its transaction commits
 
-    monkeypatch.setitem(events._HANDLERS, ("report", "tranlog"), dies_after_writing)
+    monkeypatch.setitem(registry._HANDLERS, ("report", "tranlog"), dies_after_writing)
     with pytest.raises(WorkerKilled):
         deliver_event.apply(args=[sale.event_id])
-    monkeypatch.setitem(events._HANDLERS, ("report", "tranlog"), real_report)
+    monkeypatch.setitem(registry._HANDLERS, ("report", "tranlog"), real_report)
 
     assert writes and writes[0] >= 1  # it had written
     with tenant_context(TENANT_A):

@@ -54,9 +54,9 @@ from schemathesis.specs.openapi.checks import (
 from apps.cart.tests.conftest import set_up_store
 from apps.core.api.authentication import NotifyAuthentication, TerminalAuthentication
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer, make_superuser
 from apps.stock.models import Snapshot
 from kugelpos.wsgi import application
+from tests.support import TENANT_A, bearer, make_superuser
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 SEED = int(os.environ.get("FUZZ_SEED") or "10")

@@ -20,8 +20,8 @@ from apps.cart.models import Transaction
 from apps.cart.tests.conftest import STORE, set_up_store
 from apps.core.models import ConsumedEvent, EventRecord, IdempotencyRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
 from apps.journal.tests.factories import CashlogPayloadFactory, TranlogPayloadFactory
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,36 @@ def test_account_login_retry_replays_and_failed_logins_still_count_towards_the_l
     assert statuses[:-1] == [401] * settings.LOGIN_RATE_LIMIT_FAILURES
     assert statuses[-1] == 429
     assert not IdempotencyRecord.objects.filter(key=key).exists()
+
+
+def test_superuser_registration_retry_creates_one_tenant_and_one_schema(api):
+    from django_tenants.utils import schema_exists
+
+    from apps.core.models import Tenant
+    from apps.core.tenancy import schema_name_for
+
+    first = assert_retry_is_a_replay(api, "POST", "/account/api/v1/accounts/register",
+                                     {"username": "owner", "password": "owner-secret", "tenantId": "IDEMREG"})
+    assert first.status_code == 201 and first.json()["data"]["tenantId"] == "IDEMREG"
+    assert Tenant.objects.filter(tenant_id__iexact="IDEMREG").count() == 1
+    assert schema_exists(schema_name_for("IDEMREG"))
+    with tenant_context("IDEMREG"):
+        assert User.objects.filter(username="owner").count() == 1
+
+
+def test_service_tenant_creation_retry_creates_one_tenant(api):
+    from django_tenants.utils import schema_exists
+
+    from apps.core.auth import service_token
+    from apps.core.models import Tenant
+    from apps.core.tenancy import schema_name_for
+
+    token = service_token(service="cart", tenant_id="IDEMSVC")
+    first = assert_retry_is_a_replay(api, "POST", "/cart/api/v1/tenants", {"tenantId": "IDEMSVC"},
+                                     status=(201,), **bearer(token))
+    assert first.json()["data"] == {"tenantId": "IDEMSVC"}
+    assert Tenant.objects.filter(tenant_id__iexact="IDEMSVC").count() == 1
+    assert schema_exists(schema_name_for("IDEMSVC"))
 
 
 # --- terminal actions and cash --------------------------------------------------------------------------------
@@ -254,7 +284,7 @@ def test_authentication_comes_before_the_key(api):
 
 def test_the_key_is_scoped_by_caller_and_path(api, token_a, admin_a):
     from apps.core.auth import user_token
-    from apps.core.testing import make_superuser
+    from tests.support import make_superuser
 
     make_superuser(TENANT_A, username="boss")
     other = user_token(username="boss", tenant_id=TENANT_A, is_superuser=True)

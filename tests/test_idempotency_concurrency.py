@@ -15,7 +15,7 @@ from apps.cart.tests.conftest import set_up_store
 from apps.core.auth import user_token
 from apps.core.models import EventRecord, IdempotencyRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, make_superuser
+from tests.support import TENANT_A, make_superuser
 from tests.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -184,3 +184,53 @@ def test_a_duplicate_sent_while_the_first_still_runs_is_409_at_once(store, monke
     assert first[0].status_code == 200
     retry = keyed_post(store, path, {"amount": 500}, key)
     assert retry.content == first[0].content and retry["Idempotent-Replayed"] == "true"
+
+
+def test_a_registration_rolled_back_after_creating_its_tenant_leaves_no_tenant_schema_or_cached_tenant(
+    monkeypatch,
+):
+    """A keyed superuser registration creates a tenant (registry row and schema) in the request's transaction;
+    when the request then fails, nothing of it stays: not the row, not the schema, not the process's tenant cache
+    (which would otherwise answer for a tenant that does not exist), and the retry creates it once."""
+    from django.db import connection
+    from django_tenants.utils import schema_exists
+
+    from apps.account import services
+    from apps.core import tenancy
+    from apps.core.models import Tenant
+
+    tenant_id, path, key = "IDEMFAIL", "/account/api/v1/accounts/register", str(uuid.uuid4())
+    body = {"username": "owner", "password": "owner-secret", "tenantId": tenant_id}
+    real = services.account_register_superuser
+    seen_inside: list = []
+
+    def fails_after_creating(**kwargs):
+        real(**kwargs)
+        seen_inside.append(tenancy.tenant_get(tenant_id))  # the request itself sees its tenant
+        raise RuntimeError("disk on fire")
+
+    def register():
+        return APIClient().generic("POST", path, json.dumps(body), "application/json", HTTP_IDEMPOTENCY_KEY=key)
+
+    monkeypatch.setattr(services, "account_register_superuser", fails_after_creating)
+    try:
+        assert register().status_code == 500
+        assert seen_inside and seen_inside[0] is not None
+        assert tenancy.tenant_get(tenant_id) is None
+        assert not Tenant.objects.filter(tenant_id=tenant_id).exists()
+        assert not schema_exists(tenancy.schema_name_for(tenant_id))
+        assert not IdempotencyRecord.objects.exists()
+
+        monkeypatch.setattr(services, "account_register_superuser", real)
+        created = register()
+        assert created.status_code == 201 and not created.has_header("Idempotent-Replayed")
+        replayed = register()
+        assert replayed["Idempotent-Replayed"] == "true" and replayed.content == created.content
+        assert Tenant.objects.filter(tenant_id=tenant_id).count() == 1
+        assert tenancy.tenant_get(tenant_id) is not None  # committed: found, and cached from now on
+    finally:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{tenancy.schema_name_for(tenant_id)}" CASCADE')
+        Tenant.objects.filter(tenant_id=tenant_id).delete()
+        tenancy.tenant_cache_clear()

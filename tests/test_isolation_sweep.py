@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.cart.tests.conftest import set_up_store
-from apps.core.testing import TENANT_A, TENANT_B, bearer, make_superuser
+from tests.support import TENANT_A, TENANT_B, bearer, make_superuser
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from apps.cart.models import Transaction
 from apps.cart.tests.conftest import set_up_store
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.test import override_settings
 from apps.account.models import User
 from apps.cart.tests.conftest import set_up_store
 from apps.core.tenancy import tenant_context
-from apps.core.testing import bearer
+from tests.support import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 
 from apps.cart.tests.conftest import set_up_store
 from apps.core.models import EventRecord
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from apps.cart.models import Cart
 from apps.cart.tests.conftest import set_up_store
 from apps.core.auth import user_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,6 @@ class CartConfig(AppConfig):
         from .errors import MESSAGES
 
         register_messages(MESSAGES)
-        from apps.core.cache import set_version_store
-
-        from .cache_version import cache_version_bump
-
-        set_version_store(cache_version_bump)
         try:
             from apps.terminal.services import register_close_stats_provider
         except ImportError:  # the terminal app without the hook: close logs count no transactions

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from apps.core.rounding import RoundMethod, round_tax, round_to
+from apps.core.rounding import round_discount, round_tax
 
 ZERO = Decimal(0)
 AMOUNT = "DiscountAmount"
@@ -23,13 +23,6 @@ class CalculationError(Exception):
     def __init__(self, message: str, *, code: str, status: int = 400) -> None:
         self.message, self.code, self.status = message, code, status
         super().__init__(message)
-
-
-def round_discount(value: Decimal, method: str | None) -> Decimal:
-    """``Rd``: to an integer with the configured method; any unknown method means no rounding."""
-    if method in (RoundMethod.ROUND, RoundMethod.FLOOR, RoundMethod.CEIL):
-        return round_to(value, method, 0)
-    return value
 
 
 # --- inputs and outputs -------------------------------------------------------------------------------------

@@ -199,16 +199,18 @@ def _line_from_json(data: dict[str, Any]) -> LineItem:
 
 
 # --- wire forms ---------------------------------------------------------------------------------------------
-def _num(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def money_text(value: Decimal | None) -> str | None:
+    """An amount in the stored tranlog: its exact decimal digits as text, as the cart document keeps them (a JSON
+    number would pass through a float); the API renders it as a JSON number, consumers read it with ``Decimal``."""
+    return None if value is None else str(value)
 
 
 def discount_payload(discount: Discount) -> dict[str, Any]:
     return {
         "seq_no": discount.seq_no,
         "discount_type": discount.discount_type,
-        "discount_value": _num(discount.discount_value),
-        "discount_amount": _num(discount.discount_amount),
+        "discount_value": money_text(discount.discount_value),
+        "discount_amount": money_text(discount.discount_amount),
         "detail": discount.detail,
         "promotion_code": discount.promotion_code,
         "promotion_type": discount.promotion_type,
@@ -218,5 +220,5 @@ def discount_payload(discount: Discount) -> dict[str, Any]:
 def sales_payload(sales: Sales) -> dict[str, Any]:
     data = asdict(sales)
     for name in Sales.MONEY:
-        data[name] = _num(getattr(sales, name))
+        data[name] = money_text(getattr(sales, name))
     return data

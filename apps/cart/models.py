@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -12,6 +12,9 @@ from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import FastJSONField, JSONTextField
+
+# A cart unchanged this long is gone (spec/30 §13: Kugelpos' cart store expires it).
+CART_TTL = timedelta(hours=10)
 
 
 class Cart(models.Model):
@@ -207,17 +210,3 @@ class TerminalCounter(models.Model):
     def __str__(self) -> str:
         return f"{self.terminal_id} {self.name}={self.value}"
 
-
-class CacheVersion(models.Model):
-    """The tenant's data version (``apps.core.cache``): one row, changed in the transaction of every write to
-    master data or stores, read with the terminal on each cart request. Absent until the first such write."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = _("cache version")
-        verbose_name_plural = _("cache versions")
-
-    def __str__(self) -> str:
-        return str(self.version)

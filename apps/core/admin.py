@@ -222,8 +222,9 @@ class ShownAsPeopleReadThemMixin:
         return list(dict.fromkeys(swapped))
 
 
-class ReadOnlyAdmin(ShownAsPeopleReadThemMixin, StoreTimeMixin, admin.ModelAdmin):
-    """Shown, searched and filtered, never added, changed or deleted: the records are written by services."""
+class NoEditMixin:
+    """An admin that never adds, changes or deletes a row through Django's forms: its rows are written by services
+    (or it has none of its own)."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -233,6 +234,10 @@ class ReadOnlyAdmin(ShownAsPeopleReadThemMixin, StoreTimeMixin, admin.ModelAdmin
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(NoEditMixin, ShownAsPeopleReadThemMixin, StoreTimeMixin, admin.ModelAdmin):
+    """Shown, searched and filtered, never added, changed or deleted: the records are written by services."""
 
 
 # --- sign-in -------------------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        import kugelpos.celery  # noqa: F401 - the project's Celery app, so shared tasks use its configuration
-
-        from . import celery_signals  # noqa: F401 - connects the Celery signal handlers
+        from . import (
+            celery_signals,  # noqa: F401 - connects the Celery signal handlers
+            tasks,  # noqa: F401 - registers the event sender with apps.core.registry
+        )
         from .api import schema  # noqa: F401 - registers the OpenAPI security schemes

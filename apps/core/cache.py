@@ -10,9 +10,10 @@ same request and its own key, so
 * nothing is shared between tenants: the schema name is part of every key;
 * a request that knows no version (``None``) reads the database.
 
-The version lives in a table of the app that reads it (cart: ``apps.cart.models.CacheVersion``); that app
-registers how to bump it with ``set_version_store``. Apps below it name the models whose writes must bump it with
-``watch``. Writes that send no model signal (``QuerySet.update``, ``bulk_create``) call ``data_changed()``.
+The version lives with the data it versions (``apps.masterdata.models.DataVersion``: master data and the terminal
+app's stores); that app registers how to bump it with ``set_version_store``, and the apps that own cached models
+name them with ``watch``. A reader reads the version once per request (the cart: with the terminal's
+credential). Writes that send no model signal (``QuerySet.update``, ``bulk_create``) call ``data_changed()``.
 """
 
 from __future__ import annotations

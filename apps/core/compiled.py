@@ -80,12 +80,3 @@ class CompiledSelect:
             found.append(instance)
         return found
 
-
-def insert_values(instance: Model) -> tuple[list[str], list[Any]]:
-    """The quoted columns of an unsaved instance's concrete fields (its primary key left to the database) and
-    their values as ``Model.save`` would write them (``pre_save``: ``auto_now_add`` and the like), for an
-    ``INSERT`` written by hand that does more than the ORM's (a conflict skipped, rows of other tables with it)."""
-    connection = connections[instance._state.db or "default"]
-    fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    return [connection.ops.quote_name(field.column) for field in fields], values

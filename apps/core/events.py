@@ -11,37 +11,28 @@ Enqueueing goes through a circuit breaker: a broker outage never fails the produ
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import pybreaker
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from . import metrics, tenancy
-from .compiled import CompiledSelect, insert_values
+from . import metrics, sql, tenancy
+from .compiled import CompiledSelect
 from .models import ConsumedEvent, EventDelivery, EventRecord
+from .registry import broker_breaker, consumer_handler, consumers_of, send
 
 logger = logging.getLogger(__name__)
 
 TOPICS = {"tranlog": "topic-tranlog", "cashlog": "topic-cashlog", "opencloselog": "topic-opencloselog"}
-CONSUMERS: dict[str, tuple[str, ...]] = {
-    "tranlog": ("report", "journal", "stock"),
-    "cashlog": ("report", "journal"),
-    "opencloselog": ("report", "journal"),
-}
-
-ConsumerHandler = Callable[[dict[str, Any]], None]
-_HANDLERS: dict[tuple[str, str], ConsumerHandler] = {}
-
-broker_breaker = pybreaker.CircuitBreaker(fail_max=3, reset_timeout=60, name="broker")
 
 
 class EventNotFound(Exception):
@@ -58,18 +49,6 @@ class EventKeys:
     business_date: str | None = None
     open_counter: int | None = None
     transaction_no: int | None = None
-
-
-def register_consumer(*, service: str, event_type: str, handler: ConsumerHandler) -> None:
-    """Register ``handler(payload)`` for one consumer service and event type (from ``AppConfig.ready``).
-
-    The handler runs in the payload's tenant schema inside a transaction that also records the processed marker.
-    """
-    _HANDLERS[(service, event_type)] = handler
-
-
-def consumer_handler(service: str, event_type: str) -> ConsumerHandler | None:
-    return _HANDLERS.get((service, event_type))
 
 
 # --- publishing ---------------------------------------------------------------------------------------------
@@ -94,7 +73,7 @@ def event_publish(*, event_type: str, payload: dict[str, Any]) -> EventRecord:
         published_at=now,
         last_updated_at=now,
     )
-    _insert_with_deliveries(record, CONSUMERS[event_type])
+    _insert_with_deliveries(record, consumers_of(event_type))
     event_id, tenant_id = record.event_id, record.tenant_id
     transaction.on_commit(lambda: event_enqueue(event_id=event_id, tenant_id=tenant_id))
     return record
@@ -103,26 +82,29 @@ def event_publish(*, event_type: str, payload: dict[str, Any]) -> EventRecord:
 def _insert_with_deliveries(record: EventRecord, services: tuple[str, ...]) -> None:
     """Insert the record and a ``pending`` delivery per consumer in one statement (the deliveries take the new
     record's id from a CTE); ``record`` becomes the saved instance."""
-    quote = connection.ops.quote_name
-    columns, values = insert_values(record)
+    fields, values = sql.insert_values(record)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH record AS (INSERT INTO {quote(EventRecord._meta.db_table)} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id), "
-            f"deliveries AS (INSERT INTO {quote(EventDelivery._meta.db_table)} (record_id, service_name, status) "
-            "SELECT record.id, s.service, %s FROM record "
-            "CROSS JOIN unnest(%s::varchar[]) WITH ORDINALITY AS s(service, n) ORDER BY s.n) "
-            "SELECT id FROM record",
-            [*values, EventDelivery.Status.PENDING.value, list(services)],
+            _record_with_deliveries_sql(fields), [*values, EventDelivery.Status.PENDING.value, list(services)]
         )
         record.pk = cursor.fetchone()[0]
     record._state.adding, record._state.db = False, connection.alias
 
 
-def _send_to_broker(event_id: str, tenant_id: str | None) -> None:
-    from .tasks import deliver_event
+@functools.cache
+def _record_with_deliveries_sql(fields: tuple[str, ...]) -> str:
+    record = sql.insert(EventRecord, fields, returning=("pk",))
+    deliveries = sql.insert(
+        EventDelivery,
+        ("record", "service_name", "status"),
+        source="SELECT record.id, s.service, %s FROM record "
+        "CROSS JOIN unnest(%s::varchar[]) WITH ORDINALITY AS s(service, n) ORDER BY s.n",
+    )
+    return f"WITH record AS ({record}), deliveries AS ({deliveries}) SELECT id FROM record"
 
-    deliver_event.apply_async(args=[event_id], kwargs={"tenant_id": tenant_id} if tenant_id else {}, retry=False)
+
+def _send_to_broker(event_id: str, tenant_id: str | None) -> None:
+    send(event_id, tenant_id)  # the Celery task, registered by apps.core.tasks (this module imports no task)
 
 
 def event_enqueue(*, event_id: str, tenant_id: str | None = None) -> bool:
@@ -171,15 +153,19 @@ def _mark_consumed(tenant_id: str, service: str, event_id: str) -> bool:
 
 def _mark_consumed_many(tenant_id: str, services: list[str], event_id: str) -> set[str]:
     """``_mark_consumed`` for several consumers in one statement: the set of those marked now."""
-    table = connection.ops.quote_name(ConsumedEvent._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (tenant_id, consumer, event_id, processed_at) "
-            "SELECT %s, unnest(%s::varchar[]), %s, %s "
-            "ON CONFLICT (tenant_id, consumer, event_id) DO NOTHING RETURNING consumer",
-            [tenant_id, services, event_id, timezone.now()],
-        )
+        cursor.execute(_mark_consumed_sql(), [tenant_id, services, event_id, timezone.now()])
         return {row[0] for row in cursor.fetchall()}
+
+
+def _mark_consumed_sql() -> str:
+    return sql.insert(
+        ConsumedEvent,
+        ("tenant_id", "consumer", "event_id", "processed_at"),
+        source="SELECT %s, unnest(%s::varchar[]), %s, %s",
+        conflict="core_consumedevent_tenant_unique",
+        returning=("consumer",),
+    )
 
 
 def event_receive(*, service: str, event_type: str, payload: dict[str, Any]) -> bool:

@@ -69,10 +69,9 @@ def _as_datetime(value: datetime | str) -> datetime | None:
         return None
 
 
-def shown_datetime(value: datetime | str | None) -> str:
-    """A moment as the store reads it: ``2026-12-07 14:05`` (en), ``2026/12/07 14:05`` (ja). An aware datetime is
-    shown in the store's time zone; an ISO text with an offset (a log's own timestamp, already store time) as its
-    wall time; anything unreadable as it came."""
+def _shown_moment(value: datetime | str | None, render) -> str:
+    """``render`` the moment ``value`` in store time: an aware datetime converted to the store's time zone, a log's
+    ISO text (already store time) as its wall time; empty for nothing, anything unreadable as it came."""
     if value is None or value == "":
         return ""
     moment = _as_datetime(value)
@@ -80,7 +79,14 @@ def shown_datetime(value: datetime | str | None) -> str:
         return str(value)
     if isinstance(value, datetime) and dj_timezone.is_aware(moment):
         moment = moment.astimezone(app_zone())
-    return date_format(moment, "SHORT_DATETIME_FORMAT")
+    return render(moment)
+
+
+def shown_datetime(value: datetime | str | None) -> str:
+    """A moment as the store reads it: ``2026-12-07 14:05`` (en), ``2026/12/07 14:05`` (ja). An aware datetime is
+    shown in the store's time zone; an ISO text with an offset (a log's own timestamp, already store time) as its
+    wall time; anything unreadable as it came."""
+    return _shown_moment(value, lambda moment: date_format(moment, "SHORT_DATETIME_FORMAT"))
 
 
 def shown_date(value: date | str | None) -> str:
@@ -98,11 +104,4 @@ def shown_date(value: date | str | None) -> str:
 
 def shown_time(value: datetime | str | None) -> str:
     """The time of a moment: ``14:05``; a log's ISO text as its wall time, an aware datetime in store time."""
-    if value is None or value == "":
-        return ""
-    moment = _as_datetime(value)
-    if moment is None:
-        return str(value)
-    if isinstance(value, datetime) and dj_timezone.is_aware(moment):
-        moment = moment.astimezone(app_zone())
-    return time_format(moment, "TIME_FORMAT")
+    return _shown_moment(value, lambda moment: time_format(moment, "TIME_FORMAT"))

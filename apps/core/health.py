@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 from .formats import health_timestamp
+from .registry import SERVICES, broker_breaker
 
-SERVICES = ("account", "terminal", "master-data", "cart", "report", "journal", "stock")
 EVENT_SERVICES = ("terminal", "cart", "report", "journal", "stock")
 VERSION = "1.0.0"
 
@@ -158,8 +158,6 @@ def check_workers() -> CheckResult:
 
 def check_broker_circuit() -> CheckResult:
     def probe() -> dict:
-        from .events import broker_breaker
-
         state = broker_breaker.current_state
         if state != "closed":
             raise RuntimeError(f"broker circuit breaker is {state}")

@@ -20,7 +20,13 @@ A request without the header is not touched (one dictionary lookup): Kugelpos cl
    towards the rate limit): services own their transactions and have undone their own work already.
 
 A request that read no record, because the first one committed just after its lookup began, finds that record
-when it inserts its own (``ON CONFLICT``): it rolls back its effect and answers with the stored one instead.
+when it inserts its own (the insert violates the scope's primary key): its effect is rolled back with it, and it
+answers with the stored one instead. A record past its time to live is deleted by the claim that finds it.
+
+When the request's transaction is the connection's outermost (always, outside tests), it costs no round trip of
+its own at either end (``apps.core.db_backend``): its BEGIN goes with its first statement, and the insert of its
+answer with its COMMIT, in one pipeline each; a lost race's insert fails, the COMMIT is skipped and Django's
+``atomic`` rolls the transaction back.
 """
 
 from __future__ import annotations
@@ -43,13 +49,14 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from .auth import Credential
+from .envelope import error_json_response
 from .errors import KugelposError, RequestValidationError, register_messages
 from .middleware import is_api_path
 from .models import IdempotencyRecord
@@ -221,15 +228,22 @@ def _execute(sql: str, params: list) -> tuple | int:
         return cursor.fetchone() if cursor.description else cursor.rowcount
 
 
-def _lookup(scope: str, lock_id: int | None) -> tuple[bool, tuple | None]:
-    """One statement: the advisory lock (when ``lock_id`` is given) and the live record of ``scope``."""
+@dataclass(frozen=True)
+class _Claim:
+    locked: bool  # this transaction holds the scope's advisory lock
+    record: tuple | None  # the live record of the scope: (request_hash, status, headers, body)
+    expired: bool = False  # a record of the scope past its time to live is in the way
+
+
+def _lookup(scope: str, lock_id: int | None) -> _Claim:
+    """One statement: the advisory lock (when ``lock_id`` is given) and the record of ``scope``."""
     lock = "pg_try_advisory_xact_lock(%s)" if lock_id is not None else "%s IS NULL"
-    locked, *record = _execute(
-        f"SELECT {lock}, r.request_hash, r.status, r.headers, r.body FROM (SELECT 1) AS one "
-        f"LEFT JOIN {_table()} AS r ON r.scope = %s AND r.created_at > %s",
-        [lock_id, scope, _cutoff()],
+    locked, *record, live = _execute(
+        f"SELECT {lock}, r.request_hash, r.status, r.headers, r.body, r.created_at > %s FROM (SELECT 1) AS one "
+        f"LEFT JOIN {_table()} AS r ON r.scope = %s",
+        [lock_id, _cutoff(), scope],
     )
-    return bool(locked), (tuple(record) if record[0] is not None else None)
+    return _Claim(bool(locked), tuple(record) if live else None, live is False)
 
 
 def _keyed(request) -> KeyedRequest | None:
@@ -254,9 +268,9 @@ def claim_columns(request, terminal_id: str) -> dict[str, RawSQL] | None:
     scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
     keyed.prefetched = (scope, None)
     sql = (f"SELECT json_build_array(pg_try_advisory_xact_lock(%s), r.request_hash, r.status, r.headers, "
-           f"encode(r.body, 'base64')) FROM (SELECT 1) AS one LEFT JOIN {_table()} AS r "
-           f"ON r.scope = %s AND r.created_at > %s")
-    return {CLAIM_COLUMN: RawSQL(sql, [lock_id, scope, _cutoff()])}
+           f"encode(r.body, 'base64'), r.created_at > %s) FROM (SELECT 1) AS one LEFT JOIN {_table()} AS r "
+           f"ON r.scope = %s")
+    return {CLAIM_COLUMN: RawSQL(sql, [lock_id, _cutoff(), scope])}
 
 
 def claim_prefetched(request, columns: dict) -> None:
@@ -266,13 +280,13 @@ def claim_prefetched(request, columns: dict) -> None:
         keyed.prefetched = (keyed.prefetched[0], columns[CLAIM_COLUMN])
 
 
-def _prefetched_claim(keyed: KeyedRequest, scope: str) -> tuple[bool, tuple | None] | None:
+def _prefetched_claim(keyed: KeyedRequest, scope: str) -> _Claim | None:
     if keyed.prefetched is None or keyed.prefetched[0] != scope or keyed.prefetched[1] is None:
         return None  # not read, or read for another caller than the one authenticated: a statement of its own
-    locked, stored_hash, status, headers, body = orjson.loads(keyed.prefetched[1])
-    if stored_hash is None:
-        return bool(locked), None
-    return bool(locked), (stored_hash, status, headers, base64.b64decode(body))
+    locked, stored_hash, status, headers, body, live = orjson.loads(keyed.prefetched[1])
+    if not live:
+        return _Claim(bool(locked), None, live is False)
+    return _Claim(bool(locked), (stored_hash, status, headers, base64.b64decode(body)))
 
 
 def _answer_from(keyed: KeyedRequest, scope: str, record: tuple) -> HttpResponse:
@@ -295,35 +309,44 @@ def idempotency_claim(request, credential: Credential | None) -> None:
         )
     tenant_id, caller = caller_of(credential)
     scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
-    locked, record = _prefetched_claim(keyed, scope) or _lookup(scope, lock_id)
-    if record is not None:
-        raise IdempotentReplay(_answer_from(keyed, scope, record))
-    if not locked:
+    claim = _prefetched_claim(keyed, scope) or _lookup(scope, lock_id)
+    if claim.record is not None:
+        raise IdempotentReplay(_answer_from(keyed, scope, claim.record))
+    if not claim.locked:
         raise IdempotencyInProgressError()
+    if claim.expired:  # rare: the key was used before, longer ago than its time to live; under the scope's lock
+        _execute(f"DELETE FROM {_table()} WHERE scope = %s AND created_at <= %s", [scope, _cutoff()])
     keyed.scope, keyed.tenant_id, keyed.caller = scope, tenant_id[:50], caller[:255]
 
 
-def _store(keyed: KeyedRequest, request: HttpRequest, response: HttpResponse) -> bool:
-    """Insert the answer in the open transaction; False when a live record of the scope exists already."""
+@lru_cache(maxsize=1)
+def _insert_sql() -> str:
+    return (f"INSERT INTO {_table()} (scope, tenant_id, caller, method, path, key, request_hash, status, headers, "
+            "body, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s)")
+
+
+def _store(keyed: KeyedRequest, request: HttpRequest, response: HttpResponse, *, with_commit: bool) -> None:
+    """Insert the answer in the open transaction: now, or (``with_commit``) in one round trip with its COMMIT.
+    A record of the scope committed meanwhile (a lost race) makes the insert fail: ``IntegrityError``, from here
+    or from the commit, and the transaction is rolled back."""
     headers = [[name, value] for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS]
-    now = timezone.now()
-    inserted = _execute(
-        f"INSERT INTO {_table()} AS r (scope, tenant_id, caller, method, path, key, request_hash, status, headers, "
-        "body, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s) "
-        "ON CONFLICT (scope) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, caller = EXCLUDED.caller, "
-        "method = EXCLUDED.method, path = EXCLUDED.path, key = EXCLUDED.key, "
-        "request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, headers = EXCLUDED.headers, "
-        "body = EXCLUDED.body, created_at = EXCLUDED.created_at WHERE r.created_at <= %s",
-        [keyed.scope, keyed.tenant_id, keyed.caller, request.method, request.path, keyed.key,
-         keyed.request_hash, response.status_code, orjson.dumps(headers).decode(),
-         seal(response.content, keyed.scope), now, _cutoff(now)],
-    )
-    return inserted == 1
+    params = [keyed.scope, keyed.tenant_id, keyed.caller, request.method, request.path, keyed.key,
+              keyed.request_hash, response.status_code, orjson.dumps(headers).decode(),
+              seal(response.content, keyed.scope), timezone.now()]
+    if with_commit:
+        connection.execute_with_commit(_insert_sql(), params)
+    else:
+        _execute(_insert_sql(), params)
+
+
+def _lost_race(error: IntegrityError) -> bool:
+    """Whether ``error`` is the insert of an answer finding the scope's record there already."""
+    diag = getattr(error.__cause__, "diag", None)
+    return (getattr(error.__cause__, "sqlstate", None) == "23505" and diag is not None
+            and diag.table_name == IdempotencyRecord._meta.db_table)
 
 
 def _error_response(exc: KugelposError) -> HttpResponse:
-    from .api.exceptions import error_json_response  # the envelope; api imports this module
-
     return error_json_response(exc)
 
 
@@ -342,18 +365,28 @@ class IdempotencyMiddleware:
         except RequestDataTooBig:  # the view answers 413 as it does without a key
             return self.get_response(request)
         request.idempotency = keyed
-        lost_race = False
-        with transaction.atomic():
-            response = self.get_response(request)
-            if keyed.scope is not None and not keyed.replayed:
-                if response.status_code >= 500:
-                    transaction.set_rollback(True)
-                elif 200 <= response.status_code < 300 and not response.streaming:
-                    lost_race = not _store(keyed, request, response)
-                    if lost_race:
+        # The request's own transaction (not a savepoint in a test's): its BEGIN and COMMIT carry its first and
+        # last statements (``apps.core.db_backend``), when the database backend offers that.
+        outermost = connection.get_autocommit() and hasattr(connection, "execute_with_commit")
+        try:
+            connection.begin_with_first_statement = outermost
+            with transaction.atomic():
+                connection.begin_with_first_statement = False
+                response = self.get_response(request)
+                if keyed.scope is not None and not keyed.replayed:
+                    if response.status_code >= 500:
                         transaction.set_rollback(True)
+                    elif 200 <= response.status_code < 300 and not response.streaming:
+                        _store(keyed, request, response, with_commit=outermost)
+            lost_race = False
+        except IntegrityError as error:
+            if keyed.scope is None or not _lost_race(error):
+                raise
+            lost_race = True
+        finally:
+            connection.begin_with_first_statement = False
         if lost_race:  # a duplicate committed first: its effect stands, this one's was undone
-            _, record = _lookup(keyed.scope, None)
+            record = _lookup(keyed.scope, None).record
             if record is None:  # gone already (expired in between): the client may send it again
                 return _error_response(IdempotencyInProgressError())
             try:

@@ -30,6 +30,12 @@ class IntRange:
 INT32 = IntRange(-(2**31), 2**31 - 1)  # integer
 INT64 = IntRange(-(2**63), 2**63 - 1)  # bigint (and LIMIT/OFFSET)
 
+# The most rows one page of a list carries (issue #25). Kugelpos answers ``limit=0`` with every row and has no upper
+# bound (stock excepted: 1-1000, a 422 beyond); a list of every item of a big catalogue is minutes of a thread and
+# tens of megabytes. Here ``limit=0`` and any ``limit`` above this give a page of at most this many rows, the
+# offset still Kugelpos' ``(page - 1) * limit`` (apps/core/paging.py).
+PAGE_SIZE_MAX = 1000
+
 INT_MESSAGE = "Input should be a valid integer, unable to parse string as an integer"
 
 

@@ -24,6 +24,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from .registry import broker_breaker
+
 REQUEST_SECONDS = Histogram(
     "kugelpos_http_request_duration_seconds",
     "Time to answer an HTTP request, by view.",
@@ -64,7 +66,6 @@ class PlatformCollector:
         return [GaugeMetricFamily(name, documentation) for name, documentation in self.NAMES]
 
     def collect(self):
-        from .events import broker_breaker
         from .models import EventRecord
 
         breaker = GaugeMetricFamily(

@@ -33,10 +33,6 @@ def new_request_id(candidate: str | None = None) -> str:
     return uuid.uuid4().hex
 
 
-def current_request_id() -> str | None:
-    return structlog.contextvars.get_contextvars().get("request_id")
-
-
 def _identity(request: HttpRequest) -> tuple[str | None, str | None]:
     """Tenant and terminal of the caller, as far as authentication found them (never a secret)."""
     # Only a credential the API authentication put there: never evaluate the session user of a page here (the

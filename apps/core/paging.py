@@ -1,4 +1,11 @@
-"""Paging and sorting query parameters and list metadata (spec/00 §2.3)."""
+"""Paging and sorting query parameters and list metadata (spec/00 §2.3).
+
+``limit`` is Kugelpos': the page size, ``0`` for all rows, the offset ``(page - 1) * limit``. A page never holds
+more than ``PAGE_SIZE_MAX`` (1000) rows (issue #25): ``limit=0`` or a larger ``limit`` gives the first 1000 rows
+Kugelpos would give, and where rows were left out ``metadata.limit`` says 1000 instead of echoing the request, so
+a client sees the page size in effect and pages on with ``limit=1000&page=2``. An answer that was not cut is
+Kugelpos' own, echo included.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import RequestValidationError
+from .limits import PAGE_SIZE_MAX
 
 MAX_SQL_INT = 2**63 - 1  # LIMIT and OFFSET are bigint in PostgreSQL
 
@@ -21,6 +29,19 @@ class Paging:
     def offset(self) -> int:
         return (self.page - 1) * self.limit
 
+    @property
+    def size(self) -> int:
+        """The most rows this page holds (``limit``, bounded; ``limit 0`` = all, bounded)."""
+        return page_size(self.limit)
+
+    def rows(self, rows):
+        """This page of ``rows`` (a queryset or a list) in their order."""
+        return rows[self.offset : self.offset + self.size]
+
+    def limit_echo(self, total: int) -> int:
+        """``metadata.limit``: the requested ``limit``, or ``PAGE_SIZE_MAX`` when the page left rows out."""
+        return PAGE_SIZE_MAX if is_cut(self.limit, self.offset, total) else self.limit
+
     def sort_text(self) -> str | None:
         """Echo form ``"field:dir, field:dir"``."""
         if not self.sort:
@@ -29,6 +50,17 @@ class Paging:
 
     def order_by(self) -> list[str]:
         return [("-" if direction == -1 else "") + name for name, direction in self.sort]
+
+
+def page_size(limit: int) -> int:
+    """The most rows a page of ``limit`` holds: ``limit`` up to ``PAGE_SIZE_MAX``; ``0`` (all) is ``PAGE_SIZE_MAX``."""
+    return PAGE_SIZE_MAX if limit == 0 else min(limit, PAGE_SIZE_MAX)
+
+
+def is_cut(limit: int, offset: int, total: int) -> bool:
+    """Whether Kugelpos' page of ``total`` rows at ``offset`` would hold more than ``PAGE_SIZE_MAX`` rows."""
+    available = max(0, total - offset)
+    return (available if limit == 0 else min(limit, available)) > PAGE_SIZE_MAX
 
 
 def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
@@ -87,12 +119,11 @@ def parse_paging(
 
 
 def paginate(queryset, paging: Paging) -> tuple[list, int]:
-    """Rows of the requested page (``limit 0`` = all) and the total before paging."""
+    """Rows of the requested page (``limit 0`` = all; at most ``PAGE_SIZE_MAX``) and the total before paging."""
     total = queryset.count()
     if paging.sort:
         queryset = queryset.order_by(*paging.order_by())
-    rows = queryset[paging.offset :] if paging.limit == 0 else queryset[paging.offset : paging.offset + paging.limit]
-    return list(rows), total
+    return list(paging.rows(queryset)), total
 
 
 def page_metadata(
@@ -102,7 +133,7 @@ def page_metadata(
     return {
         "total": total,
         "page": paging.page,
-        "limit": paging.limit,
+        "limit": paging.limit_echo(total),
         "sort": paging.sort_text() if echo_sort else None,
         "filter": filter,
     }

@@ -31,8 +31,12 @@ def round_tax(value: Decimal, method: RoundMethod | str | None, round_digit: int
     return round_to(value, method, max(round_digit, 0))
 
 
-def round_discount(value: Decimal, method: RoundMethod | str | None = None) -> Decimal:
-    """Discount rounding: to an integer with ``ROUND_METHOD_FOR_DISCOUNT`` (default ``Round``)."""
-    from django.conf import settings
+def round_discount(value: Decimal, method: RoundMethod | str | None) -> Decimal:
+    """``Rd`` (spec/30 §6.1): to an integer with ``method``; ``None`` or any other value means no rounding.
 
-    return round_to(value, method or getattr(settings, "ROUND_METHOD_FOR_DISCOUNT", "Round"), 0)
+    The caller passes the configured method (the cart: ``CART_ROUND_METHOD_FOR_DISCOUNT``, else
+    ``ROUND_METHOD_FOR_DISCOUNT``); this module reads no settings.
+    """
+    if method in _MODES:
+        return round_to(value, method, 0)
+    return Decimal(value)

@@ -6,7 +6,7 @@ import structlog
 from celery import shared_task
 from django.db import connection
 
-from . import events
+from . import events, registry
 
 logger = structlog.get_logger(__name__)
 
@@ -25,6 +25,12 @@ def deliver_event(self, event_id: str, tenant_id: str | None = None) -> dict[str
         raise self.retry()
     return outcome
 
+
+def _send(event_id: str, tenant_id: str | None) -> None:
+    deliver_event.apply_async(args=[event_id], kwargs={"tenant_id": tenant_id} if tenant_id else {}, retry=False)
+
+
+registry.register_sender(_send)  # how events.event_enqueue reaches the workers, without importing this module
 
 REDELIVERY_LOCK_ID = 0x6B75_6765  # pg advisory lock: one redelivery run at a time across all workers
 
@@ -59,3 +65,13 @@ def purge_idempotency_records() -> int:
     deleted = idempotency_purge_expired()
     logger.info("idempotency records purged", deleted=deleted)
     return deleted
+
+
+@shared_task(name="core.purge_delivered_events", ignore_result=True)
+def purge_delivered_events() -> int:
+    """Scheduled by beat every hour: delivered event records past ``EVENT_RETENTION_DAYS`` (``retention``)."""
+    from .retention import events_purge_delivered
+
+    purged = events_purge_delivered()
+    logger.info("delivered event records purged", purged=purged)
+    return purged

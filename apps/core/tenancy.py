@@ -7,6 +7,7 @@ request (Celery tasks, management commands, consumers) enters a tenant with ``te
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,17 @@ def is_valid_tenant_id(tenant_id: object) -> bool:
 
 _CACHE_SECONDS = 30.0
 _cache: dict[str, tuple[float, Tenant]] = {}
+# Tenants this thread created in its open transaction (``tenant_create``): not cached until that commits, so a
+# creation rolled back (a failed registration, a keyed request that lost its race or failed) leaves no tenant
+# behind in the cache either.
+_uncommitted = threading.local()
+
+
+def _uncommitted_ids() -> set[str]:
+    ids = getattr(_uncommitted, "ids", None)
+    if ids is None:
+        ids = _uncommitted.ids = set()
+    return ids
 
 
 def tenant_get(tenant_id: str) -> Tenant | None:
@@ -49,7 +61,10 @@ def tenant_get(tenant_id: str) -> Tenant | None:
         return hit[1]
     with schema_context(get_public_schema_name()):
         tenant = Tenant.objects.filter(tenant_id=tenant_id).first()
-    if tenant is not None:
+    uncommitted = _uncommitted_ids()
+    if tenant is None or not connection.in_atomic_block:  # rolled back, or committed: no longer pending here
+        uncommitted.discard(tenant_id)
+    if tenant is not None and tenant_id not in uncommitted:
         _cache[tenant_id] = (now + _CACHE_SECONDS, tenant)
     else:
         _cache.pop(tenant_id, None)
@@ -77,6 +92,10 @@ def ensure_template_schema() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE SCHEMA "{base}"')
         call_command("migrate_schemas", schema_name=base, tenant=True, interactive=False, verbosity=0)
+    transaction.on_commit(_template_is_checked)  # rolled back (inside a failed request): check it again
+
+
+def _template_is_checked() -> None:
     global _template_checked
     _template_checked = True
 
@@ -86,10 +105,8 @@ _template_checked = False
 
 def _template_ready() -> None:
     """Bring the template up to date once per process: a stale template would be cloned with faked migrations."""
-    global _template_checked
     if not _template_checked:
         ensure_template_schema()
-        _template_checked = True
 
 
 def tenant_create(*, tenant_id: str, name: str = "") -> Tenant:
@@ -105,6 +122,9 @@ def tenant_create(*, tenant_id: str, name: str = "") -> Tenant:
             tenant.save(verbosity=0)
         except ValidationError as exc:  # django-tenants' own case-insensitive schema clash check
             raise IntegrityError(str(exc)) from exc
+        uncommitted = _uncommitted_ids()
+        uncommitted.add(tenant_id)
+        transaction.on_commit(lambda: uncommitted.discard(tenant_id))
     connection.set_schema_to_public()
     return tenant
 

@@ -8,6 +8,7 @@ and no extra service is needed; each update is one atomic upsert, committed on i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from . import sql
 from .models import FailureCounter
 
 
@@ -53,15 +55,23 @@ def throttle_retry_after(*, limits: Iterable[Limit], now: datetime | None = None
     return max(waits) if waits else None
 
 
-_UPSERT = """
-INSERT INTO "{schema}"."core_failurecounter" (key_hash, window_started_at, failures)
-VALUES (%(key_hash)s, %(now)s, 1)
-ON CONFLICT (key_hash) DO UPDATE SET
-    failures = CASE WHEN core_failurecounter.window_started_at <= %(expired_before)s THEN 1
-                    ELSE core_failurecounter.failures + 1 END,
-    window_started_at = CASE WHEN core_failurecounter.window_started_at <= %(expired_before)s THEN %(now)s
-                             ELSE core_failurecounter.window_started_at END
-"""
+@functools.cache
+def _upsert_sql(public: str) -> str:
+    """Count one failure of a key: a new row, a new window when the last one has ended, else one more."""
+    failures, started = sql.column(FailureCounter, "failures"), sql.column(FailureCounter, "window_started_at")
+    expired = f"c.{started} <= %(expired_before)s"
+    return sql.insert(
+        FailureCounter,
+        ("key_hash", "window_started_at", "failures"),
+        alias="c",
+        schema=public,
+        source="VALUES (%(key_hash)s, %(now)s, 1)",
+        conflict="key_hash",
+        update=(
+            ("failures", f"CASE WHEN {expired} THEN 1 ELSE c.{failures} + 1 END"),
+            ("window_started_at", f"CASE WHEN {expired} THEN %(now)s ELSE c.{started} END"),
+        ),
+    )
 
 
 def throttle_record_failure(*, limits: Iterable[Limit], now: datetime | None = None) -> None:
@@ -72,12 +82,13 @@ def throttle_record_failure(*, limits: Iterable[Limit], now: datetime | None = N
         for limit in limits:
             if not limit.enabled:
                 continue
-            cursor.execute(_UPSERT.format(schema=public), {
+            cursor.execute(_upsert_sql(public), {
                 "key_hash": limit.key_hash, "now": now,
                 "expired_before": now - timedelta(seconds=limit.window_seconds),
             })
         # Old windows are history: keep the table as small as the number of recently failing keys.
-        cursor.execute(f'DELETE FROM "{public}"."core_failurecounter" WHERE window_started_at < %s',
+        cursor.execute(f"DELETE FROM {sql.table(FailureCounter, schema=public)} "
+                       f"WHERE {sql.column(FailureCounter, 'window_started_at')} < %s",
                        [now - timedelta(days=1)])
 
 

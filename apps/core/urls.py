@@ -6,6 +6,7 @@ import re
 
 from django.urls import URLPattern, URLResolver, include, re_path
 
+from apps.core.api.log_receivers import LOG_EVENT_TYPES, LogReceiveViewSet
 from apps.core.api.views import ServiceHealthView, ServiceRootView, TenantInitViewSet
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -31,3 +32,16 @@ def service_urlpatterns(
             api_path("api/v1/tenants", TenantInitViewSet.as_view({"post": "create"}), name=f"{service}-tenants")
         )
     return [re_path(rf"^{service}/?", include(patterns))]  # service names are letters and "-"
+
+
+def log_receiver_paths(service: str) -> list[URLPattern]:
+    """Kugelpos' three push routes of ``service`` (``api/v1/tranlog|cashlog|opencloselog``, URL names
+    ``<service>-tranlog`` …), one view for every service (``api.log_receivers``)."""
+    return [
+        api_path(
+            f"api/v1/{event_type}",
+            LogReceiveViewSet.as_view({"post": "create"}, service=service, event_type=event_type),
+            name=f"{service}-{event_type}",
+        )
+        for event_type in LOG_EVENT_TYPES
+    ]

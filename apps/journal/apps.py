@@ -14,7 +14,7 @@ class JournalConfig(AppConfig):
 
         name_fields(self.label, verbose_names.FIELD_NAMES)
         from apps.core.errors import register_messages
-        from apps.core.events import register_consumer
+        from apps.core.registry import register_consumer
 
         from . import services
         from .errors import MESSAGES

@@ -115,13 +115,13 @@ def journal_ordering(sort: tuple[tuple[str, int], ...]) -> list[OrderBy]:
 
 
 def journal_search(*, query: JournalQuery, paging: Paging) -> tuple[list[JournalEntry], int]:
-    """One page of matching entries and the number of matches before paging (``limit 0`` = all)."""
+    """One page of matching entries and the number of matches before paging (``limit 0`` = all, at most
+    ``PAGE_SIZE_MAX`` as any page)."""
     entries = journal_queryset(query=query).order_by(*journal_ordering(paging.sort))
-    end = None if paging.limit == 0 else paging.offset + paging.limit
     try:
         with transaction.atomic():  # savepoint: a refused pattern must not poison an outer transaction
             total = entries.count()
-            rows = list(entries[paging.offset : end])
+            rows = list(paging.rows(entries))
     except DataError as exc:
         # PostgreSQL refuses the pattern (e.g. unbalanced parentheses): the caller's input, not a fault.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid pattern"

@@ -1,12 +1,7 @@
 """Routes of the journal service, mounted under ``/journal`` (spec/40 §4.1)."""
 
-from apps.core.urls import api_path
-from apps.journal.api.views import (
-    JournalVerifyViewSet,
-    JournalViewSet,
-    LogReceiveViewSet,
-    TransactionReceiveViewSet,
-)
+from apps.core.urls import api_path, log_receiver_paths
+from apps.journal.api.views import JournalVerifyViewSet, JournalViewSet, TransactionReceiveViewSet
 
 urlpatterns = [
     api_path(
@@ -29,12 +24,5 @@ urlpatterns = [
         TransactionReceiveViewSet.as_view({"post": "create"}),
         name="journal-transactions",
     ),
-    *(
-        api_path(
-            f"api/v1/{event_type}",
-            LogReceiveViewSet.as_view({"post": "create"}, event_type=event_type),
-            name=f"journal-{event_type}",
-        )
-        for event_type in ("tranlog", "cashlog", "opencloselog")
-    ),
+    *log_receiver_paths("journal"),
 ]

@@ -26,3 +26,6 @@ class MasterdataConfig(AppConfig):
         # Every write to these, in any process, changes the tenant's data version (``apps.core.cache``), so the
         # selectors that read them through the cache never answer from an entry older than the last write.
         cache.watch(Category, Item, ItemStorePrice, PaymentMethod, Promotion, Setting, SettingValue)
+        from .services.data_version import data_version_bump
+
+        cache.set_version_store(data_version_bump)  # the version lives with the data it versions

@@ -283,3 +283,15 @@ class Promotion(TimestampedModel):
     @property
     def has_detail(self) -> bool:
         return self.discount_rate is not None
+
+
+class DataVersion(models.Model):
+    """The tenant's data version (``apps.core.cache``): one row, changed in the transaction of every write to
+    master data or stores (``services.data_version``), read with the terminal's credential on each cart request.
+    Absent until the first such write."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.version)

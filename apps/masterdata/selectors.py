@@ -16,12 +16,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.core import cache
 from apps.core.paging import Paging
 
-from .models import Category, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, Staff
+from .models import Category, DataVersion, Item, ItemBook, ItemStorePrice, PaymentMethod, Promotion, Setting, Staff
 from .setting_values import ScopedValue, resolve_setting_value
 from .taxes import tax_master_config
 
@@ -32,6 +33,16 @@ CATEGORY_DISCOUNT = "category_discount"
 
 
 # === in-process API for other apps ===========================================================================
+# Read-only and without parameters: one instance serves every request (the cart reads it with the credential).
+_DATA_VERSION_COLUMN = RawSQL(f"SELECT version FROM {DataVersion._meta.db_table} WHERE id = 1", [])
+
+
+def data_version_column() -> RawSQL:
+    """The tenant's current data version (``apps.core.cache``) as a scalar subquery, for a query that reads it
+    along with other things (the cart's request context); NULL before the first write: read uncached."""
+    return _DATA_VERSION_COLUMN
+
+
 @dataclass(frozen=True)
 class ItemDetails:
     """What the cart needs of an item in a store (the ``/details`` merge of spec/20 §5.3).
@@ -292,22 +303,6 @@ def promotions_active(
     return [p for p in candidates if p.start_datetime <= at <= p.end_datetime]
 
 
-def best_category_promotions(promotions: Iterable[PromotionInfo]) -> dict[str, PromotionInfo]:
-    """Category code -> the ``category_discount`` promotion with the highest rate for it (first one wins ties).
-
-    Pure helper for the cart's category-promotion plugin (spec/20 §6.8, spec/30 §7.3); input in result order.
-    """
-    best: dict[str, PromotionInfo] = {}
-    for promotion in promotions:
-        if promotion.promotion_type != CATEGORY_DISCOUNT or promotion.detail is None:
-            continue
-        for category_code in promotion.detail.target_category_codes:
-            current = best.get(category_code)
-            if current is None or promotion.detail.discount_rate > current.detail.discount_rate:
-                best[category_code] = promotion
-    return best
-
-
 def _tax_info(entry: Mapping) -> TaxInfo:
     return TaxInfo(
         tax_code=str(entry["tax_code"]),
@@ -333,13 +328,13 @@ def sorted_page(queryset: QuerySet, paging: Paging, *, fields: Mapping[str, str]
     """One page of ``queryset`` and the total before paging.
 
     ``paging.sort`` names storage fields; unknown ones are ignored (spec/20 §1.4), ties keep insertion order.
-    ``fields`` maps storage names to model fields. ``limit 0`` means no limit.
+    ``fields`` maps storage names to model fields. ``limit 0`` means all rows, at most ``PAGE_SIZE_MAX`` (as any
+    page: apps/core/paging.py).
     """
     order = [("-" if direction == -1 else "") + fields[name] for name, direction in paging.sort if name in fields]
     queryset = queryset.order_by(*order, "pk")
     total = queryset.count()
-    rows = queryset[paging.offset :] if paging.limit == 0 else queryset[paging.offset : paging.offset + paging.limit]
-    return list(rows), total
+    return list(paging.rows(queryset)), total
 
 
 def category_get(*, category_code: str) -> Category | None:

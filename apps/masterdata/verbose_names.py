@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 FIELD_NAMES = {
+    "DataVersion.id": _("ID"),
+    "DataVersion.version": _("version"),
     # a promotion's description is a text about it; elsewhere "description" is the name shown (名称)
     "Promotion.description": pgettext_lazy("promotion", "description"),
     "Promotion.name": pgettext_lazy("promotion", "name"),
@@ -63,4 +65,5 @@ MODEL_NAMES = {
     "SettingValue": (_("setting value"), _("setting values")),
     "Staff": (_("staff"), _("staff")),
     "Promotion": (_("promotion"), _("promotions")),
+    "DataVersion": (_("data version"), _("data versions")),
 }

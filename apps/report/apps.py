@@ -15,7 +15,7 @@ class ReportConfig(AppConfig):
         name_fields(self.label, verbose_names.FIELD_NAMES)
         name_models(self.label, verbose_names.MODEL_NAMES)
         from apps.core.errors import register_messages
-        from apps.core.events import register_consumer
+        from apps.core.registry import register_consumer
 
         from . import services
         from .errors import MESSAGES

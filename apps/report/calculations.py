@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from apps.core.paging import page_size
+
 from .errors import UnknownTransactionTypeError
 
 ZERO = Decimal(0)
@@ -523,7 +525,7 @@ def sort_and_page(
     rows: Sequence[Any], *, sort: Sequence[tuple[str, int]], page: int, limit: int, attributes: Mapping[str, str]
 ) -> list[Any]:
     """Apply a ``field:dir`` sort (snake_case names mapped to row attributes; stable, later keys first) and
-    ``page``/``limit`` (``limit 0`` = all)."""
+    ``page``/``limit`` (``limit 0`` = all; a page holds at most ``PAGE_SIZE_MAX`` rows, as every list's)."""
     result = list(rows)
     for name, direction in reversed(list(sort)):
         attribute = attributes[name]
@@ -532,7 +534,7 @@ def sort_and_page(
         present.sort(key=lambda row: getattr(row, attribute), reverse=direction == -1)
         result = missing + present if direction == 1 else present + missing
     offset = (page - 1) * limit
-    return result[offset:] if limit == 0 else result[offset : offset + limit]
+    return result[offset : offset + page_size(limit)]
 
 
 # --- daily verification (§3.10) -----------------------------------------------------------------------------

@@ -301,15 +301,30 @@ def parse_tranlog(payload: Any) -> Tranlog:
     return tranlog
 
 
-# --- cash log -----------------------------------------------------------------------------------------------
+# --- cash and open/close logs: the session they belong to, then their own fields ---------------------------
 @dataclass(frozen=True)
-class CashLog:
+class SessionLog:
     tenant_id: str | None
     store_code: str
     terminal_no: int
     business_date: str
     open_counter: int | None
     business_counter: int | None
+
+
+def _session_values(reader: _Reader, data: dict) -> dict[str, Any]:
+    return {
+        "tenant_id": reader.str(data, "tenant_id", ()),
+        "store_code": reader.str(data, "store_code", (), required=True),
+        "terminal_no": reader.int(data, "terminal_no", (), required=True),
+        "business_date": reader.str(data, "business_date", (), required=True),
+        "open_counter": reader.int(data, "open_counter", ()),
+        "business_counter": reader.int(data, "business_counter", ()),
+    }
+
+
+@dataclass(frozen=True)
+class CashLog(SessionLog):
     generate_date_time: str
     amount: Decimal
     description: str | None
@@ -323,12 +338,7 @@ def parse_cashlog(payload: Any) -> CashLog:
     data = reader.obj(snake_keys(payload), ())
     reader.raise_if_failed()
     log = CashLog(
-        tenant_id=reader.str(data, "tenant_id", ()),
-        store_code=reader.str(data, "store_code", (), required=True),
-        terminal_no=reader.int(data, "terminal_no", (), required=True),
-        business_date=reader.str(data, "business_date", (), required=True),
-        open_counter=reader.int(data, "open_counter", ()),
-        business_counter=reader.int(data, "business_counter", ()),
+        **_session_values(reader, data),
         generate_date_time=reader.str(data, "generate_date_time", (), required=True),
         amount=reader.money(data, "amount", ()),
         description=reader.str(data, "description", ()),
@@ -342,13 +352,7 @@ def parse_cashlog(payload: Any) -> CashLog:
 
 # --- open/close log -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class OpenCloseLog:
-    tenant_id: str | None
-    store_code: str
-    terminal_no: int
-    business_date: str
-    open_counter: int | None
-    business_counter: int | None
+class OpenCloseLog(SessionLog):
     operation: str
     generate_date_time: str | None
     staff_id: str | None
@@ -368,12 +372,7 @@ def parse_opencloselog(payload: Any) -> OpenCloseLog:
     reader.raise_if_failed()
     terminal_info = reader.obj(data.get("terminal_info"), ("terminal_info",))
     log = OpenCloseLog(
-        tenant_id=reader.str(data, "tenant_id", ()),
-        store_code=reader.str(data, "store_code", (), required=True),
-        terminal_no=reader.int(data, "terminal_no", (), required=True),
-        business_date=reader.str(data, "business_date", (), required=True),
-        open_counter=reader.int(data, "open_counter", ()),
-        business_counter=reader.int(data, "business_counter", ()),
+        **_session_values(reader, data),
         operation=reader.str(data, "operation", (), required=True),
         generate_date_time=reader.str(data, "generate_date_time", ()),
         staff_id=reader.str(data, "staff_id", ()),

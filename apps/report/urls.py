@@ -1,8 +1,8 @@
 """Routes of the report service, mounted under ``/report`` (spec/40 §3.1)."""
 
-from apps.core.urls import api_path
+from apps.core.urls import api_path, log_receiver_paths
 
-from .api.views import LogReceiveViewSet, ReportViewSet, TransactionReceiveViewSet
+from .api.views import ReportViewSet, TransactionReceiveViewSet
 
 urlpatterns = [
     api_path(
@@ -20,12 +20,5 @@ urlpatterns = [
         TransactionReceiveViewSet.as_view({"post": "create"}),
         name="report-transactions",
     ),
-    *(
-        api_path(
-            f"api/v1/{event_type}",
-            LogReceiveViewSet.as_view({"post": "create"}, event_type=event_type),
-            name=f"report-{event_type}",
-        )
-        for event_type in ("tranlog", "cashlog", "opencloselog")
-    ),
+    *log_receiver_paths("report"),
 ]

@@ -9,8 +9,8 @@ class StockConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.errors import register_messages
-        from apps.core.events import register_consumer
         from apps.core.health import register_check
+        from apps.core.registry import register_consumer
         from apps.core.seed import register_seeder
 
         from .errors import MESSAGES

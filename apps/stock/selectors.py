@@ -197,12 +197,6 @@ def stocktake_items(*, store_code: str, category_code: str | None) -> list[tuple
     return [(code, names.get(code, ""), levels.get(code, 0.0)) for code in sorted(codes)]
 
 
-def store_is_known(*, store_code: str) -> bool:
-    """A store with stock rows (stores registered in the terminal app are out of stock's reach: terminal sits above
-    stock in the app layers)."""
-    return Stock.objects.of_store(store_code).exists()
-
-
 def stock_movements(
     *, store_code: str, item_code: str, update_type: str | None = None, date_from: date | None = None,
     date_to: date | None = None,

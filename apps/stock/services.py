@@ -6,6 +6,7 @@ Every command owns its transaction; alerts are evaluated on the rows it wrote an
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from apps.core import sql
 from apps.core.events import EventNotFound, delivery_status_update, event_consume
 from apps.core.formats import iso_app
 
@@ -36,18 +38,21 @@ def _level(tenant_id: str, store_code: str, item_code: str, row: Iterable[float]
 
 
 # --- quantity changes ---------------------------------------------------------------------------------------
-_ADD_SQL = """
-INSERT INTO {table} (tenant_id, store_code, item_code, current_quantity, minimum_quantity, reorder_point,
-                     reorder_quantity, last_transaction_id, created_at, updated_at)
-SELECT %s, %s, change.item_code, change.quantity, 0, 0, 0, %s, %s, %s
-FROM unnest(%s::varchar[], %s::float8[]) AS change (item_code, quantity)
-ORDER BY change.item_code
-ON CONFLICT (store_code, item_code) DO UPDATE SET
-    current_quantity = {table}.current_quantity + EXCLUDED.current_quantity,
-    last_transaction_id = EXCLUDED.last_transaction_id,
-    updated_at = EXCLUDED.updated_at
-RETURNING item_code, current_quantity, minimum_quantity, reorder_point, reorder_quantity
-"""
+@functools.cache
+def _add_sql() -> str:
+    """Add each item's change (rows created at the change, thresholds 0) and return the levels after it."""
+    quantity = sql.column(Stock, "current_quantity")
+    return sql.insert(
+        Stock,
+        ("tenant_id", "store_code", "item_code", "current_quantity", "minimum_quantity", "reorder_point",
+         "reorder_quantity", "last_transaction_id", "created_at", "updated_at"),
+        alias="s",
+        source="SELECT %s, %s, change.item_code, change.quantity, 0, 0, 0, %s, %s, %s "
+        "FROM unnest(%s::varchar[], %s::float8[]) AS change (item_code, quantity) ORDER BY change.item_code",
+        conflict="stock_stock_store_item_unique",
+        update=(("current_quantity", f"s.{quantity} + EXCLUDED.{quantity}"), "last_transaction_id", "updated_at"),
+        returning=("item_code", "current_quantity", "minimum_quantity", "reorder_point", "reorder_quantity"),
+    )
 
 
 def _apply_item_totals(
@@ -65,10 +70,9 @@ def _apply_item_totals(
         if not quantity_in_range(total):
             raise _out_of_range(code, total)
     codes = sorted(totals)
-    sql = _ADD_SQL.format(table=connection.ops.quote_name(Stock._meta.db_table))
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [tenant_id, store_code, reference_id, now, now, codes, [float(totals[code]) for code in codes]]
+            _add_sql(), [tenant_id, store_code, reference_id, now, now, codes, [float(totals[code]) for code in codes]]
         )
         rows = cursor.fetchall()
     for code, current, *_ in rows:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.account.access import visible_store_codes
-from apps.core.admin import NumberWithoutZerosInput, money
+from apps.core.admin import NoEditMixin, NumberWithoutZerosInput, money
 from apps.core.errors import KugelposError, NotFoundError
 from apps.core.formats import app_zone
 from apps.core.paging import Paging
@@ -155,20 +155,11 @@ def readable_error(exc: KugelposError, terminal: Terminal, action: Action) -> st
 
 # --- the admin ----------------------------------------------------------------------------------------------
 @admin.register(TerminalDesk)
-class TerminalDeskAdmin(admin.ModelAdmin):
+class TerminalDeskAdmin(NoEditMixin, admin.ModelAdmin):
     """No rows of its own: its list is the store's terminal page, its URLs are the actions."""
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(backoffice.VIEW_PERMISSION)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         def view(function):

@@ -58,17 +58,19 @@ def terminal_snapshot(terminal: Terminal) -> dict[str, Any]:
     }
 
 
+def _session_keys(log: CashLog | OpenCloseLog) -> dict[str, Any]:
+    """The keys of the session a cash or open/close log belongs to, as both payloads carry them first."""
+    return {
+        "tenant_id": log.tenant_id, "store_code": log.store_code, "store_name": log.store_name,
+        "terminal_no": log.terminal_no, "staff_id": log.staff_id, "staff_name": log.staff_name,
+        "business_date": log.business_date, "open_counter": log.open_counter,
+        "business_counter": log.business_counter,
+    }
+
+
 def cash_log_payload(log: CashLog) -> dict[str, Any]:
     return {
-        "tenant_id": log.tenant_id,
-        "store_code": log.store_code,
-        "store_name": log.store_name,
-        "terminal_no": log.terminal_no,
-        "staff_id": log.staff_id,
-        "staff_name": log.staff_name,
-        "business_date": log.business_date,
-        "open_counter": log.open_counter,
-        "business_counter": log.business_counter,
+        **_session_keys(log),
         "generate_date_time": iso_app(log.generate_date_time),
         "amount": money(log.amount),
         "description": log.description,
@@ -83,15 +85,7 @@ def cash_log_payload(log: CashLog) -> dict[str, Any]:
 
 def open_close_log_payload(log: OpenCloseLog) -> dict[str, Any]:
     return {
-        "tenant_id": log.tenant_id,
-        "store_code": log.store_code,
-        "store_name": log.store_name,
-        "terminal_no": log.terminal_no,
-        "staff_id": log.staff_id,
-        "staff_name": log.staff_name,
-        "business_date": log.business_date,
-        "open_counter": log.open_counter,
-        "business_counter": log.business_counter,
+        **_session_keys(log),
         "operation": log.operation,
         "generate_date_time": iso_app(log.generate_date_time),
         "terminal_info": log.terminal_info,

@@ -6,6 +6,7 @@ dataclasses: the stable interface other apps code against, independent of the mo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +16,6 @@ from django.db.models import Count, Max, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.core import cache
-from apps.core.auth import api_key_hash, api_key_index_table
 
 from .models import CashLog, Store, TenantInfo, Terminal
 
@@ -88,63 +88,37 @@ def terminal_exists(*, terminal_id: str) -> bool:
     return Terminal.objects.filter(terminal_id=terminal_id).exists()
 
 
-_exists_sql: dict[tuple, str] = {}
+# --- the terminal as part of a query of an app above (the cart reads it with the request's credential) ---------
+def _terminal_sql(selected: str) -> str:
+    quote = connection.ops.quote_name
+    return (f"SELECT {selected} FROM {quote(Terminal._meta.db_table)} "
+            f"WHERE {quote(Terminal._meta.get_field('terminal_id').column)} = %s")
 
 
-def terminal_exists_with(*, terminal_id: str, **columns: RawSQL) -> tuple[bool, dict]:
-    """``terminal_exists`` and ``columns`` (scalar subqueries) in one round trip: a terminal JWT's check on the
-    cart path reads what the request needs with it, as the API key's does (``terminal_get_by_api_key``)."""
-    ordered = sorted(columns.items())
-    key = tuple((name, column.sql) for name, column in ordered)
-    sql = _exists_sql.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        extra = "".join(f", ({sql})" for _, sql in key)
-        sql = _exists_sql.setdefault(key, (
-            f"SELECT EXISTS (SELECT 1 FROM {quote(Terminal._meta.db_table)} "
-            f"WHERE {quote(Terminal._meta.get_field('terminal_id').column)} = %s){extra}"
-        ))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [terminal_id, *(param for _, column in ordered for param in column.params)])
-        found, *values = cursor.fetchone()
-    return found, {name: value for (name, _), value in zip(key, values, strict=True)}
+_INFO_SQL = _terminal_sql(", ".join(connection.ops.quote_name(Terminal._meta.get_field(name).column)
+                                    for name in _INFO_FIELDS))
+_EXISTS_SQL = _terminal_sql("1")
+# How many columns ``terminal_info_subquery`` selects (``terminal_info_from_row`` reads that many).
+TERMINAL_INFO_WIDTH = len(_INFO_FIELDS)
 
 
-_by_api_key_sql: dict[tuple, str] = {}
+def terminal_info_subquery(*, terminal_id: str) -> RawSQL:
+    """The terminal ``terminal_id`` of the current tenant as a subquery: one row of ``TERMINAL_INFO_WIDTH``
+    columns, or none. A caller that reads it along with other things in one statement (the cart's request
+    context) hands the row to ``terminal_info_from_row``."""
+    return RawSQL(_INFO_SQL, [terminal_id])
 
 
-def terminal_get_by_api_key(
-    *, api_key: str, terminal_id: str, **columns: RawSQL
-) -> tuple[tuple[str, str] | None, TerminalInfo | None, dict]:
-    """An API-key request's authentication and its terminal in one round trip (every cart request needs both).
+def terminal_info_from_row(values: Sequence) -> TerminalInfo | None:
+    """The ``TerminalInfo`` of the columns ``terminal_info_subquery`` selected (all NULL: no such terminal)."""
+    if values[0] is None:  # the terminal id, which every terminal has
+        return None
+    return TerminalInfo(**dict(zip(_INFO_FIELDS, values, strict=True)))
 
-    Returns the key's index entry ``(tenant_id, terminal_id)`` (None: unknown key), for the caller to check with
-    ``apps.core.auth.credential_from_key_entry``; the terminal ``terminal_id`` of the current tenant (None if it
-    is not there or the key is unknown); and ``columns`` (scalar subqueries) computed in the same query.
-    """
-    ordered = sorted(columns.items())
-    key = tuple((name, column.sql) for name, column in ordered)
-    sql = _by_api_key_sql.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        selected = ", ".join(f"t.{quote(Terminal._meta.get_field(name).column)}" for name in _INFO_FIELDS)
-        extra = "".join(f", ({sql})" for _, sql in key)
-        sql = _by_api_key_sql.setdefault(key, (
-            f"SELECT k.tenant_id, k.terminal_id, t.{quote(Terminal._meta.pk.column)} IS NOT NULL, {selected}{extra} "
-            f"FROM {api_key_index_table()} k LEFT JOIN {quote(Terminal._meta.db_table)} t "
-            f"ON t.{quote(Terminal._meta.get_field('terminal_id').column)} = %s WHERE k.key_hash = %s"
-        ))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*(param for _, column in ordered for param in column.params), terminal_id,
-                             api_key_hash(api_key)])
-        row = cursor.fetchone()
-    if row is None:
-        return None, None, {}
-    entry, found, values = (row[0], row[1]), row[2], row[3:]
-    if not found:
-        return entry, None, {}
-    info = TerminalInfo(**dict(zip(_INFO_FIELDS, values[: len(_INFO_FIELDS)], strict=True)))
-    return entry, info, {name: value for (name, _), value in zip(key, values[len(_INFO_FIELDS):], strict=True)}
+
+def terminal_exists_subquery(*, terminal_id: str) -> RawSQL:
+    """A subquery with a row when the terminal is in this tenant (``EXISTS (...)``: ``terminal_exists``)."""
+    return RawSQL(_EXISTS_SQL, [terminal_id])
 
 
 def store_get(*, store_code: str, cache_version: int | None = None) -> StoreInfo | None:

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from apps.core.testing import TENANT_A, TENANT_B
+from tests.support import TENANT_A, TENANT_B
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from apps.account.models import User
 from apps.core.auth import encode_jwt, service_token, user_token
 from apps.core.tenancy import tenant_context, tenant_get
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_register_user_auth_failures(api, admin_a):
 
 
 def test_a_token_of_tenant_a_cannot_add_users_to_tenant_b(api, token_a, admin_b):
-    from apps.core.testing import TENANT_B
+    from tests.support import TENANT_B
 
     api.post(REGISTER_USER, {"username": "intruder", "password": "x"}, format="json", **bearer(token_a))
     with tenant_context(TENANT_B):

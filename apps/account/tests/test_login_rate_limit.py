@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from apps.account.services import login_limits
 from apps.core.models import FailureCounter
-from apps.core.testing import TENANT_A
 from apps.core.throttle import throttle_record_failure, throttle_retry_after
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from apps.account import access, roles
 from apps.account.models import User
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

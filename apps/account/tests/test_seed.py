@@ -8,7 +8,7 @@ from django.test import override_settings
 from apps.account.models import User
 from apps.core.seed import seeders
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,12 @@
-"""Authentication of the cart's terminal endpoints: the API-key check reads the terminal along with the key."""
+"""Authentication of the cart's terminal endpoints: the credential check reads the request's context with it."""
 
 from __future__ import annotations
 
 from apps.cart.context import (
+    CredentialRead,
     TerminalContext,
-    api_key_entry_and_context,
-    live_terminal_jwt_context,
+    context_by_api_key,
+    context_of_terminal_jwt,
     terminal_context,
 )
 from apps.core import idempotency, tenancy
@@ -16,26 +17,27 @@ PRELOADED = "kugelpos_terminal_context"
 
 
 class CartTerminalAuthentication(TerminalAuthentication):
-    """``TerminalAuthentication`` (same rules, same answers) whose API-key check also reads the terminal and the
-    tenant's data version in the same query: every cart request needs them, and this saves it a round trip. A
-    terminal JWT's check (does its terminal still exist) reads the data version and the cart the same way.
+    """``TerminalAuthentication`` (same rules, same answers) whose check also reads the request's terminal
+    context in the same query (``apps.cart.context``): the terminal, the tenant's data version and, when the view
+    names one (``cart_id``: a command that reads its cart without a lock), that cart. A request with an
+    ``Idempotency-Key`` has its claim's lock and lookup read in the same query too (issue #23).
 
     The key is checked exactly as core checks it (``credential_from_key_entry``); the context read with it is
-    kept on the request only when the key is good, and ``request_terminal_context`` hands it to the view. A
-    request with an ``Idempotency-Key`` has its claim's lock and lookup read in the same query too (issue #23).
+    kept on the request only when the check succeeds, and ``request_terminal_context`` hands it to the view.
     """
+
+    def __init__(self, *, cart_id: str | None = None) -> None:
+        self.cart_id = cart_id
 
     def api_key_credential(self, request, key: str, terminal_id: str) -> Credential | None:
         if not enter_claimed_tenant(terminal_id):  # no such tenant: the plain check, without tenant tables
             return super().api_key_credential(request, key, terminal_id)
-        also, also_read = idempotency.claim_columns(request, terminal_id), {}
-        entry, context = api_key_entry_and_context(key, terminal_id, cart_id=_cart_read_with_key(request),
-                                                   also=also, also_read=also_read)
-        if also:
-            idempotency.claim_prefetched(request, also_read)
-        credential = credential_from_key_entry(entry, terminal_id)
-        if credential is not None and context is not None:
-            setattr(request, PRELOADED, (credential, context))
+        claim = idempotency.claim_columns(request, terminal_id)
+        read = context_by_api_key(api_key=key, terminal_id=terminal_id, cart_id=self.cart_id, also=claim)
+        _keep_claim(request, claim, read)
+        credential = credential_from_key_entry(read.key_entry, terminal_id)
+        if credential is not None and read.context is not None:
+            setattr(request, PRELOADED, (credential, read.context))
         return credential
 
     def terminal_exists(self, request, credential: Credential) -> bool:
@@ -43,25 +45,18 @@ class CartTerminalAuthentication(TerminalAuthentication):
         if tenant is None:
             return False
         tenancy.activate(tenant)
-        also, also_read = idempotency.claim_columns(request, credential.terminal_id or ""), {}
-        context = live_terminal_jwt_context(credential, cart_id=_cart_read_with_key(request), also=also,
-                                            also_read=also_read)
-        if also:
-            idempotency.claim_prefetched(request, also_read)
-        if context is None:
+        claim = idempotency.claim_columns(request, credential.terminal_id or "")
+        read = context_of_terminal_jwt(credential, cart_id=self.cart_id, also=claim)
+        _keep_claim(request, claim, read)
+        if read.context is None:
             return False
-        setattr(request, PRELOADED, (credential, context))
+        setattr(request, PRELOADED, (credential, read.context))
         return True
 
 
-def _cart_read_with_key(request) -> str | None:
-    """The cart id of the request's path when its view reads that cart unlocked (``cart_read_with_key``, a set of
-    actions): the key's query reads it too. Bill and cancel read it under a row lock, in their transaction."""
-    context = getattr(request, "parser_context", None) or {}
-    view = context.get("view")
-    if view is None or getattr(view, "action", None) not in getattr(view, "cart_read_with_key", ()):
-        return None
-    return context.get("kwargs", {}).get("cart_id")
+def _keep_claim(request, claim: dict | None, read: CredentialRead) -> None:
+    if claim:
+        idempotency.claim_prefetched(request, read.also)
 
 
 def request_terminal_context(request, credential: Credential) -> TerminalContext:

@@ -39,9 +39,10 @@ def query_int(value: str, name: str) -> int:
 
 class CartViewSet(KugelposViewSet):
     authentication_classes = [CartTerminalAuthentication]
-    # Actions reading their cart without a lock: it is read in the API key's query (CartTerminalAuthentication).
-    cart_read_with_key = frozenset({"retrieve", "add_items", "cancel_line", "unit_price", "quantity",
-                                    "line_discounts", "subtotal", "cart_discounts", "payments", "resume"})
+    # Actions that read their cart without a lock: their authentication reads it with the credential, in the same
+    # query. Bill and cancel read it under a row lock, in their transaction; create names no cart.
+    reads_cart_unlocked = frozenset({"retrieve", "add_items", "cancel_line", "unit_price", "quantity",
+                                     "line_discounts", "subtotal", "cart_discounts", "payments", "resume"})
     input_serializers = {
         "create": s.CreateCartSerializer,
         "add_items": s.AddItemsSerializer,
@@ -51,6 +52,14 @@ class CartViewSet(KugelposViewSet):
         "cart_discounts": s.DiscountsSerializer,
         "payments": s.PaymentsSerializer,
     }
+
+    def get_authenticators(self) -> list[CartTerminalAuthentication]:
+        # Called before DRF sets ``self.action``: the route's action is the one mapped to the request's method
+        # (no request: the API schema's generator, which authenticates nothing).
+        method = getattr(getattr(self, "request", None), "method", None)
+        action = self.action_map.get(method.lower()) if method else None
+        cart_id = self.kwargs.get("cart_id") if action in self.reads_cart_unlocked else None
+        return [CartTerminalAuthentication(cart_id=cart_id)]
 
     def context(self) -> TerminalContext:
         return request_terminal_context(self.request, self.credential)
@@ -181,8 +190,8 @@ class TransactionViewSet(KugelposViewSet):
             [tran_data(row.document, statuses.get(row.transaction_no)) for row in rows],
             message="Success to get transactions by query",
             operation="get_transactions_by_query",
-            metadata={"total": total, "page": paging.page, "limit": paging.limit, "sort": paging.sort_text(),
-                      "filter": where.as_metadata(tenant_id)},
+            metadata={"total": total, "page": paging.page, "limit": paging.limit_echo(total),
+                      "sort": paging.sort_text(), "filter": where.as_metadata(tenant_id)},
         )
 
     def retrieve(self, request: Request, tenant_id: str, store_code: str, terminal_no: str, transaction_no: str):

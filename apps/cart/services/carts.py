@@ -7,13 +7,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from psycopg.types.json import Json
 
@@ -21,7 +20,7 @@ from apps.cart import calculations as calc
 from apps.cart.context import TerminalContext
 from apps.cart.document import CartDocument, Discount, LineItem, Payment, Tax
 from apps.cart.errors import CartError, CartNotFoundError
-from apps.cart.models import Cart
+from apps.cart.models import CART_TTL, Cart
 from apps.cart.plugins.payments import payment_plugin
 from apps.cart.plugins.promotions import promotion_plugins
 from apps.cart.plugins.promotions.base import ActivePromotion, PromotionLine
@@ -34,7 +33,6 @@ from apps.masterdata import selectors as masterdata
 
 logger = logging.getLogger(__name__)
 
-CART_TTL = timedelta(hours=10)
 # What a cart can hold and still be stored as a transaction log, and summed by the report (ours: Kugelpos has no
 # bound and fails when it saves): an amount below 10^12, a quantity below 10^8, per line and in total.
 MAX_AMOUNT = Decimal(10) ** 12
@@ -149,20 +147,10 @@ _CART_QUERY_LOCKED = CompiledSelect(lambda **values: _live_cart(**values).select
                                     **_MARKERS)
 
 
-def live_cart_expression(cart_id: str) -> tuple[uuid.UUID, RawSQL] | None:
-    """The live cart ``cart_id`` (as ``_load`` finds it) as a column of another query, the API-key check's: its
-    revision and document as a JSON array, NULL when there is none. None when ``cart_id`` is not a cart id."""
-    try:
-        key = uuid.UUID(str(cart_id))
-    except ValueError:
-        return None
-    return key, RawSQL(_LIVE_CART_COLUMN, [key, timezone.now() - CART_TTL])
-
-
 def _load(cart_id: str, context: TerminalContext, *, lock: bool) -> tuple[Cart, CartDocument]:
     """The live cart and its document. Unlocked, it is the one read with the request's API key when there is one
     (``context.preloaded_cart``): a command that then finds it changed by the time it saves reads it again with
-    ``_without_preloaded_cart``."""
+    ``TerminalContext.without_preloaded_cart``."""
     try:
         key = uuid.UUID(str(cart_id))
     except ValueError:
@@ -223,7 +211,7 @@ def _command(
         _apply(document, context, event, change, recalculate=recalculate)
         if _save_over(row, document):
             return document
-        context = _without_preloaded_cart(context)  # changed since: read it again
+        context = context.without_preloaded_cart()  # changed since: read it again
     raise CartError(
         f"The cart was changed by other requests at the same time; try again: cart_id->{cart_id}",
         code="100000",
@@ -231,19 +219,8 @@ def _command(
     )
 
 
-def _without_preloaded_cart(context: TerminalContext) -> TerminalContext:
-    return context if context.preloaded_cart is None else replace(context, preloaded_cart=None)
-
-
 def _column(name: str) -> str:
     return connection.ops.quote_name(Cart._meta.get_field(name).column)
-
-
-_LIVE_CART_COLUMN = (
-    f"SELECT json_build_array({_column('revision')}, {_column('document')}) "
-    f"FROM {connection.ops.quote_name(Cart._meta.db_table)} "
-    f"WHERE {_column('cart_id')} = %s AND {_column('updated_at')} >= %s"
-)
 
 
 # The optimistic save of every cart change, written once (QuerySet.update compiles it again on every call).

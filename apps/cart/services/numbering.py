@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connection
 
 from apps.cart.models import TerminalCounter
+from apps.core import sql
 
 NO_END = 2**62
 
@@ -13,23 +16,33 @@ def counter_next(*, terminal_id: str, name: str, start: int, end: int | None = N
     return counters_next(terminal_id=terminal_id, counters=[(name, start, end)])[name]
 
 
-_TABLE = TerminalCounter._meta.db_table
-_SQL_MANY = """
-WITH p(name, start, upper) AS (VALUES {rows})
-INSERT INTO {table} AS c (terminal_id, name, value) SELECT %s, p.name, p.start FROM p
-ON CONFLICT (terminal_id, name) DO UPDATE
-SET value = CASE WHEN c.value + 1 > (SELECT p.upper FROM p WHERE p.name = EXCLUDED.name) OR c.value + 1 < EXCLUDED.value
-                 THEN EXCLUDED.value ELSE c.value + 1 END
-RETURNING name, value
-"""
+@functools.cache
+def _counters_sql(count: int) -> str:
+    """The upsert of ``count`` counters: their ``(name, start, upper)`` rows in a ``VALUES`` CTE, each row
+    inserted at ``start`` or, when it exists, moved on (back to ``start`` past ``upper``)."""
+    value, name = sql.column(TerminalCounter, "value"), sql.column(TerminalCounter, "name")
+    upsert = sql.insert(
+        TerminalCounter,
+        ("terminal_id", "name", "value"),
+        alias="c",
+        source="SELECT %s, p.name, p.start FROM p",
+        conflict="cart_terminal_counter_unique",
+        update=((
+            "value",
+            f"CASE WHEN c.{value} + 1 > (SELECT p.upper FROM p WHERE p.name = EXCLUDED.{name})"
+            f" OR c.{value} + 1 < EXCLUDED.{value} THEN EXCLUDED.{value} ELSE c.{value} + 1 END",
+        ),),
+        returning=("name", "value"),
+    )
+    rows = ", ".join(["(%s::varchar, %s::bigint, %s::bigint)"] * count)
+    return f"WITH p(name, start, upper) AS (VALUES {rows}) {upsert}"
 
 
 def counters_next(*, terminal_id: str, counters: list[tuple[str, int, int | None]]) -> dict[str, int]:
     """``counter_next`` for several ``(name, start, end)`` at once, in one statement; rows are locked in list order."""
-    rows = ", ".join(["(%s::varchar, %s::bigint, %s::bigint)"] * len(counters))
     params: list = []
     for name, start, end in counters:
         params.extend([name, start, NO_END if end is None else end])
     with connection.cursor() as cursor:
-        cursor.execute(_SQL_MANY.format(rows=rows, table=_TABLE), [*params, terminal_id])
+        cursor.execute(_counters_sql(len(counters)), [*params, terminal_id])
         return {name: int(value) for name, value in cursor.fetchall()}

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from apps.cart import calculations as calc
 from apps.cart.context import TerminalContext
-from apps.cart.document import CartDocument, discount_payload, sales_payload
+from apps.cart.document import CartDocument, discount_payload, money_text, sales_payload
 from apps.cart.errors import CartError
 from apps.cart.models import Transaction, TransactionStatus
 from apps.cart.receipts import render_tranlog
@@ -30,8 +30,8 @@ from apps.masterdata import selectors as masterdata
 from .numbering import counters_next
 
 
-def _num(value: Any) -> float:
-    return float(value or 0)
+def _num(value: Any) -> str:
+    return money_text(Decimal(value or 0))
 
 
 # --- settings (spec/30 §12.1) -------------------------------------------------------------------------------
@@ -275,8 +275,8 @@ def _refund_payments(payments: Sequence[RefundPayment]) -> list[dict[str, Any]]:
         result.append({
             "payment_no": number,
             "payment_code": payment.payment_code,
-            "deposit_amount": float(payment.amount) if gives_change else 0.0,
-            "amount": float(payment.amount),
+            "deposit_amount": money_text(payment.amount) if gives_change else "0",
+            "amount": money_text(payment.amount),
             "description": method.description,
             "detail": payment.detail,
         })
@@ -310,7 +310,7 @@ def _copy_as(original: Transaction, *, new_type: int, context: TerminalContext, 
         "business_counter": context.business_counter,
         "generate_date_time": now,
         "receipt_no": numbers.receipt_no,
-        "sales": {**source["sales"], "reference_date_time": now, "change_amount": 0.0},
+        "sales": {**source["sales"], "reference_date_time": now, "change_amount": "0"},
         "payments": payments,
         "origin": {
             "generate_date_time": source["generate_date_time"],

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 STORE = "5678"
 TERMINAL_NO = 9

@@ -21,7 +21,7 @@ def test_the_key_and_the_terminal_are_read_by_one_query(pos):
         pos.add(cart_id, ("49-01", 1))
     reads = [q["sql"] for q in captured.captured_queries if "terminal_terminal" in q["sql"]]
     assert len(reads) == 1
-    assert "core_apikeyindex" in reads[0] and "cart_cacheversion" in reads[0]
+    assert "core_apikeyindex" in reads[0] and "masterdata_dataversion" in reads[0]
     assert not [q for q in captured.captured_queries
                 if "core_apikeyindex" in q["sql"] and "terminal_terminal" not in q["sql"]]
 

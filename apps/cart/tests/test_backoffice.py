@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -16,7 +17,7 @@ from apps.account.models import User
 from apps.cart.models import Transaction, TransactionStatus
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 from .conftest import STORE, TERMINAL_NO, set_up_store
 
@@ -187,8 +188,8 @@ def test_a_return_from_the_page_at_another_terminal_with_another_payment(pos, ma
     with tenant_context(TENANT_A):
         returned = Transaction.objects.get(transaction_type=102)
         assert returned.terminal_no == second.terminal_no
-        assert [(p["payment_code"], p["amount"]) for p in returned.document["payments"]] == [("11", 200.0),
-                                                                                            ("01", 130.0)]
+        assert [(p["payment_code"], Decimal(p["amount"])) for p in returned.document["payments"]] == [
+            ("11", 200), ("01", 130)]
         assert TransactionStatus.objects.get(transaction_no=sale["transactionNo"], terminal_no=TERMINAL_NO).is_refunded
     stock = api.get(f"/stock/api/v1/tenants/{TENANT_A}/stores/{STORE}/stock/49-01", **bearer(token_a)).json()["data"]
     assert stock["currentQuantity"] == 0

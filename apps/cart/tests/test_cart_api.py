@@ -7,7 +7,7 @@ import pytest
 from apps.cart.models import Cart, Transaction
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,8 @@ def test_bill_writes_one_transaction_and_its_event_in_the_same_transaction(pos):
     record = EventRecord.objects.get(event_id=stored.event_id)
     assert record.event_type == "tranlog" and record.transaction_no == cart["transactionNo"]
     payload = record.payload
-    assert payload["event_id"] == record.event_id and payload["sales"]["total_amount_with_tax"] == 220.0
+    # amounts travel as their exact decimal text (issue #25), not as floats
+    assert payload["event_id"] == record.event_id and payload["sales"]["total_amount_with_tax"] == "220.0000"
     assert payload["line_items"][0]["item_code"] == "49-01" and "is_discount_restricted" not in payload["line_items"][0]
     assert payload["business_date"] and payload["staff"] == {"id": "S001", "name": "Staff"}
     assert sorted(d.service_name for d in record.deliveries.all()) == ["journal", "report", "stock"]
@@ -190,7 +191,7 @@ def test_example_a_through_the_api(pos):
     with tenant_context(TENANT_A):
         payload = Transaction.objects.get(transaction_no=cart["transactionNo"]).document
     assert [a["discount_amount"] for line in payload["line_items"] for a in line["discounts_allocated"]] == [
-        160.0, 165.0, 30.0]
+        "160", "165", "30"]
 
 
 def test_line_amount_discount_and_cart_discount_replacement(pos):
@@ -344,7 +345,7 @@ def test_cart_not_found_and_expired(pos):
 # --- scenario 10: category promotion ------------------------------------------------------------------------
 def _promotion(pos, code, rate, *, categories=("001",), active=True, start="2020-01-01T00:00:00",
                end="2099-12-31T23:59:59"):
-    from apps.core.testing import bearer
+    from tests.support import bearer
 
     response = pos.client.post(
         f"/master-data/api/v1/tenants/{TENANT_A}/promotions",
@@ -380,7 +381,7 @@ def test_category_promotion(pos):
 
 # --- auth and create ----------------------------------------------------------------------------------------
 def test_cart_needs_a_terminal_credential(pos, token_a):
-    from apps.core.testing import bearer
+    from tests.support import bearer
 
     response = pos.client.post("/cart/api/v1/carts", {}, format="json")
     assert response.status_code == 401

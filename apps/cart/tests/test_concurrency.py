@@ -10,7 +10,7 @@ from apps.cart.models import Transaction
 from apps.cart.tests.conftest import set_up_store
 from apps.core.auth import user_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, make_superuser
+from tests.support import TENANT_A, make_superuser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 
 from apps.cart.tests.conftest import set_up_store
 from apps.core import cache
-from apps.core.testing import TENANT_A, TENANT_B, bearer
+from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 
 from apps.cart.models import Cart, Transaction
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 from apps.cart.models import Cart
 from apps.cart.services import carts
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from apps.cart.models import Transaction
 from apps.cart.services.numbering import counter_next
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, TENANT_B, bearer
+from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
 

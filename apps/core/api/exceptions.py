@@ -19,21 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from apps.core.casing import camelize
-from apps.core.errors import HttpError, KugelposError, RequestValidationError, message_for
+from apps.core.envelope import error_body, error_body_of
+from apps.core.envelope import error_json_response as error_json_response  # the ASGI handler's import
+from apps.core.errors import HttpError, KugelposError, RequestValidationError
 
 logger = logging.getLogger("apps.core.errors")
-
-
-def error_body(*, status: int, message: str, code: str, data: Any, operation: str) -> dict:
-    return {
-        "success": False,
-        "code": status,
-        "message": message,
-        "user_error": {"code": code, "message": message_for(code)},
-        "data": data,
-        "metadata": None,
-        "operation": operation,
-    }
 
 
 def _plain_message(detail: Any) -> str:
@@ -89,13 +79,7 @@ def _validation_response(error: RequestValidationError) -> Response:
 
 
 def _kugelpos_response(exc: KugelposError) -> Response:
-    data = f"{exc.status_code}: {exc.message}" if isinstance(exc, HttpError) else None
-    response = Response(
-        error_body(
-            status=exc.status_code, message=exc.message, code=exc.error_code, data=data, operation=exc.operation
-        ),
-        status=exc.status_code,
-    )
+    response = Response(error_body_of(exc), status=exc.status_code)
     for name, value in exc.headers.items():
         response[name] = value
     return response
@@ -156,13 +140,6 @@ def kugelpos_exception_handler(exc: BaseException, context: dict) -> Response:
 def not_found_view(request, exception=None) -> JsonResponse:
     """Django-level unknown route: ``{"detail": "Not Found"}`` (framework shape, not the envelope)."""
     return JsonResponse({"detail": "Not Found"}, status=404)
-
-
-def error_json_response(exc: KugelposError) -> JsonResponse:
-    """The envelope of ``exc`` as a plain Django response, for code that answers outside DRF (the ASGI handler)."""
-    return JsonResponse(
-        _kugelpos_response(exc).data, status=exc.status_code, json_dumps_params={"ensure_ascii": False}
-    )
 
 
 def server_error_view(request) -> JsonResponse:

@@ -13,6 +13,14 @@ connection (``CONN_MAX_AGE``), as Celery processes do. On such a connection:
   its goodbye and its socket reads as ready; a healthy idle connection has nothing to read. Errors inside a
   request still close the connection at its end (Django's ``errors_occurred``), so the next request reconnects.
 
+A caller that knows its transaction's first and last statements may also spare their round trips (issue #23: a
+request with an ``Idempotency-Key`` runs in one transaction). ``begin_with_first_statement`` set just before the
+outermost ``transaction.atomic()`` leaves the driver in autocommit and sends ``BEGIN`` in one pipeline with the
+transaction's first statement (psycopg would send it alone, and wait); ``execute_with_commit(sql, params)`` queues a
+statement that is sent in one pipeline with the ``COMMIT``. Either way the server runs the same statements in the
+same order; an error of a queued statement skips the ``COMMIT`` and surfaces from ``commit()``, where Django's
+``atomic`` rolls the transaction back and re-raises it, as it does for a failed ``COMMIT``.
+
 ``json`` columns (``apps.core.fields.JSONTextField``) are read as text, as Django has psycopg read ``jsonb``: the
 field parses them, once, with orjson.
 """
@@ -20,19 +28,112 @@ field parses them, once, with orjson.
 from __future__ import annotations
 
 import select
+from functools import cache
 
+import psycopg
+from django.db.backends.utils import debug_transaction
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 
+_BEGIN = b"BEGIN"
+_COMMIT = b"COMMIT"
+_PENDING = "kugelpos_begin_pending"  # on the driver's connection: its transaction's BEGIN is not sent yet
+
+
+def _send_pending_begin(connection: psycopg.Connection) -> bool:
+    """Send the BEGIN of a transaction begun lazily, alone, if it is still to be sent; whether it was."""
+    if not connection.__dict__.pop(_PENDING, False):
+        return False
+    psycopg.Cursor(connection).execute(_BEGIN)
+    return True
+
+
+class _LazyBeginCursor:
+    """A driver cursor whose statement carries its transaction's pending BEGIN (``begin_with_first_statement``):
+    both go in one pipeline, one round trip; the statement's results are read as usual once it is synced."""
+
+    def execute(self, query, params=None, **kwargs):
+        connection = self.connection
+        if not connection.__dict__.pop(_PENDING, False):
+            return super().execute(query, params, **kwargs)
+        with connection.pipeline():
+            psycopg.Cursor(connection).execute(_BEGIN)
+            super().execute(query, params, **kwargs)
+        return self
+
+    def executemany(self, *args, **kwargs):
+        _send_pending_begin(self.connection)
+        return super().executemany(*args, **kwargs)
+
+    def copy(self, *args, **kwargs):
+        _send_pending_begin(self.connection)
+        return super().copy(*args, **kwargs)
+
+    def stream(self, *args, **kwargs):
+        _send_pending_begin(self.connection)
+        return super().stream(*args, **kwargs)
+
+
+@cache
+def _lazy_begin_cursor(factory: type) -> type:
+    return type(f"LazyBegin{factory.__name__}", (_LazyBeginCursor, factory), {})
+
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     _applied_search_path: list[str] | None = None  # the search path PostgreSQL has for this connection
+    # One-shot: the next transaction (outermost atomic) sends its BEGIN with its first statement. Only with
+    # server-side binding (``ServerBindingCursor``), whose statements psycopg can pipeline.
+    begin_with_first_statement = False
+    _with_commit: list[tuple[str, list]] | None = None  # statements sent with the COMMIT (``execute_with_commit``)
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         connection.adapters.register_loader("json", TextLoader)
+        factory = connection.cursor_factory
+        if (issubclass(factory, psycopg.Cursor) and not issubclass(factory, psycopg.ClientCursor)
+                and not issubclass(factory, _LazyBeginCursor)):  # a pooled connection has it already
+            connection.cursor_factory = _lazy_begin_cursor(factory)
         return connection
+
+    # --- a transaction's BEGIN with its first statement, its last statements with its COMMIT --------------------
+    def _set_autocommit(self, autocommit):
+        lazily = not autocommit and self.begin_with_first_statement
+        self.begin_with_first_statement = False
+        if lazily and issubclass(self.connection.cursor_factory, _LazyBeginCursor):
+            self.connection.__dict__[_PENDING] = True  # the driver stays in autocommit: the cursor sends BEGIN
+            return
+        if self.connection is not None:
+            self.connection.__dict__.pop(_PENDING, None)
+        super()._set_autocommit(autocommit)
+
+    def create_cursor(self, name=None):
+        if name is not None:  # a server-side cursor's DECLARE must run in the transaction: BEGIN first
+            _send_pending_begin(self.connection)
+        return super().create_cursor(name)
+
+    def execute_with_commit(self, sql: str, params: list) -> None:
+        """Run ``sql`` just before this transaction's COMMIT, in one round trip with it. Its error (a constraint
+        violation, say) is raised by the commit, which then rolls everything back (Django's ``atomic``)."""
+        if self.get_autocommit():
+            raise RuntimeError("execute_with_commit() needs a transaction")
+        if self._with_commit is None:
+            self._with_commit = []
+        self._with_commit.append((sql, params))
+
+    def _commit(self):
+        statements, self._with_commit = self._with_commit, None
+        if not statements or self.connection is None:
+            return super()._commit()
+        connection = self.connection
+        with debug_transaction(self, "COMMIT"), self.wrap_database_errors:
+            # One message of the simple query protocol: its statements run in order, and the first that fails
+            # makes the server skip the rest, the COMMIT included. Bound client-side (no statement to prepare);
+            # psycopg's pipeline would send the same in one round trip at a higher cost in Python.
+            begin = [_BEGIN.decode()] if connection.__dict__.pop(_PENDING, False) else []
+            script = ";\n".join([*begin, *(sql for sql, _ in statements), _COMMIT.decode()])
+            psycopg.ClientCursor(connection).execute(script, [param for _, params in statements for param in params])
+        return None
 
     # --- search path ----------------------------------------------------------------------------------------
     def set_tenant(self, tenant, include_public=True):
@@ -48,10 +149,12 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     def close(self):
         self._applied_search_path = None
+        self._with_commit = None
         super().close()
 
     def rollback(self):
         self._applied_search_path = None
+        self._with_commit = None
         super().rollback()
 
     def savepoint_rollback(self, sid):
@@ -68,8 +171,12 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             return False
         if status != TransactionStatus.IDLE:  # inside a transaction or a query: nothing to read from it now
             return True
+        # poll, not select: select() refuses a descriptor of 1024 or more (a busy process has them), which made
+        # every such connection look broken and reconnect on every request.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+            poller.register(connection.fileno(), select.POLLIN)
+            events = poller.poll(0)
         except (OSError, ValueError):
             return False
-        return not readable
+        return not events  # readable (PostgreSQL's goodbye), hung up, in error or invalid: not usable

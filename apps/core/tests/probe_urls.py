@@ -61,7 +61,7 @@ def stream_view(request):
 
 
 def loop_thread_view(request):
-    """What an inline request (``WEB_INLINE_PATH_PREFIXES``) finds on the event loop's thread: a database it may
+    """What an inline request (``kugelpos.inline``) finds on the event loop's thread: a database it may
     use, and ``async_to_sync`` (a channel-layer send does that) working."""
     import asyncio
     import threading

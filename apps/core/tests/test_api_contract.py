@@ -9,7 +9,7 @@ from django.conf import settings
 from apps.account.models import User
 from apps.core.auth import encode_jwt, service_token, user_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, TENANT_B, bearer, register_api_key
+from tests.support import TENANT_A, TENANT_B, bearer, register_api_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("apps.core.tests.probe_urls")]
 

@@ -143,16 +143,17 @@ def test_a_request_of_the_sale_path_is_served_on_the_event_loops_thread(thread_c
     assert seen[0][2] == seen[1][2] == loop_threads[0]
     status, _headers, _body = http_get("/master-data/api/v1/tenants/T1/items/x")
     assert status == 401 and thread_calls == []
-    # The tenant creation (it migrates a schema) and everything else keep their threads.
+    # Lists, the tenant creation (it migrates a schema) and everything else keep their threads.
     http_get("/master-data/api/v1/tenants")
+    http_get("/master-data/api/v1/tenants/T1/items")
+    http_get("/master-data/api/v1/tenants/T1/promotions/active")
     http_get("/cart/api/v1/tenants/T1/stores/S1/terminals/1/transactions")
-    assert thread_calls == ["_respond", "_respond"]
+    assert thread_calls == ["_respond"] * 4
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_an_inline_request_may_use_the_database_and_async_to_sync(settings):
-    settings.WEB_INLINE_PATH_PREFIXES = ("/probe/loop-thread",)
-    handler = SyncChainASGIHandler()
+def test_an_inline_request_may_use_the_database_and_async_to_sync():
+    handler = SyncChainASGIHandler(inline=lambda scope: scope["path"] == "/probe/loop-thread")
     loop_threads = []
 
     async def app(scope, receive, send):
@@ -168,19 +169,37 @@ def test_an_inline_request_may_use_the_database_and_async_to_sync(settings):
 
 
 def test_inline_serving_can_be_switched_off(settings, thread_calls):
-    settings.WEB_INLINE_PATH_PREFIXES = ()
+    settings.WEB_INLINE = False
     status, _headers, _body = http_get("/cart/api/v1/carts/nope", app=SyncChainASGIHandler())
     assert status == 401
     assert thread_calls == ["_respond"]
 
 
 @pytest.mark.urls("apps.core.tests.probe_urls")
-def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(settings, thread_calls):
-    settings.WEB_INLINE_PATH_PREFIXES = ("/probe/stream",)
-    handler = SyncChainASGIHandler()
+def test_an_inline_streaming_response_is_closed_after_it_was_sent_on_the_loops_thread(thread_calls):
+    handler = SyncChainASGIHandler(inline=lambda scope: scope["path"] == "/probe/stream")
     with request_signals() as seen:
         status, _headers, body = http_get("/probe/stream", app=handler)
     assert (status, body) == (200, b"one,two")
     assert thread_calls == []
     assert [what for what, _path, _thread in seen] == ["started", "finished"]
     assert seen[0][2] == seen[1][2] != threading.get_ident()  # the loop's thread (async_to_sync's, in tests)
+
+
+def test_inline_requests_ready_together_take_turns_with_the_rest_of_the_loop():
+    """Issue #25: three inline requests ready at once no longer run back to back; what became ready meanwhile (a
+    WebSocket frame's next step) runs between them. Without the turns: a, b, c, then the rest."""
+    handler = SyncChainASGIHandler()
+    order = []
+
+    async def inline_request(name: str) -> None:
+        await handler.inline_turn()
+        order.append(name)  # the request's synchronous work runs here, blocking the loop
+
+    async def scenario() -> None:
+        requests = [asyncio.create_task(inline_request(name)) for name in ("a", "b", "c")]
+        asyncio.get_running_loop().call_soon(order.append, "socket")
+        await asyncio.gather(*requests)
+
+    asyncio.run(scenario())
+    assert order == ["a", "socket", "b", "c"]

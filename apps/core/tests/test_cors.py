@@ -4,7 +4,7 @@
 import pytest
 from django.test import Client
 
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

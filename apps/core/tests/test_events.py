@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.core import events
+from apps.core import events, registry
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.testing import TENANT_A, TENANT_B
+from tests.support import TENANT_A, TENANT_B
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,12 @@ def consumers():
 
         return handle
 
-    saved = dict(events._HANDLERS)
+    saved = dict(registry._HANDLERS)
     for service in calls:
-        events.register_consumer(service=service, event_type="tranlog", handler=make(service))
+        registry.register_consumer(service=service, event_type="tranlog", handler=make(service))
     yield calls, fail
-    events._HANDLERS.clear()
-    events._HANDLERS.update(saved)
+    registry._HANDLERS.clear()
+    registry._HANDLERS.update(saved)
 
 
 def tranlog(**extra):

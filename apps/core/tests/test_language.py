@@ -9,7 +9,7 @@ from django.utils import translation
 
 from apps.account.models import User
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from apps.core.api.parsers import MAX_JSON_DEPTH, nesting_depth
 from apps.core.auth import service_token
 from apps.core.limits import INT32, INT64, int_params, parse_int
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
 from apps.core.tests.test_asgi import http_get
 from kugelpos.asgi import application
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from apps.core.middleware import is_api_path
-from apps.core.testing import TENANT_A, TENANT_B
+from tests.support import TENANT_A, TENANT_B
 
 pytestmark = pytest.mark.django_db
 

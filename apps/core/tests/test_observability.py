@@ -11,7 +11,7 @@ from django.test import Client
 from apps.core import events, health
 from apps.core.celery_signals import _attach_request_id, _bind_request_id
 from apps.core.models import EventRecord
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 import pytest
 
 from apps.core.errors import RequestValidationError
-from apps.core.paging import page_metadata, parse_paging, parse_sort
+from apps.core.limits import PAGE_SIZE_MAX
+from apps.core.paging import page_metadata, page_size, parse_paging, parse_sort
 
 
 def test_defaults_and_offset():
@@ -61,3 +62,30 @@ def test_an_empty_paging_number_is_a_validation_error_as_in_fastapi(name):
         parse_paging({name: ""})
     message = "Input should be a valid integer, unable to parse string as an integer"
     assert error.value.errors == [(("query", name), message)]
+
+
+# --- the bound on a page (issue #25) ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("limit", "page", "total", "rows", "echo"),
+    [
+        (100, 1, 5000, range(0, 100), 100),  # a normal page: Kugelpos' own
+        (1000, 2, 5000, range(1000, 2000), 1000),
+        (0, 1, 800, range(0, 800), 0),  # limit=0 with no more than the bound: every row, echoed as 0
+        (0, 1, 1000, range(0, 1000), 0),
+        (0, 1, 1001, range(0, 1000), 1000),  # cut: the echo says the page size in effect
+        (0, 3, 5000, range(0, 1000), 1000),  # Kugelpos' offset for limit=0 is 0 whatever the page
+        (5000, 1, 3000, range(0, 1000), 1000),
+        (5000, 1, 900, range(0, 900), 5000),  # nothing left out: Kugelpos' echo
+        (1500, 2, 3200, range(1500, 2500), 1000),
+        (1500, 2, 2000, range(1500, 2000), 1500),
+    ],
+)
+def test_a_page_holds_at_most_the_bound_and_says_so_when_rows_were_left_out(limit, page, total, rows, echo):
+    paging = parse_paging({"limit": str(limit), "page": str(page)})
+    assert paging.rows(list(range(total))) == list(rows)
+    assert page_metadata(total, paging)["limit"] == echo
+
+
+def test_the_bound_is_1000_rows():
+    assert PAGE_SIZE_MAX == 1000
+    assert [page_size(limit) for limit in (0, 1, 999, 1000, 1001, 2**62)] == [1000, 1, 999, 1000, 1000, 1000]

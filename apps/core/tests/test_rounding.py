@@ -43,7 +43,15 @@ def test_tax_rounding_without_method_keeps_value_and_positive_digits_quantise():
     assert round_tax(Decimal("12.349"), "Floor", 2) == Decimal("12.34")
 
 
-def test_discount_rounding_uses_the_setting(settings):
-    assert round_discount(Decimal("10.5")) == Decimal("11")
-    settings.ROUND_METHOD_FOR_DISCOUNT = "Floor"
-    assert round_discount(Decimal("10.5")) == Decimal("10")
+@pytest.mark.parametrize(
+    ("method", "value", "expected"),
+    [
+        ("Round", "10.5", "11"), ("Round", "-10.5", "-11"),
+        ("Floor", "10.5", "10"), ("Floor", "-10.5", "-11"),
+        ("Ceil", "10.5", "11"), ("Ceil", "-10.5", "-10"),
+        (None, "10.5", "10.5"), ("Truncate", "-10.5", "-10.5"), ("", "10.5", "10.5"),
+    ],
+)
+def test_discount_rounding_to_an_integer_and_any_other_method_leaves_the_value(method, value, expected):
+    """spec/30 §6.1: ``Rd`` rounds with Round/Floor/Ceil; any other value (None included) means no rounding."""
+    assert round_discount(Decimal(value), method) == Decimal(expected)

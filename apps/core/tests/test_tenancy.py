@@ -6,7 +6,7 @@ from django_tenants.utils import schema_exists
 
 from apps.core import tenancy
 from apps.core.auth import service_token
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 

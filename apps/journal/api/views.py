@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core import events
-from apps.core.api.authentication import EitherAuthentication, UserJWTAuthentication
+from apps.core.api.authentication import EitherAuthentication
 from apps.core.api.renderers import EnvelopeResponse
 from apps.core.api.views import KugelposViewSet
-from apps.core.errors import HttpError, KugelposError, TenantMismatchError
 from apps.core.paging import page_metadata, parse_paging
 from apps.journal import selectors, services
 from apps.journal.api.serializers import (
@@ -73,7 +70,7 @@ class JournalViewSet(KugelposViewSet):
             OpenApiParameter("receipt_no_from", int, description="inclusive; both ends non-zero"),
             OpenApiParameter("receipt_no_to", int),
             OpenApiParameter("keywords", str, many=True, description="regular expressions on journal_text, any"),
-            OpenApiParameter("limit", int, description="default 100; 0 = all"),
+            OpenApiParameter("limit", int, description="default 100; 0 = all; a page holds at most 1000 rows"),
             OpenApiParameter("page", int, description="default 1"),
             OpenApiParameter("sort", str, description="default terminal_no:1,business_date:1,receipt_no:1"),
         ],
@@ -156,49 +153,3 @@ class TransactionReceiveViewSet(KugelposViewSet):
             operation="receive_transactions",
             status=201,
         )
-
-
-def _log_result(status: str, code: int, message: str | None = None) -> list:
-    body: dict[str, Any] = {"status": status}
-    if message is not None:
-        body["message"] = message
-    body["operation"] = "handle_log"
-    return [body, code]
-
-
-class LogReceiveViewSet(KugelposViewSet):
-    """``POST /api/v1/tranlog|cashlog|opencloselog``: Kugelpos' pub/sub push endpoints (spec/40 §2.4).
-
-    Ours require a user or service JWT whose tenant is the log's. The log goes through the same idempotent
-    consumer as the outbox fan-out and is acknowledged on its delivery record when it is one of ours.
-    """
-
-    authentication_classes = [UserJWTAuthentication]
-    event_type = ""
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.ANY})
-    def create(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        if data.get("test") == "health-check":
-            return Response({"status": "SUCCESS", "operation": "health_check_drop"})
-        tenant_id = data.get("tenant_id")
-        if not tenant_id:
-            raise HttpError(400, "tenant_id is required in request data")
-        if tenant_id != self.credential.tenant_id:
-            raise TenantMismatchError(
-                str(tenant_id),
-                self.credential.tenant_id,
-                "Tenant ID in request data does not match the tenant ID in the token : "
-                f"tenant_id->{tenant_id}, tenant_id_in_token->{self.credential.tenant_id}",
-            )
-        if not data.get("event_id"):
-            return Response(_log_result("DROP", 400, "event_id is required"))
-        try:
-            events.event_receive(service=SERVICE, event_type=self.event_type, payload=data)
-        except KugelposError as exc:
-            return Response(_log_result("RETRY", 500, exc.message))
-        except Exception:  # noqa: BLE001 - answered RETRY as Kugelpos does; internals stay in the log
-            logger.exception("journal could not take %s %s", self.event_type, data.get("event_id"))
-            return Response(_log_result("RETRY", 500, f"Failed to receive {self.event_type}"))
-        return Response(_log_result("SUCCESS", 200))

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from apps.core import events
+from apps.core import events, registry
 from apps.core.auth import service_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.journal.models import JournalEntry
+from tests.support import TENANT_A
 
 
 @pytest.fixture
@@ -42,14 +42,14 @@ def other_consumers():
 
         return handle
 
-    saved = dict(events._HANDLERS)
+    saved = dict(registry._HANDLERS)
     for service in calls:
-        for event_type, consumers in events.CONSUMERS.items():
-            if service in consumers:
-                events.register_consumer(service=service, event_type=event_type, handler=make(service))
+        for event_type in events.TOPICS:
+            if service in registry.consumers_of(event_type):
+                registry.register_consumer(service=service, event_type=event_type, handler=make(service))
     yield calls, failing
-    events._HANDLERS.clear()
-    events._HANDLERS.update(saved)
+    registry._HANDLERS.clear()
+    registry._HANDLERS.update(saved)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from decimal import Decimal
 import factory
 
 from apps.core import receipt
-from apps.core.testing import TENANT_A
 from apps.journal.models import JournalEntry
+from tests.support import TENANT_A
 
 STORE_CODE = "5678"
 STORE_NAME = "Kugel Store"

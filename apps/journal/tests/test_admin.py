@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import Client
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.journal.tests.factories import JournalEntryFactory, TranlogPayloadFactory
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.db import connection
 
 from apps.core.auth import encode_jwt
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, TENANT_B, bearer, register_api_key
 from apps.journal.tests.factories import JournalEntryFactory, at
+from tests.support import TENANT_A, TENANT_B, bearer, register_api_key
 
 pytestmark = pytest.mark.django_db
 

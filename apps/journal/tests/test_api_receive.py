@@ -7,8 +7,8 @@ import pytest
 from apps.core import events
 from apps.core.auth import encode_jwt
 from apps.core.models import ConsumedEvent
-from apps.core.testing import TENANT_A, TENANT_B, bearer, register_api_key
 from apps.journal.tests.factories import CashlogPayloadFactory, OpenCloseLogPayloadFactory, TranlogPayloadFactory
+from tests.support import TENANT_A, TENANT_B, bearer, register_api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +178,14 @@ def test_direct_receive_storage_fault_is_a_500_410003(api, token_a, stored, refu
     assert retry.json()[0]["message"].startswith("Failed to create journal:")
     refusing_storage()
     assert stored() == []
+
+
+def test_the_log_ids_may_come_in_camel_case_as_on_the_report(api, token_a, stored):
+    """One receiver for journal and report (``apps.core.api.log_receivers``): ``tenantId``/``eventId`` are read
+    on both services, and the log is filed under that event id."""
+    payload = CashlogPayloadFactory()
+    payload["tenantId"], payload["eventId"] = payload.pop("tenant_id"), payload.pop("event_id")
+    assert push(api, token_a, "cashlog", payload).json() == SUCCESS
+    [entry] = stored()
+    assert entry.transaction_type == 401
+    assert ConsumedEvent.objects.filter(consumer="journal", event_id=payload["eventId"]).count() == 1

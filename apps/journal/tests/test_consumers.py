@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from apps.core import events
 from apps.core.models import ConsumedEvent, EventRecord
-from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.journal.errors import JournalValidationError
 from apps.journal.tests.factories import (
     CashlogPayloadFactory,
@@ -20,6 +19,7 @@ from apps.journal.tests.factories import (
     TranlogPayloadFactory,
     d1_events,
 )
+from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from apps.core.testing import TENANT_A
 from apps.journal.errors import JournalValidationError
 from apps.journal.mapping import (
     cash_transaction_type,
@@ -20,6 +19,7 @@ from apps.journal.tests.factories import (
     OpenCloseLogPayloadFactory,
     TranlogPayloadFactory,
 )
+from tests.support import TENANT_A
 
 
 @pytest.mark.parametrize(

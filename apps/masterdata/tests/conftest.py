@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 BASE = f"/master-data/api/v1/tenants/{TENANT_A}"
 

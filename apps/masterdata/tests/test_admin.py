@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from apps.core.testing import TENANT_A
 from apps.masterdata.models import Category, Item, ItemBook, ItemStorePrice, Promotion, Setting, Staff
+from tests.support import TENANT_A
 
 from .factories import (
     CategoryFactory,

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.test import Client
 
-from apps.core.testing import TENANT_A
 from apps.masterdata.models import Category, Item, ItemBook, Promotion, Staff
+from tests.support import TENANT_A
 
 from .conftest import BASE
 from .factories import CategoryFactory, ItemBookFactory, ItemFactory, PromotionFactory, StaffFactory

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
-from apps.core.testing import TENANT_B, bearer
 from apps.masterdata.models import Category, Item, ItemStorePrice
 from apps.masterdata.services import setting_create
+from tests.support import TENANT_B, bearer
 
 from .conftest import BASE
 from .factories import (
@@ -264,6 +264,25 @@ def test_item_paging_metadata(client_a, in_tenant_a):
     assert len(client_a.get(f"{BASE}/items?limit=0").json()["data"]) == 5
     codes = [row["itemCode"] for row in client_a.get(f"{BASE}/items?sort=item_code:-1").json()["data"]]
     assert codes == ["E", "D", "C", "B", "A"]
+
+
+def test_an_item_list_holds_at_most_1000_items_and_pages_on_beyond(client_a, in_tenant_a):
+    """Issue #25: ``limit=0`` (Kugelpos: every row) and a larger ``limit`` give the first 1000 rows; where rows were
+    left out ``metadata.limit`` is 1000, and ``limit=1000&page=2`` reads on."""
+    with in_tenant_a():
+        Item.objects.bulk_create(
+            ItemFactory.build(item_code=f"P{number:04d}", category_code="001") for number in range(1, 1206)
+        )
+    for query in ("limit=0", "limit=5000", "limit=0&page=2"):
+        body = client_a.get(f"{BASE}/items?{query}&sort=item_code:1").json()
+        assert [row["itemCode"] for row in body["data"]] == [f"P{number:04d}" for number in range(1, 1001)]
+        assert body["metadata"]["total"] == 1205 and body["metadata"]["limit"] == 1000
+    body = client_a.get(f"{BASE}/items?limit=1000&page=2&sort=item_code:1").json()
+    assert [row["itemCode"] for row in body["data"]] == [f"P{number:04d}" for number in range(1001, 1206)]
+    assert body["metadata"] == {"total": 1205, "page": 2, "limit": 1000, "sort": None, "filter": None}
+    body = client_a.get(f"{BASE}/items?limit=300&page=5&sort=item_code:1").json()
+    assert [row["itemCode"] for row in body["data"]] == [f"P{number:04d}" for number in range(1201, 1206)]
+    assert body["metadata"]["limit"] == 300
 
 
 def test_item_list_query_count_does_not_grow(client_a, in_tenant_a, django_assert_max_num_queries):

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from apps.core.testing import TENANT_A, bearer, register_api_key
 from apps.masterdata.models import PaymentMethod, Staff
+from tests.support import TENANT_A, bearer, register_api_key
 
 from .conftest import BASE
 from .factories import StaffFactory

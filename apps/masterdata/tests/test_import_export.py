@@ -9,9 +9,9 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from apps.core.testing import TENANT_A
 from apps.masterdata.models import Category, Item, ItemStorePrice, Staff
 from apps.masterdata.resources import CategoryResource, ItemResource, StaffResource, StorePriceResource
+from tests.support import TENANT_A
 
 from .factories import CategoryFactory, ItemFactory
 

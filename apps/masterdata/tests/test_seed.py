@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from apps.core.seed import seeders
-from apps.core.testing import TENANT_A
 from apps.masterdata import selectors
 from apps.masterdata.models import Item, ItemBook, PaymentMethod, Promotion
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -142,16 +142,3 @@ def test_tax_table_and_the_cart_math_of_scenario_9():
 def test_a_zero_store_price_counts_as_not_set():
     details = selectors.ItemDetails("A", "001", "a", Decimal("120"), Decimal("0"), "01", False)
     assert details.selling_price == Decimal("120")
-
-
-def test_best_category_promotions_prefers_the_higher_rate_then_the_first():
-    def promo(code: str, rate: str, categories: tuple[str, ...], kind: str = "category_discount"):
-        detail = selectors.PromotionDetail((), categories, Decimal(rate))
-        now = timezone.now()
-        return selectors.PromotionInfo(code, kind, code, None, now, now, True, detail)
-
-    best = selectors.best_category_promotions([
-        promo("A", "10", ("BEV", "FOOD")), promo("B", "15", ("BEV",)), promo("C", "10", ("FOOD",)),
-        promo("D", "50", ("BEV",), kind="other"),
-    ])
-    assert {code: p.promotion_code for code, p in best.items()} == {"BEV": "B", "FOOD": "A"}

@@ -8,13 +8,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
 
-from apps.core import events
-from apps.core.api.authentication import EitherAuthentication, UserJWTAuthentication
+from apps.core.api.authentication import EitherAuthentication
 from apps.core.api.renderers import EnvelopeResponse
 from apps.core.api.views import KugelposViewSet
-from apps.core.errors import HttpError, RequestValidationError, TenantMismatchError
+from apps.core.errors import RequestValidationError
 
 from .. import services
 from ..logs import LogFormatError, parse_tranlog
@@ -107,51 +105,3 @@ class TransactionReceiveViewSet(KugelposViewSet):
             operation="receive_transactions",
             status=201,
         )
-
-
-def _log_result(status: str, code: int, message: str | None = None) -> list:
-    body: dict[str, Any] = {"status": status}
-    if message is not None:
-        body["message"] = message
-    body["operation"] = "handle_log"
-    return [body, code]
-
-
-class LogReceiveViewSet(KugelposViewSet):
-    """``POST /api/v1/tranlog|cashlog|opencloselog`` (spec/40 §2.4): Kugelpos' pub/sub push endpoints.
-
-    Ours require a user or service JWT whose tenant is the log's (a deliberate deviation). The log goes through
-    the same idempotent consumer as the outbox fan-out and is acknowledged on its delivery record when it is one
-    of ours. Answers are HTTP 200 with Kugelpos' two-element array, except the probe and a missing tenant.
-    """
-
-    authentication_classes = [UserJWTAuthentication]
-    event_type = ""
-
-    @extend_schema(request=dict, responses={200: list})
-    def create(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        if data.get("test") == "health-check":
-            return Response({"status": "SUCCESS", "operation": "health_check_drop"})
-        tenant_id = data.get("tenant_id") or data.get("tenantId")
-        if not tenant_id:
-            raise HttpError(400, "tenant_id is required in request data")
-        if tenant_id != self.credential.tenant_id:
-            raise TenantMismatchError(
-                str(tenant_id),
-                self.credential.tenant_id,
-                "Tenant ID in request data does not match the tenant ID in the token : "
-                f"tenant_id->{tenant_id}, tenant_id_in_token->{self.credential.tenant_id}",
-            )
-        if not (data.get("event_id") or data.get("eventId")):
-            return Response(_log_result("DROP", 400, "event_id is required"))
-        payload = {**data, "tenant_id": tenant_id, "event_id": data.get("event_id") or data.get("eventId")}
-        try:
-            events.event_receive(service=services.SERVICE_NAME, event_type=self.event_type, payload=payload)
-        except LogFormatError as exc:
-            return Response(_log_result("RETRY", 500, str(exc)))
-        except Exception:  # noqa: BLE001 - answered RETRY as Kugelpos does; internals stay in the log
-            logger.exception("report could not take %s %s", self.event_type, payload["event_id"])
-            return Response(_log_result("RETRY", 500, f"Failed to receive {self.event_type}"))
-        return Response(_log_result("SUCCESS", 200))

@@ -23,6 +23,18 @@ SORT_FIELDS = {
 }
 
 
+def sales_line(row: SalesLine) -> dict[str, Any]:
+    """The figures of one category or item row (spec/40 §3.6, §3.7), after its code and name."""
+    return {
+        "grossAmount": money(row.gross_amount),
+        "discountAmount": money(row.discount_amount),
+        "netAmount": money(row.net_amount),
+        "quantity": row.quantity,
+        "discountQuantity": row.discount_quantity,
+        "transactionCount": row.transaction_count,
+    }
+
+
 def totals(total: SalesLine) -> dict[str, Any]:
     return {
         "totalGrossAmount": money(total.gross_amount),
@@ -53,17 +65,7 @@ class CategoryReportPlugin:
         return {
             **request.header(),
             "categories": [
-                {
-                    "categoryCode": row.code,
-                    "categoryName": row.name,
-                    "grossAmount": money(row.gross_amount),
-                    "discountAmount": money(row.discount_amount),
-                    "netAmount": money(row.net_amount),
-                    "quantity": row.quantity,
-                    "discountQuantity": row.discount_quantity,
-                    "transactionCount": row.transaction_count,
-                }
-                for row in page
+{"categoryCode": row.code, "categoryName": row.name, **sales_line(row)} for row in page
             ],
             **totals(total),
             "receiptText": receipt_text,

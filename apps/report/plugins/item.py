@@ -10,20 +10,11 @@ from .. import calculations, receipts, selectors
 from ..calculations import SalesLine
 from . import names
 from .base import ReportRequest
-from .category import totals
+from .category import sales_line, totals
 
 
 def _item(row: SalesLine) -> dict[str, Any]:
-    return {
-        "itemCode": row.code,
-        "itemName": row.name,
-        "grossAmount": money(row.gross_amount),
-        "discountAmount": money(row.discount_amount),
-        "netAmount": money(row.net_amount),
-        "quantity": row.quantity,
-        "discountQuantity": row.discount_quantity,
-        "transactionCount": row.transaction_count,
-    }
+    return {"itemCode": row.code, "itemName": row.name, **sales_line(row)}
 
 
 class ItemReportPlugin:

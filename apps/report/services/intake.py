@@ -1,7 +1,8 @@
 """Log intake (spec/40 §2): store the three consumed logs under their natural keys.
 
-Every write is ``INSERT ... ON CONFLICT DO NOTHING`` over the natural-key constraint: the first version wins and a
-repeat is a silent success, never a check-then-insert.
+Every write is ``INSERT ... ON CONFLICT (<natural key>) DO NOTHING``, its conflict target the model's natural-key
+constraint (``apps.core.sql``): the first version wins and a repeat is a silent success, never a check-then-insert;
+any other unique violation raises.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 import orjson
 from django.db import DatabaseError, connection, models, transaction
 
-from apps.core.compiled import insert_values
 from apps.core.errors import CannotCreateError
 from apps.core.fields import decimal_text
+from apps.core.sql import column, insert, insert_values
 
 from .. import calculations
 from ..logs import CashLog, OpenCloseLog, Tranlog, parse_cashlog, parse_opencloselog, parse_tranlog
@@ -34,15 +35,11 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME = "report"
 
 
-def _insert_or_skip(instance: models.Model) -> int | None:
-    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or None if its natural key exists."""
-    meta = instance._meta
-    columns, values = insert_values(instance)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING "
-        f"{connection.ops.quote_name(meta.pk.column)}"
-    )
+def _insert_or_skip(instance: models.Model, natural_key: str) -> int | None:
+    """``INSERT ... ON CONFLICT (<natural_key>) DO NOTHING RETURNING id``: the new row's id, or None if its
+    natural key exists."""
+    fields, values = insert_values(instance)
+    sql = insert(type(instance), fields, conflict=natural_key, returning=("pk",))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -66,15 +63,13 @@ def _row_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def _child_insert(name: str, model: type[models.Model], *, line_link: bool = False) -> str:
-    quote = connection.ops.quote_name
     fields = _row_fields(model)
     links = ["id"] if model is ReportTranlogLine else []
     links += ["tranlog_id"] + (["line_id"] if line_link else [])
-    columns = [*_ROW_KEYS, *links, *(field.column for field in fields)]
     link_values = {"id": "ids.id", "tranlog_id": "h.id", "line_id": "ids.id"}
-    values = [*(f"h.{quote(key)}" for key in _HEADER_KEYS), *(link_values[link] for link in links)]
-    values += [f"r.{quote(field.column)}" for field in fields]
-    record = [f"{quote(field.column)} {field.db_type(connection)}" for field in fields]
+    values = [*(f"h.{column(ReportTranlog, key)}" for key in _HEADER_KEYS), *(link_values[link] for link in links)]
+    values += [f"r.{column(model, field.attname)}" for field in fields]
+    record = [f"{column(model, field.attname)} {field.db_type(connection)}" for field in fields]
     joins = ""
     if model is ReportTranlogLine:
         record.append("n integer")
@@ -82,21 +77,21 @@ def _child_insert(name: str, model: type[models.Model], *, line_link: bool = Fal
     elif line_link:
         record.append("line_index integer")
         joins = " LEFT JOIN ids ON ids.n = r.line_index"
-    return (
-        f"{name} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"SELECT {', '.join(values)} FROM h CROSS JOIN json_to_recordset(%s::json) AS r({', '.join(record)}){joins})"
+    source = (
+        f"SELECT {', '.join(values)} FROM h CROSS JOIN json_to_recordset(%s::json) AS r({', '.join(record)}){joins}"
     )
+    return f"{name} AS ({insert(model, (*_ROW_KEYS, *links, *(f.attname for f in fields)), source=source)})"
 
 
 @functools.cache
-def _tranlog_insert_sql(header_columns: tuple[str, ...]) -> str:
-    quote = connection.ops.quote_name
+def _tranlog_insert_sql(header_fields: tuple[str, ...]) -> str:
+    header = insert(
+        ReportTranlog, header_fields, conflict="report_tranlog_natural_key", returning=("id", *_HEADER_KEYS)
+    )
     line_table = ReportTranlogLine._meta.db_table
     return (
-        f"WITH h AS (INSERT INTO {quote(ReportTranlog._meta.db_table)} ({', '.join(header_columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(header_columns))}) ON CONFLICT DO NOTHING "
-        f"RETURNING id, {', '.join(quote(key) for key in _HEADER_KEYS)}), "
-        f"ids AS (SELECT nextval(pg_get_serial_sequence('{quote(line_table)}', 'id')) AS id, n "
+        f"WITH h AS ({header}), "
+        f"ids AS (SELECT nextval(pg_get_serial_sequence('{connection.ops.quote_name(line_table)}', 'id')) AS id, n "
         f"FROM h CROSS JOIN generate_series(1, %s::integer) AS n), "
         f"{_child_insert('lines', ReportTranlogLine)}, "
         f"{_child_insert('discounts', ReportTranlogDiscount, line_link=True)}, "
@@ -137,7 +132,7 @@ def tranlog_store(*, tranlog: Tranlog) -> bool:
         event_id=tranlog.event_id,
         payload=tranlog.payload,
     )
-    columns, values = insert_values(header)
+    fields, values = insert_values(header)
     lines = [
         {
             "n": index,
@@ -180,7 +175,7 @@ def tranlog_store(*, tranlog: Tranlog) -> bool:
         _json_rows([vars(tax) for tax in tranlog.taxes]),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_tranlog_insert_sql(tuple(columns)), params)
+        cursor.execute(_tranlog_insert_sql(fields), params)
         return cursor.fetchone() is not None
 
 
@@ -200,7 +195,8 @@ def cashlog_store(*, log: CashLog) -> bool:
                 staff_id=log.staff_id,
                 event_id=log.event_id,
                 payload=log.payload,
-            )
+            ),
+            "report_cashlog_natural_key",
         )
         is not None
     )
@@ -227,7 +223,8 @@ def opencloselog_store(*, log: OpenCloseLog) -> bool:
                 cash_in_out_last_datetime=log.cash_in_out_last_datetime,
                 event_id=log.event_id,
                 payload=log.payload,
-            )
+            ),
+            "report_opencloselog_natural_key",
         )
         is not None
     )

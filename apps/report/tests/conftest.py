@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from apps.core import events
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 REPORTS = "/report/api/v1/tenants/{tenant}/stores/{store}/reports"
 TERMINAL_REPORTS = "/report/api/v1/tenants/{tenant}/stores/{store}/terminals/{terminal}/reports"

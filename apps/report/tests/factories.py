@@ -10,7 +10,7 @@ from typing import Any
 
 import factory
 
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 STORE = "5678"
 TERMINAL = 5555

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.report.models import DailyInfo, ReportCashLog, ReportOpenCloseLog, ReportTranlog
+from tests.support import TENANT_A
 
 from .factories import DAY, STORE, d1_logs
 

@@ -7,8 +7,8 @@ import pytest
 
 from apps.core.auth import encode_jwt
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
 from apps.report.models import DailyInfo
+from tests.support import TENANT_A, bearer
 
 from .factories import DAY, STORE, TERMINAL, at, close_log, d1_logs, open_log, tranlog
 

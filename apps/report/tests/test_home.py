@@ -8,11 +8,11 @@ from django.test import Client
 from django.utils.html import escape
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.report import overview
 from apps.report.calculations import SalesAmount, SalesFigures, TypeTotals
 from apps.report.models import ReportTranlog
 from apps.terminal.tests.factories import tenant_with_store
+from tests.support import TENANT_A
 
 from .factories import DAY, STORE, TERMINAL, at, d1_logs, tranlog
 

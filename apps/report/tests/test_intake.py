@@ -9,7 +9,6 @@ import pytest
 from apps.core import events
 from apps.core.auth import encode_jwt, service_token
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.report.models import (
     ReportCashLog,
     ReportOpenCloseLog,
@@ -19,6 +18,7 @@ from apps.report.models import (
     ReportTranlogPayment,
     ReportTranlogTax,
 )
+from tests.support import TENANT_A, TENANT_B, bearer
 
 from .factories import (
     DAY,
@@ -177,6 +177,29 @@ def test_a_new_event_with_an_existing_natural_key_is_skipped_and_the_first_versi
     assert events.event_consume(service="report", event_type="tranlog", payload=again) is True
     assert stored_counts()["tranlog"] == 1
     assert report_data(report_scope="flash", report_type="sales", business_date=DAY)["salesGross"]["amount"] == 550.0
+
+
+def test_another_unique_violation_is_not_swallowed_as_a_duplicate(tenant_a):
+    """The skip is targeted at the natural key: a new tranlog whose id clashes (a sequence behind its table, as
+    after a bad restore) fails loudly instead of being dropped as "already stored"."""
+    from django.db import IntegrityError, connection, transaction
+
+    from apps.report.logs import parse_tranlog
+    from apps.report.services import tranlog_store
+
+    with tenant_context(TENANT_A):
+        assert tranlog_store(tranlog=parse_tranlog(tranlog(1))) is True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('report_reporttranlog', 'id'))")
+            taken = cursor.fetchone()[0] + 1
+        squatter = ReportTranlog.objects.get()
+        squatter.pk, squatter.transaction_no = taken, 999  # another natural key, on the id the next insert draws
+        squatter.save(force_insert=True)
+        counts = stored_counts()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            tranlog_store(tranlog=parse_tranlog(tranlog(2)))
+        assert stored_counts() == counts
+        assert tranlog_store(tranlog=parse_tranlog({**tranlog(1), "event_id": new_event_id()})) is False
 
 
 def test_a_bad_payload_fails_the_delivery_and_stores_nothing(tenant_a):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 from .factories import DAY, LineItemFactory, PaymentFactory, d1_logs, tranlog
 

@@ -13,8 +13,8 @@ from django.test import Client
 
 from apps.core.formats import business_date_today
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.report.models import DailyInfo
+from tests.support import TENANT_A
 
 from .factories import DAY, STORE, TERMINAL, d1_logs
 

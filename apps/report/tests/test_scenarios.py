@@ -5,7 +5,7 @@ Logs enter through the real consumer (``apps.core.events.event_consume``), as th
 
 import pytest
 
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 from .factories import (
     DAY,
@@ -497,7 +497,7 @@ def test_unknown_tranlog_type_fails_sales_and_payment_but_not_category(consume, 
 
 
 def test_auth_then_validation_then_tenant(get_report, token_b):
-    from apps.core.testing import bearer
+    from tests.support import bearer
 
     response = get_report(headers={}, report_scope="flash", report_type="sales", business_date=DAY)
     assert response.status_code == 401 and response.json()["user_error"]["code"] == "200001"

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
+from tests.support import TENANT_A, bearer
 
 from .factories import STORE
 

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from apps.core.formats import iso_app
-from apps.core.testing import TENANT_A
+from tests.support import TENANT_A
 
 from ..models import Snapshot, SnapshotSchedule, Stock, StockUpdate
 

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from apps.core.testing import TENANT_A
 from apps.stock.models import Snapshot, Stock, StockUpdate
+from tests.support import TENANT_A
 
 from .conftest import in_tenant_a
 from .factories import SnapshotFactory, StockFactory, StockUpdateFactory

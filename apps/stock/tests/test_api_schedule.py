@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from apps.core.testing import TENANT_A
 from apps.stock.models import SnapshotSchedule
+from tests.support import TENANT_A
 
 from .conftest import in_tenant_a, schedule_url
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from apps.core.auth import service_token
 from apps.core.formats import app_now, iso_app
-from apps.core.testing import TENANT_A, bearer
 from apps.stock.models import Snapshot
+from tests.support import TENANT_A, bearer
 
 from .conftest import in_tenant_a, store_url
 from .factories import SnapshotFactory, StockFactory

@@ -2,8 +2,8 @@
 
 import pytest
 
-from apps.core.testing import TENANT_A, TENANT_B, bearer, register_api_key
 from apps.stock.models import Stock, StockUpdate
+from tests.support import TENANT_A, TENANT_B, bearer, register_api_key
 
 from .conftest import in_tenant_a, store_url
 from .factories import StockFactory

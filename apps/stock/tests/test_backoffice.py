@@ -11,9 +11,9 @@ from django.test import Client
 
 from apps.account import roles
 from apps.account.models import User
-from apps.core.testing import TENANT_A
 from apps.masterdata.tests.factories import CategoryFactory, ItemFactory
 from apps.stock.models import Stock, Stocktake, StocktakeLine, StockUpdate
+from tests.support import TENANT_A
 
 from .conftest import in_tenant_a, store_url
 from .factories import StockFactory, StockUpdateFactory

@@ -71,7 +71,7 @@ def test_a_log_is_one_upsert_over_its_items_in_item_order_then_its_history(tenan
     of the history rows."""
     from django.test.utils import CaptureQueriesContext
 
-    from apps.core.testing import TENANT_A
+    from tests.support import TENANT_A
 
     with tenant_context(TENANT_A), CaptureQueriesContext(connection) as queries:
         updates = services.stock_apply_tranlog(payload={
@@ -81,7 +81,7 @@ def test_a_log_is_one_upsert_over_its_items_in_item_order_then_its_history(tenan
     statements = [q["sql"] for q in queries.captured_queries
                   if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))]
     assert len(statements) == 2
-    assert "current_quantity + EXCLUDED.current_quantity" in statements[0]
+    assert '"current_quantity" = s."current_quantity" + EXCLUDED."current_quantity"' in statements[0]
     assert "ORDER BY change.item_code" in statements[0]
     assert statements[1].startswith('INSERT INTO "stock_stockupdate"')
     assert [(u.item_code, u.before_quantity, u.after_quantity) for u in updates] == [

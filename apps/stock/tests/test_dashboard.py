@@ -10,8 +10,8 @@ from django.test import Client
 
 from apps.account.models import User
 from apps.core.auth import decode_jwt
-from apps.core.testing import TENANT_A, TENANT_B
 from kugelpos.asgi import application
+from tests.support import TENANT_A, TENANT_B
 
 from .conftest import in_tenant_a
 from .factories import StockFactory

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.core.testing import TENANT_A, TENANT_B
 from apps.stock import services, tasks
 from apps.stock.beat import STOCK_BEAT_SCHEDULE
 from apps.stock.models import Snapshot, SnapshotRun, SnapshotSchedule
+from tests.support import TENANT_A, TENANT_B
 
 from .conftest import in_tenant_a
 from .factories import SnapshotFactory, SnapshotScheduleFactory, StockFactory

@@ -3,9 +3,9 @@
 import pytest
 
 from apps.core.seed import DEMO_STORE_CODE, seeders
-from apps.core.testing import TENANT_A
 from apps.stock import seed as stock_seed
 from apps.stock.models import Stock, StockUpdate
+from tests.support import TENANT_A
 
 from .conftest import in_tenant_a
 

@@ -9,9 +9,9 @@ from django.db import connection
 from apps.core import events
 from apps.core.auth import service_token
 from apps.core.models import ConsumedEvent
-from apps.core.testing import TENANT_A
 from apps.stock import services
 from apps.stock.models import Stock, StockUpdate
+from tests.support import TENANT_A
 
 from .conftest import in_tenant_a
 from .factories import StockFactory

@@ -14,10 +14,10 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 
 from apps.core.auth import user_token
-from apps.core.testing import TENANT_A, TENANT_B
 from apps.stock import alerts as alerts_module
 from apps.stock.calculations import StockAlert, StockLevel
 from kugelpos.asgi import application
+from tests.support import TENANT_A, TENANT_B
 
 from .conftest import in_tenant_a, store_url
 from .factories import StockFactory

@@ -184,35 +184,31 @@ def terminal_data(terminal: Terminal, *, mask_api_key: bool = False) -> dict[str
     }
 
 
-def open_result_data(result: SessionResult) -> dict[str, Any]:
-    """OpenResult: the terminal snapshot's API key is masked."""
+def _session_result(result: SessionResult, *, closing: bool) -> dict[str, Any]:
     terminal = result.terminal
+    amounts = {"initialAmount": money(terminal.initial_amount)}
+    if closing:
+        amounts["physicalAmount"] = money(terminal.physical_amount)
     return {
         "terminalId": terminal.terminal_id,
         "businessDate": terminal.business_date,
         "openCounter": terminal.open_counter,
         "businessCounter": terminal.business_counter,
-        "initialAmount": money(terminal.initial_amount),
-        "terminalInfo": terminal_data(terminal, mask_api_key=True),
+        **amounts,
+        "terminalInfo": terminal_data(terminal, mask_api_key=not closing),
         "receiptText": result.log.receipt_text,
         "journalText": result.log.journal_text,
     }
+
+
+def open_result_data(result: SessionResult) -> dict[str, Any]:
+    """OpenResult: the terminal snapshot's API key is masked."""
+    return _session_result(result, closing=False)
 
 
 def close_result_data(result: SessionResult) -> dict[str, Any]:
     """CloseResult: OpenResult plus ``physicalAmount``; the snapshot shows the real key (as Kugelpos does)."""
-    terminal = result.terminal
-    return {
-        "terminalId": terminal.terminal_id,
-        "businessDate": terminal.business_date,
-        "openCounter": terminal.open_counter,
-        "businessCounter": terminal.business_counter,
-        "initialAmount": money(terminal.initial_amount),
-        "physicalAmount": money(terminal.physical_amount),
-        "terminalInfo": terminal_data(terminal),
-        "receiptText": result.log.receipt_text,
-        "journalText": result.log.journal_text,
-    }
+    return _session_result(result, closing=True)
 
 
 def cash_result_data(terminal_id: str, log: CashLog) -> dict[str, Any]:

@@ -7,6 +7,7 @@ the terminal, write the log(s) and their outbox records together. Delivery is en
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from decimal import Decimal
 
 from django.db import DatabaseError, connection, models, transaction
 
-from apps.core import events
+from apps.core import events, sql
 from apps.core.errors import NotFoundError
 
 from .. import clock, payloads, receipts, selectors, states
@@ -26,8 +27,8 @@ from .terminals import terminal_locked
 INITIAL_AMOUNT_DESCRIPTION = "Initial amount"
 CASH_IN_DEFAULT_DESCRIPTION = "Cash In (Default)"
 CASH_OUT_DEFAULT_DESCRIPTION = "Cash Out (Default)"
-CASH_LOG_KEY = ("tenant_id", "store_code", "terminal_no", "generate_date_time")
-OPEN_CLOSE_LOG_KEY = ("tenant_id", "store_code", "terminal_no", "business_date", "open_counter", "operation")
+CASH_LOG_KEY = "terminal_cashlog_unique"  # (tenant_id, store_code, terminal_no, generate_date_time)
+OPEN_CLOSE_LOG_KEY = "terminal_openclose_unique"  # (..., terminal_no, business_date, open_counter, operation)
 
 # --- cart statistics for the close log ----------------------------------------------------------------------
 # fn(tenant_id, store_code, terminal_no, business_date, open_counter) -> (transaction count, last transaction no)
@@ -60,27 +61,21 @@ class SessionResult:
 
 
 # --- writing logs -------------------------------------------------------------------------------------------
-def _replace_on_clash(instance: models.Model, unique_fields: tuple[str, ...]) -> None:
-    """Insert ``instance``; if its unique key exists, replace that row (keeping its ``created_at``, setting
-    ``updated_at``). One ``INSERT ... ON CONFLICT DO UPDATE``: never check-then-insert."""
-    meta = instance._meta
-    quote = connection.ops.quote_name
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    columns = [field.column for field in fields]
-    params = [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
-    conflict = [meta.get_field(name).column for name in unique_fields]
-    kept = {*conflict, "created_at", "updated_at"}
-    assignments = [f"{quote(column)} = EXCLUDED.{quote(column)}" for column in columns if column not in kept]
-    assignments.append(f"{quote('updated_at')} = EXCLUDED.{quote('created_at')}")
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(quote(column) for column in conflict)}) DO UPDATE SET {', '.join(assignments)} "
-        f"RETURNING {quote(meta.pk.column)}"
-    )
+def _replace_on_clash(instance: models.Model, unique_key: str) -> None:
+    """Insert ``instance``; if its unique key (a constraint's name) exists, replace that row (keeping its
+    ``created_at``, setting ``updated_at``). One ``INSERT ... ON CONFLICT DO UPDATE``: never check-then-insert."""
+    fields, values = sql.insert_values(instance)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_replace_sql(type(instance), fields, unique_key), values)
         instance.pk = cursor.fetchone()[0]
+
+
+@functools.cache
+def _replace_sql(model: type[models.Model], fields: tuple[str, ...], unique_key: str) -> str:
+    kept = {*sql.conflict_columns(model, unique_key), "created_at", "updated_at"}
+    update = [name for name in fields if model._meta.get_field(name).column not in kept]
+    update.append(("updated_at", f"EXCLUDED.{sql.column(model, 'created_at')}"))
+    return sql.insert(model, fields, conflict=unique_key, update=tuple(update), returning=("pk",))
 
 
 def _store_name(terminal: Terminal) -> str:
@@ -103,6 +98,16 @@ def _receipt_header(terminal: Terminal, store_name: str, now: datetime) -> recei
     )
 
 
+def _session_fields(terminal: Terminal, store_name: str) -> dict:
+    """What a cash log and an open/close log copy of their terminal's session as it is now."""
+    return {
+        "tenant_id": terminal.tenant_id, "store_code": terminal.store_code, "store_name": store_name,
+        "terminal_no": terminal.terminal_no, "staff_id": terminal.staff_id, "staff_name": terminal.staff_name,
+        "business_date": terminal.business_date, "open_counter": terminal.open_counter,
+        "business_counter": terminal.business_counter,
+    }
+
+
 def _write_cash_log(
     terminal: Terminal, *, store_name: str, amount: Decimal, description: str | None, now: datetime
 ) -> CashLog:
@@ -110,15 +115,7 @@ def _write_cash_log(
         _receipt_header(terminal, store_name, now), amount=amount, description=description
     )
     log = CashLog(
-        tenant_id=terminal.tenant_id,
-        store_code=terminal.store_code,
-        store_name=store_name,
-        terminal_no=terminal.terminal_no,
-        staff_id=terminal.staff_id,
-        staff_name=terminal.staff_name,
-        business_date=terminal.business_date,
-        open_counter=terminal.open_counter,
-        business_counter=terminal.business_counter,
+        **_session_fields(terminal, store_name),
         generate_date_time=now,
         amount=amount,
         description=description,
@@ -141,15 +138,7 @@ def _write_open_close_log(
     else:
         receipt_text, journal_text = receipts.close_receipt(header, physical_amount=terminal.physical_amount)
     log = OpenCloseLog(
-        tenant_id=terminal.tenant_id,
-        store_code=terminal.store_code,
-        store_name=store_name,
-        terminal_no=terminal.terminal_no,
-        staff_id=terminal.staff_id,
-        staff_name=terminal.staff_name,
-        business_date=terminal.business_date,
-        open_counter=terminal.open_counter,
-        business_counter=terminal.business_counter,
+        **_session_fields(terminal, store_name),
         operation=operation,
         generate_date_time=now,
         terminal_info=payloads.terminal_snapshot(terminal),

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.core.testing import TENANT_A
 from apps.terminal import services
 from apps.terminal.tests.factories import TerminalFactory, tenant_with_store
+from tests.support import TENANT_A
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

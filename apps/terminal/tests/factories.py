@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import factory
 
-from apps.core.testing import TENANT_A
 from apps.terminal import services
 from apps.terminal.models import Terminal
+from tests.support import TENANT_A
 
 
 class TerminalFactory(factory.Factory):

@@ -8,9 +8,9 @@ from django.test import Client
 from apps.core.auth import api_key_hash
 from apps.core.models import ApiKeyIndex
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.terminal import services
 from apps.terminal.models import CashLog, OpenCloseLog, Store, TenantInfo, Terminal
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

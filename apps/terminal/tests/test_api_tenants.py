@@ -6,8 +6,8 @@ import pytest
 
 from apps.core.auth import service_token
 from apps.core.tenancy import tenant_context, tenant_get
-from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.terminal.models import Store, TenantInfo
+from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.db import connection
 from apps.core.auth import api_key_hash, encode_jwt, service_token, user_token
 from apps.core.models import ApiKeyIndex
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, TENANT_B, bearer
 from apps.terminal import crypto, services
 from apps.terminal.models import Terminal
 from apps.terminal.tests.factories import TerminalFactory
+from tests.support import TENANT_A, TENANT_B, bearer
 
 pytestmark = pytest.mark.django_db
 

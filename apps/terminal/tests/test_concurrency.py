@@ -20,9 +20,9 @@ from apps.core import tenancy
 from apps.core.errors import KugelposError
 from apps.core.models import ApiKeyIndex, EventRecord, Tenant
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.terminal import services
 from apps.terminal.models import CashLog, OpenCloseLog, Terminal
+from tests.support import TENANT_A
 
 
 @pytest.fixture

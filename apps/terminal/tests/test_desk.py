@@ -12,10 +12,10 @@ from django.test import Client
 
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.terminal import services
 from apps.terminal.models import CashLog, OpenCloseLog, Store, Terminal
 from apps.terminal.tests.factories import TerminalFactory, tenant_with_store
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from apps.core.auth import service_token, user_token
 from apps.core.events import delivery_record
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import bearer, make_superuser
 from apps.terminal.models import CashLog, OpenCloseLog
+from tests.support import bearer, make_superuser
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.db import connection
 from apps.core import events
 from apps.core.models import EventRecord
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A
 from apps.terminal import selectors, services
 from apps.terminal.models import CashLog, OpenCloseLog, Store, TenantInfo, Terminal
+from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,8 @@
-"""Helpers for tests of every app (imported by the root ``conftest.py`` and by test modules)."""
+"""Helpers for tests of every app (imported by the root ``conftest.py`` and by test modules).
+
+They live outside the kernel (``apps.core``) because they reach into other apps (``make_superuser`` creates an
+``apps.account`` user).
+"""
 
 from __future__ import annotations
 
