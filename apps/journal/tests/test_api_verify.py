@@ -8,7 +8,6 @@ from django.db import connection
 
 from apps.core import events
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer, register_api_key
 from apps.journal.chain import GENESIS_HASH, chain_hash
 from apps.journal.models import JournalChain, JournalEntry
 from apps.journal.tests.factories import (
@@ -17,6 +16,7 @@ from apps.journal.tests.factories import (
     at,
     d1_events,
 )
+from tests.support import TENANT_A, bearer, register_api_key
 
 pytestmark = pytest.mark.django_db
 

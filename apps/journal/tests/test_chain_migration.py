@@ -12,9 +12,9 @@ from django.apps import apps as installed_apps
 from django.db import connection
 
 from apps.core.tenancy import tenant_context
-from apps.core.testing import TENANT_A, bearer
 from apps.journal.models import JournalChain, JournalEntry
 from apps.journal.tests.factories import JournalEntryFactory
+from tests.support import TENANT_A, bearer
 
 pytestmark = pytest.mark.django_db
 
