@@ -18,6 +18,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from apps.core import sql
+
 from .chain import CHAINED_FIELDS, GENESIS_HASH, chain_hash, stored_amount
 from .errors import JournalCreateError, JournalValidationError
 from .mapping import ENTRY_BUILDERS, JournalEntryData
@@ -57,43 +59,51 @@ def _chain_head_lock(store_code: str, terminal_no: int) -> tuple[int, str]:
     """Lock the terminal's chain head and read it (``SELECT ... FOR UPDATE``: waits for a concurrent append to
     commit, then reads the head as that append left it). A terminal's first entry creates its head first; two
     first entries at once both insert over the unique constraint, one waits for the other, neither fails."""
-    head = connection.ops.quote_name(JournalChain._meta.db_table)
     with connection.cursor() as cursor:
         for _ in range(2):
-            cursor.execute(
-                f"SELECT last_seq, last_hash FROM {head} WHERE store_code = %s AND terminal_no = %s FOR UPDATE",
-                [store_code, terminal_no],
-            )
+            cursor.execute(_HEAD_LOCK_SQL, [store_code, terminal_no])
             found = cursor.fetchone()
             if found is not None:
                 return found[0], found[1]
-            cursor.execute(
-                f"INSERT INTO {head} (store_code, terminal_no, last_seq, last_hash, updated_at) "
-                "VALUES (%s, %s, 0, %s, %s) ON CONFLICT (store_code, terminal_no) DO NOTHING",
-                [store_code, terminal_no, GENESIS_HASH, timezone.now()],
-            )
+            cursor.execute(_head_create_sql(), [store_code, terminal_no, 0, GENESIS_HASH, timezone.now()])
     raise JournalChain.DoesNotExist(f"chain head of {store_code}/{terminal_no}")  # pragma: no cover - inserted above
 
 
 def _chain_append(row: JournalEntry) -> bool:
     """Insert the entry and move its chain's head to it, in one statement; a repeat of a stored entry (same
     natural key) inserts nothing and leaves the head where it was."""
-    fields = [f for f in JournalEntry._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+    fields, values = sql.insert_values(row)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH appended AS ("
-            f"INSERT INTO {quote(JournalEntry._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
-            "ON CONFLICT (store_code, terminal_no, transaction_type, generate_date_time) DO NOTHING "
-            "RETURNING chain_seq, chain_hash) "
-            f"UPDATE {quote(JournalChain._meta.db_table)} SET last_seq = appended.chain_seq, "
-            "last_hash = appended.chain_hash, updated_at = %s "
-            "FROM appended WHERE store_code = %s AND terminal_no = %s RETURNING last_seq",
-            [*values, timezone.now(), row.store_code, row.terminal_no],
-        )
+        cursor.execute(_append_sql(fields), [*values, timezone.now(), row.store_code, row.terminal_no])
         return cursor.fetchone() is not None
+
+
+_HEAD_LOCK_SQL = (
+    f"SELECT last_seq, last_hash FROM {sql.table(JournalChain)} WHERE store_code = %s AND terminal_no = %s "
+    "FOR UPDATE"
+)
+
+
+@functools.cache
+def _head_create_sql() -> str:
+    return sql.insert(
+        JournalChain,
+        ("store_code", "terminal_no", "last_seq", "last_hash", "updated_at"),
+        conflict="journal_chain_terminal",
+    )
+
+
+@functools.cache
+def _append_sql(fields: tuple[str, ...]) -> str:
+    """The entry's insert (skipped on its natural key) and, when it inserted, its chain head moved to it."""
+    entry = sql.insert(
+        JournalEntry, fields, conflict="journal_entry_natural_key", returning=("chain_seq", "chain_hash")
+    )
+    return (
+        f"WITH appended AS ({entry}) "
+        f"UPDATE {sql.table(JournalChain)} SET last_seq = appended.chain_seq, last_hash = appended.chain_hash, "
+        "updated_at = %s FROM appended WHERE store_code = %s AND terminal_no = %s RETURNING last_seq"
+    )
 
 
 @functools.cache
