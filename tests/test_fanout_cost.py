@@ -22,10 +22,14 @@ def sell(pos, lines):
 
 @pytest.mark.parametrize("lines", [(("49-01", 1),), (("49-01", 1), ("49-02", 1), ("49-03", 2), ("49-04", 1),
                                                       ("49-01", 3))])
-def test_a_sale_fans_out_in_one_transaction_of_seven_statements_whatever_its_lines(api, token_a, lines,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_sale_fans_out_in_one_transaction_of_eight_statements_whatever_its_lines(api, token_a, lines,
+                                                                  django_capture_on_commit_callbacks):
     pos = set_up_store(api, token_a, items=ITEMS)
     with django_capture_on_commit_callbacks(execute=False):  # the worker's part is run by hand below
+        earlier = sell(pos, (("49-01", 1),))  # the terminal's journal chain exists from its first entry on
+    events.event_deliver(event_id=earlier.event_id, tenant_id=TENANT_A)
+    connection.set_schema_to_public()
+    with django_capture_on_commit_callbacks(execute=False):
         record = sell(pos, lines)
     connection.set_schema_to_public()
     with CaptureQueriesContext(connection) as queries:
@@ -37,11 +41,13 @@ def test_a_sale_fans_out_in_one_transaction_of_seven_statements_whatever_its_lin
     assert statements[-1].startswith("RELEASE SAVEPOINT")
     work = statements[2:-1]
     assert not any(sql.startswith(("SAVEPOINT", "SET ")) for sql in work)
-    # record (locked), markers, journal entry, report copy (header, lines, payments, taxes in one), stock, stock
-    # history, delivery statuses with the overall status
-    assert len(work) == 7, "\n".join(sql[:80] for sql in work)
+    # record (locked), markers, the terminal's journal chain head (locked), journal entry (appended with its head
+    # moved), report copy (header, lines, payments, taxes in one), stock, stock history, delivery statuses with the
+    # overall status
+    assert len(work) == 8, "\n".join(sql[:80] for sql in work)
+    assert work[2].startswith('SELECT last_seq, last_hash FROM "journal_journalchain"') and "FOR UPDATE" in work[2]
 
-    quantity = {}
+    quantity = {"49-01": 1}  # the earlier sale
     for code, count in lines:
         quantity[code] = quantity.get(code, 0) + count
     auth = bearer(token_a)
@@ -50,6 +56,6 @@ def test_a_sale_fans_out_in_one_transaction_of_seven_statements_whatever_its_lin
         assert stock["currentQuantity"] == -sold
     journal = api.get(f"/journal/api/v1/tenants/{TENANT_A}/stores/5678/journals?transaction_types=101",
                       **auth).json()["data"]
-    assert len(journal) == 1
+    assert len(journal) == 2
     assert sorted(ConsumedEvent.objects.filter(event_id=record.event_id).values_list("consumer", flat=True)) == [
         "journal", "report", "stock"]

@@ -1,19 +1,25 @@
-"""Back office: the electronic journal, read-only (entries come only from the logs and the journal API)."""
+"""Back office: the electronic journal, read-only (entries come only from the logs and the journal API), and the
+page that verifies its hash chain (``backoffice.verify_view``)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ReadOnlyAdmin, TransactionTypeFilter, money_column, transaction_type_column
 from apps.core.formats import shown_date, shown_datetime
 
+from . import backoffice
 from .models import JournalEntry
 
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):
+    change_list_template = "admin/journal/journalentry/change_list.html"
     list_display = (
         "generated",
         "store_code",
@@ -46,7 +52,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         ),
         (_("Journal"), {"fields": ("printed_journal",)}),
         (_("Receipt data"), {"classes": ("collapse",), "fields": ("receipt_text",)}),
-        (_("Record"), {"classes": ("collapse",), "fields": ("tenant_id", "created_at")}),
+        (_("Record"), {"classes": ("collapse",), "fields": ("tenant_id", "created_at", "chain_seq", "chain_hash")}),
     )
     readonly_fields = (
         "tenant_id",
@@ -66,7 +72,13 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         "printed_journal",
         "receipt_text",
         "created_at",
+        "chain_seq",
+        "chain_hash",
     )
+
+    def get_urls(self):
+        verify = self.admin_site.admin_view(partial(backoffice.verify_view, model_admin=self))
+        return [path("verify/", verify, name="journal_journalentry_verify"), *super().get_urls()]
 
     @admin.display(description=_("generate date time"), ordering="generate_date_time")
     def generated(self, obj: JournalEntry) -> str:

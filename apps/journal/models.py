@@ -2,6 +2,8 @@
 
 Entries live in the tenant's schema. The natural key of spec/40 §2.2 is a unique constraint, so a log delivered
 twice (same event, or a new event for the same log) is stored once: inserts skip a conflicting row.
+
+Each terminal's entries form a hash chain (issue #24): ``JournalChain`` is the head of one, the row appends lock.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ class JournalEntry(models.Model):
     receipt_text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The hash chain of the entry's terminal (issue #24, ``chain.py``): its position in the order entries were
+    # appended, and the hash over the previous entry's hash and this entry's stored fields. Never on the wire.
+    chain_seq = models.BigIntegerField(editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("journal entry")
@@ -61,6 +67,10 @@ class JournalEntry(models.Model):
             models.UniqueConstraint(
                 fields=["store_code", "terminal_no", "transaction_type", "generate_date_time"],
                 name="journal_entry_natural_key",
+            ),
+            # One entry per position of a chain: two appends can never both take the same place.
+            models.UniqueConstraint(
+                fields=["store_code", "terminal_no", "chain_seq"], name="journal_entry_chain_position"
             ),
         ]
         indexes = [
@@ -78,3 +88,28 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_code}/{self.terminal_no} {self.transaction_type} {self.generate_date_time}"
+
+
+class JournalChain(models.Model):
+    """The head of one terminal's hash chain: the last position taken and its hash.
+
+    Appending an entry locks this row (``services.journal_entry_store``), so concurrent deliveries for one terminal
+    append one after the other and the chain stays linear; other terminals' chains are other rows. The head also
+    remembers how far the chain went, so verification notices entries removed from its end.
+    """
+
+    store_code = models.CharField(max_length=100)
+    terminal_no = models.BigIntegerField()
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("journal chain")
+        verbose_name_plural = _("journal chains")
+        constraints = [
+            models.UniqueConstraint(fields=["store_code", "terminal_no"], name="journal_chain_terminal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_code}/{self.terminal_no} #{self.last_seq}"

@@ -1,4 +1,4 @@
-"""Journal reads: the search of spec/40 §4.5."""
+"""Journal reads: the search of spec/40 §4.5 and the hash chain's verification (issue #24)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, DataError, transaction
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import F, Max, Min, OrderBy, QuerySet
 
 from apps.core.paging import Paging
 from apps.core.replica import replica_reads
 
+from .chain import CHAINED_FIELDS, GENESIS_HASH, ChainCheck, chain_verify
 from .errors import JournalQueryError
-from .models import JournalEntry
+from .models import JournalChain, JournalEntry
 
 DEFAULT_SORT = "terminal_no:1,business_date:1,receipt_no:1"
 # Wire (storage) names that can be ordered on. Mongo orders by any name and treats a missing field as null for
@@ -131,3 +132,75 @@ def journal_search(*, query: JournalQuery, paging: Paging) -> tuple[list[Journal
     except DatabaseError as exc:
         raise JournalQueryError(f"Failed to query journals: store_code->{query.store_code}") from exc
     return rows, total
+
+
+# --- hash chain verification (issue #24) --------------------------------------------------------------------
+VERIFY_CHUNK = 2000
+_WALKED_FIELDS = (*CHAINED_FIELDS, "chain_hash")
+
+
+def journal_verify(
+    *,
+    store_code: str,
+    terminal_no: int,
+    business_date_from: str | None = None,
+    business_date_to: str | None = None,
+) -> ChainCheck:
+    """Check one terminal's hash chain: every entry against its hash and its predecessor, and the terminal's
+    transaction and receipt numbers for gaps.
+
+    Without dates the whole chain is walked, and its end is compared with the head (entries removed from the end
+    are found too). With a business date range (either end may be open) the stretch of the chain from the first
+    entry in the range to the last one is walked, every entry in between included, starting from the hash of the
+    entry before it. Entries are streamed in chain order: memory stays flat however long the chain is.
+    """
+    entries = JournalEntry.objects.filter(store_code=store_code, terminal_no=terminal_no)
+    head = JournalChain.objects.filter(store_code=store_code, terminal_no=terminal_no).first()
+    head_seq = head.last_seq if head is not None else None
+    if business_date_from or business_date_to:
+        dated = entries
+        if business_date_from:
+            dated = dated.filter(business_date__gte=business_date_from)
+        if business_date_to:
+            dated = dated.filter(business_date__lte=business_date_to)
+        stretch = dated.aggregate(first=Min("chain_seq"), last=Max("chain_seq"))
+        if stretch["first"] is None:
+            return ChainCheck()
+        first, last = stretch["first"], stretch["last"]
+        entries = entries.filter(chain_seq__gte=first, chain_seq__lte=last)
+        previous = _chain_position(store_code, terminal_no, first - 1)
+        if last < (head_seq or 0):
+            # The chain goes on after the range: its end is not this walk's to check, but the entry right after
+            # the stretch must be there (else the last entries of the range may have been removed).
+            head_seq = None if _chain_position(store_code, terminal_no, last + 1) is not None else last + 1
+    else:
+        previous = (0, GENESIS_HASH)
+    rows = entries.order_by("chain_seq").values(*_WALKED_FIELDS).iterator(chunk_size=VERIFY_CHUNK)
+    # The head was read first: appends commit an entry with its head, so the walk never ends before that head
+    # unless entries were removed. The server-side cursor of ``iterator`` lives in this transaction.
+    with transaction.atomic():
+        return chain_verify(rows, previous=previous, head_seq=head_seq)
+
+
+def _chain_position(store_code: str, terminal_no: int, seq: int) -> tuple[int, str] | None:
+    """``(seq, hash)`` of a chain position, ``(0, GENESIS_HASH)`` before the first; None when it is missing."""
+    if seq == 0:
+        return 0, GENESIS_HASH
+    found = (
+        JournalEntry.objects.filter(store_code=store_code, terminal_no=terminal_no, chain_seq=seq)
+        .values_list("chain_hash", flat=True)
+        .first()
+    )
+    return None if found is None else (seq, found)
+
+
+def journal_chain_terminals(*, store_code: str) -> list[int]:
+    """The terminals of a store that have a journal, by number."""
+    return list(
+        JournalChain.objects.filter(store_code=store_code).order_by("terminal_no").values_list("terminal_no", flat=True)
+    )
+
+
+def journal_chain_store_codes() -> list[str]:
+    """Stores that have a journal, by code."""
+    return list(JournalChain.objects.order_by("store_code").values_list("store_code", flat=True).distinct())

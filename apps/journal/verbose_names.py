@@ -22,4 +22,8 @@ FIELD_NAMES = {
     "receipt_text": _("receipt text"),
     "created_at": _("created at"),
     "updated_at": _("updated at"),
+    "chain_seq": _("journal seq"),
+    "chain_hash": _("hash"),
+    "last_seq": _("last journal seq"),
+    "last_hash": _("last hash"),
 }

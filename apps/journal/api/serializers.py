@@ -1,7 +1,8 @@
-"""Journal response shapes (spec/40 §4.4, §4.5) and the parsing of the search's query string."""
+"""Journal response shapes (spec/40 §4.4, §4.5; the verification of issue #24) and the parsing of query strings."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.http import QueryDict
 from apps.core.casing import camelize
 from apps.core.errors import RequestValidationError
 from apps.core.limits import INT64, parse_int
+from apps.journal.chain import ChainCheck
 from apps.journal.mapping import JournalEntryData
 from apps.journal.models import JournalEntry
 from apps.journal.selectors import SORTABLE_FIELDS, JournalQuery
@@ -152,3 +154,52 @@ def sort_param(params: QueryDict) -> QueryDict:
     rewritten = params.copy()
     rewritten["sort"] = ",".join(parts)
     return rewritten
+
+
+# --- hash chain verification (issue #24) --------------------------------------------------------------------
+_BUSINESS_DATE = re.compile(r"\d{8}")
+_GAP_NAMES = {"transaction_no": "transactionNo", "receipt_no": "receiptNo"}
+
+
+def verify_params(params: QueryDict, *, terminal_no: str) -> tuple[int, str | None, str | None]:
+    """``(terminal_no, business_date_from, business_date_to)``: the path terminal an integer, each date (optional)
+    ``YYYYMMDD``, from not after to; otherwise a 422 naming every bad value."""
+    errors: list = []
+    number = None
+    try:
+        number = parse_int(terminal_no, INT64)
+    except ValueError as exc:
+        errors.append((("path", "terminal_no"), str(exc)))
+    dates: dict[str, str | None] = {}
+    for name in ("business_date_from", "business_date_to"):
+        value = params.get(name) or None
+        if value is not None and not _BUSINESS_DATE.fullmatch(value):
+            errors.append((("query", name), "Business date should be YYYYMMDD"))
+        dates[name] = value
+    low, high = dates["business_date_from"], dates["business_date_to"]
+    if not errors and low and high and low > high:
+        errors.append((("query", "business_date_from"), "business_date_from should not be after business_date_to"))
+    if errors:
+        raise RequestValidationError(errors)
+    return number, low, high
+
+
+def chain_check_data(check: ChainCheck) -> dict[str, Any]:
+    """The verification's ``data`` (camelCase): entries checked, the first broken link or null, the gaps."""
+    broken = check.broken_at
+    return {
+        "verified": check.verified,
+        "brokenAt": None
+        if broken is None
+        else {
+            "journalSeq": broken.chain_seq,
+            "transactionNo": broken.transaction_no,
+            "receiptNo": broken.receipt_no,
+            "transactionType": broken.transaction_type,
+            "generateDateTime": broken.generate_date_time,
+            "reason": broken.reason,
+        },
+        "gaps": [{"number": _GAP_NAMES[gap.number], "from": gap.first, "to": gap.last} for gap in check.gaps],
+        "lastJournalSeq": check.last_seq,
+        "lastHash": check.last_hash,
+    }

@@ -15,11 +15,13 @@ from apps.core.api.views import KugelposViewSet
 from apps.core.paging import page_metadata, parse_paging
 from apps.journal import selectors, services
 from apps.journal.api.serializers import (
+    chain_check_data,
     entry_from_body,
     journal_entry_data,
     journal_query_from_params,
     received_entry_data,
     sort_param,
+    verify_params,
 )
 from apps.journal.schemas import JournalEntrySerializer, TranlogSerializer
 
@@ -84,6 +86,47 @@ class JournalViewSet(KugelposViewSet):
             message=f"Journals found successfully. tenant_id: {tenant_id}, store_code: {store_code}",
             operation="get_journals",
             metadata=page_metadata(total, paging, filter=query.mongo_filter(tenant_id)),
+        )
+
+
+class JournalVerifyViewSet(KugelposViewSet):
+    """``GET .../terminals/{terminal_no}/journals/verify``: check a terminal's hash chain (issue #24; ours)."""
+
+    authentication_classes = [EitherAuthentication]
+
+    @extend_schema(
+        summary="Verify a terminal's journal (hash chain and numbering)",
+        description=(
+            "Walks the terminal's journal in the order entries were appended and recomputes each entry's hash "
+            "over the previous entry's hash and its stored fields (docs/api.md, Journal verification). "
+            "`data.verified`: entries checked; `data.brokenAt`: the first entry whose hash or predecessor does "
+            "not match (null when none); `data.gaps`: missing transaction and receipt numbers as inclusive ranges "
+            "([] when none). Not in Kugelpos."
+        ),
+        parameters=[
+            OpenApiParameter("business_date_from", str, description="YYYYMMDD, inclusive; optional"),
+            OpenApiParameter("business_date_to", str, description="YYYYMMDD, inclusive; optional"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def list(self, request: Request, tenant_id: str, store_code: str, terminal_no: str) -> EnvelopeResponse:
+        number, date_from, date_to = verify_params(request.query_params, terminal_no=terminal_no)
+        check = selectors.journal_verify(
+            store_code=store_code, terminal_no=number, business_date_from=date_from, business_date_to=date_to
+        )
+        return self.respond(
+            {
+                "tenantId": tenant_id,
+                "storeCode": store_code,
+                "terminalNo": number,
+                "businessDateFrom": date_from,
+                "businessDateTo": date_to,
+                **chain_check_data(check),
+            },
+            message=(
+                f"Journal verified. tenant_id: {tenant_id}, store_code: {store_code}, terminal_no: {number}"
+            ),
+            operation="verify_journals",
         )
 
 

@@ -51,7 +51,9 @@ def d1_events() -> list[tuple[str, dict]]:
 
 # --- model --------------------------------------------------------------------------------------------------
 class JournalEntryFactory(factory.django.DjangoModelFactory):
-    """A stored entry (create it inside ``tenant_context``). Default: a D1 sale with its receipt number."""
+    """A stored entry (create it inside ``tenant_context``). Default: a D1 sale with its receipt number.
+
+    Stored through ``journal_entry_store``, as every entry is: appended to its terminal's hash chain."""
 
     class Meta:
         model = JournalEntry
@@ -72,3 +74,17 @@ class JournalEntryFactory(factory.django.DjangoModelFactory):
     user_id = USER["id"]
     journal_text = factory.LazyAttribute(lambda o: f"レシートNo. {o.receipt_no}\n")
     receipt_text = "<PrintData/>"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from apps.journal.mapping import JournalEntryData
+        from apps.journal.services import journal_entry_store
+
+        entry = JournalEntryData(**kwargs)
+        journal_entry_store(entry=entry)
+        return model_class.objects.get(
+            store_code=entry.store_code,
+            terminal_no=entry.terminal_no,
+            transaction_type=entry.transaction_type,
+            generate_date_time=entry.generate_date_time,
+        )

@@ -81,3 +81,79 @@ def test_entries_cannot_be_added_changed_or_deleted(manager, journal):
         journal.refresh_from_db()
     connection.set_schema_to_public()
     assert "forged" not in journal.journal_text
+
+
+# --- verify journal (issue #24) -------------------------------------------------------------------------------
+VERIFY = f"{ADMIN}verify/"
+
+
+def _store_user(username: str, stores: list[str]) -> Client:
+    from django.contrib.auth.models import Group
+
+    from apps.account import roles
+    from apps.account.models import User
+
+    with tenant_context(TENANT_A):
+        user = User.objects.create_user(username, "pass-word-1", tenant_id=TENANT_A, is_staff=True, stores=stores)
+        user.groups.add(Group.objects.get(name=roles.CLERK))
+    connection.set_schema_to_public()
+    client = Client()
+    login = {"username": username, "password": "pass-word-1"}
+    assert client.post(f"/t/{TENANT_A}/admin/login/", login).status_code == 302
+    return client
+
+
+def test_the_journal_list_links_to_the_verify_page(manager, journal):
+    html = manager.get(ADMIN).content.decode()
+    assert 'id="verify-journal"' in html and "verify/" in html
+
+
+def test_verify_page_checks_each_terminal_of_the_store(manager, journal):
+    assert manager.get(VERIFY).context["results"] is None  # the form only, until a store is chosen
+    response = manager.get(VERIFY, {"store_code": "5678"})
+    assert response.status_code == 200
+    rows = {row.terminal_no: row for row in response.context["results"]}
+    assert set(rows) == {5555, 6666}
+    assert rows[5555].verified == "2" and rows[5555].is_intact and rows[5555].broken_at is None
+    assert response.context["problems"] == 0
+    assert "are intact" in response.content.decode()
+
+
+def test_verify_page_names_a_changed_entry_and_the_missing_numbers(manager, journal):
+    with tenant_context(TENANT_A), connection.cursor() as cursor:
+        cursor.execute("UPDATE journal_journalentry SET amount = 1 WHERE transaction_no = 1002")
+        for number in (1003, 1005):
+            JournalEntryFactory(transaction_no=number, generate_date_time=f"2025-01-10T13:00:0{number % 10}+09:00")
+    connection.set_schema_to_public()
+    response = manager.get(VERIFY, {"store_code": "5678", "date_from": "2025-01-10", "date_to": "2025-01-10"})
+    row = {row.terminal_no: row for row in response.context["results"]}[5555]
+    assert not row.is_intact and row.verified == "4"
+    assert (row.broken_at["seq"], row.broken_at["transaction_no"], row.broken_at["receipt_no"]) == (2, 1002, 2002)
+    assert row.gaps == ["Transaction no. 1004", "Receipt no. 2004"]
+    html = response.content.decode()
+    assert "Problems found on 1 terminal" in html and "The entry was changed after it was stored." in html
+
+
+def test_verify_page_in_japanese(manager, journal):
+    with tenant_context(TENANT_A), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM journal_journalentry WHERE transaction_no = 1001")
+    connection.set_schema_to_public()
+    response = manager.get(VERIFY, {"store_code": "5678"}, HTTP_ACCEPT_LANGUAGE="ja")
+    html = response.content.decode()
+    assert "ジャーナル検証" in html and "直前のエントリーがありません。" in html
+
+
+def test_verify_page_offers_only_the_users_stores(journal):
+    with tenant_context(TENANT_A):
+        JournalEntryFactory(store_code="9999", terminal_no=1)
+    connection.set_schema_to_public()
+    clerk = _store_user("clerk9999", ["9999"])
+    response = clerk.get(VERIFY)
+    assert [code for code, _ in response.context["form"].fields["store_code"].choices] == ["9999"]
+    refused = clerk.get(VERIFY, {"store_code": "5678"})
+    assert refused.status_code == 200 and refused.context["results"] is None and refused.context["form"].errors
+
+
+def test_verify_page_refuses_dates_in_the_wrong_order(manager, journal):
+    response = manager.get(VERIFY, {"store_code": "5678", "date_from": "2025-01-11", "date_to": "2025-01-10"})
+    assert response.context["results"] is None and response.context["form"].errors
