@@ -42,7 +42,7 @@ def _remove_journal_entry(stack: Stack, store_code: str, transaction_no: int) ->
 @pytest.mark.flow("16-reconciliation")
 def test_reconcile_a_day_then_find_a_removed_journal_entry(manager: Page, shots, api: Api, stack: Stack,
                                                            run_id: str):
-    store_code = f"R{run_id}"
+    store_code = f"Q{run_id}"
     api.post(f"/terminal/api/v1/tenants/{TENANT_ID}/stores", {"storeCode": store_code, "storeName": "Recon Store"})
     terminal = Terminal.connect(stack.base_url, api.post("/terminal/api/v1/terminals", {
         "storeCode": store_code, "terminalNo": 1, "description": "Front register"}))
