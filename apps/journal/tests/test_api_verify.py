@@ -10,12 +10,9 @@ from apps.core import events
 from apps.core.tenancy import tenant_context
 from apps.journal.chain import GENESIS_HASH, chain_hash
 from apps.journal.models import JournalChain, JournalEntry
-from apps.journal.tests.factories import (
-    JournalEntryFactory,
-    TranlogPayloadFactory,
-    at,
-    d1_events,
-)
+from apps.journal.tests.factories import JournalEntryFactory, d1_events
+from tests.log_factories import TranlogFactory as TranlogPayloadFactory
+from tests.log_factories import at
 from tests.support import TENANT_A, bearer, register_api_key
 
 pytestmark = pytest.mark.django_db

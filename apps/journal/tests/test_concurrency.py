@@ -19,7 +19,8 @@ from apps.journal import selectors, services
 from apps.journal.errors import JournalCreateError
 from apps.journal.mapping import JournalEntryData
 from apps.journal.models import JournalEntry
-from apps.journal.tests.factories import TranlogPayloadFactory, at
+from tests.log_factories import TranlogFactory as TranlogPayloadFactory
+from tests.log_factories import at
 
 TENANT = "TJRNCHAIN"
 STORE = "C1"
