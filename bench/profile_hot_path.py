@@ -13,6 +13,9 @@ it). ``--profile add_item`` prints a cProfile summary (CPU time) of that operati
 time; ``PROFILE_LINES``: how many). ``--only add_item`` runs just that operation and the cart it needs (``--only
 deliver``: full sales and their fan-out), without capturing queries (capturing makes Django format every statement
 as text): the loop to sample with an outside profiler (py-spy, callgrind), or to profile without that noise.
+``--parts`` times the parts of a keyed request (``KEYED_PARTS``: fingerprint, claim, store, seal) around each call.
+Under pytest the keyed request's transaction is a savepoint in the test's, so its answer is inserted by a statement
+of its own (a round trip, in ``_store``), not with a COMMIT as outside tests.
 No test asserts a timing: this is a tool.
 """
 
@@ -34,7 +37,8 @@ OPS = ("floor", "create_cart", "add_item", "add_item_keyed", "subtotal", "pay_ca
 
 def _options() -> dict:
     raw = os.environ.get("PROFILE_HOT_PATH_ARGS", "").split()
-    options = {"verbose": "-v" in raw, "profile": None, "only": None, "n": 30, "sort": "cumulative"}
+    options = {"verbose": "-v" in raw, "profile": None, "only": None, "n": 30, "sort": "cumulative",
+               "parts": "--parts" in raw}
     if "--sort" in raw:
         options["sort"] = raw[raw.index("--sort") + 1]
     if "--profile" in raw:
@@ -44,6 +48,57 @@ def _options() -> dict:
     if "-n" in raw:
         options["n"] = int(raw[raw.index("-n") + 1])
     return options
+
+
+# The parts of a keyed request timed by ``--parts`` (wall time, perf_counter_ns, around each call; nested: the
+# store includes the seal, the commit includes the insert's round trip): (label, module, attribute).
+KEYED_PARTS = (
+    ("fingerprint (request_hash)", "apps.core.idempotency", "request_hash"),
+    ("claim column (claim_columns)", "apps.core.idempotency", "claim_columns"),
+    ("claim kept (claim_prefetched)", "apps.core.idempotency", "claim_prefetched"),
+    ("claim check (idempotency_claim)", "apps.core.api.views", "idempotency_claim"),
+    ("store, queued (_store)", "apps.core.idempotency", "_store"),
+    ("  of which seal", "apps.core.idempotency", "seal"),
+    ("insert + COMMIT (_commit)", "apps.core.db_backend.base", "DatabaseWrapper._commit"),
+)
+
+
+def _is_keyed(args: tuple, commit: bool, name: str) -> bool:
+    if name == "request_hash":  # called for keyed requests only, before the request is marked
+        return True
+    if commit:
+        return bool(args[0]._with_commit)
+    if not args or not hasattr(args[0], "method"):  # not a request: seal, _store (keyed only anyway)
+        return True
+    request = getattr(args[0], "_request", args[0])
+    return request.__dict__.get("idempotency") is not None
+
+
+def _time_parts() -> dict[str, list[int]]:
+    """Wrap each of ``KEYED_PARTS`` with a timer; the list of each part's nanoseconds per call."""
+    import functools
+    import importlib
+
+    timings: dict[str, list[int]] = {}
+    for label, module_name, attribute in KEYED_PARTS:
+        owner = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, name)
+        spent = timings.setdefault(label, [])
+
+        def timed(*args, _original=original, _spent=spent, _commit=name == "_commit", _name=name, **kwargs):  # noqa: ANN202
+            if not _is_keyed(args, _commit, _name):  # a commit without a queued insert, a claim of an unkeyed request
+                return _original(*args, **kwargs)
+            started = time.perf_counter_ns()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                _spent.append(time.perf_counter_ns() - started)
+
+        setattr(owner, name, functools.wraps(original)(timed))
+    return timings
 
 
 @pytest.mark.django_db
@@ -115,6 +170,7 @@ def test_profile_hot_path(api, token_a):
     cpu: dict[str, list[float]] = {op: [] for op in OPS}
     queries: dict[str, list[str]] = {}
     profiler = cProfile.Profile(time.process_time) if options["profile"] else None
+    parts = _time_parts() if options["parts"] else None
     for round_no in range(options["n"] + 1):
         for op, step in steps:
             measured = round_no > 0  # round 0 warms caches and code paths up
@@ -128,6 +184,9 @@ def test_profile_hot_path(api, token_a):
                     profiler.disable()
             if measured:
                 cpu[op].append(elapsed * 1000)
+            elif parts is not None:
+                for spent in parts.values():
+                    spent.clear()
             if measured and not only:
                 queries.setdefault(op, [q["sql"] for q in captured.captured_queries])
 
@@ -136,6 +195,7 @@ def test_profile_hot_path(api, token_a):
         for op in OPS:
             if cpu[op]:
                 out.write(f"{op:<12} {len(cpu[op]):>7} requests, cpu ms p50 {statistics.median(cpu[op]):.2f}\n")
+        _print_parts(out, parts)
         _print_profile(out, profiler, options)
         return
     out.write(f"\n{'operation':<12} {'queries':>7} {'cpu ms p50':>10}\n")
@@ -151,6 +211,15 @@ def test_profile_hot_path(api, token_a):
             for sql in queries[op]:
                 out.write(f"  {sql[:300]}\n")
     _print_profile(out, profiler, options)
+
+
+def _print_parts(out, parts: dict[str, list[int]] | None) -> None:
+    if parts:
+        out.write("\n--- parts of a keyed request (wall time, median of the calls; commit: keyed ones only)\n")
+        for label, spent in parts.items():
+            if spent:
+                out.write(f"{label:<34} {len(spent):>6} calls  p50 {statistics.median(spent) / 1000:>8.1f} us\n")
+        out.flush()
 
 
 def _print_profile(out, profiler: cProfile.Profile | None, options: dict) -> None:

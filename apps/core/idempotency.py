@@ -113,6 +113,8 @@ class KeyedRequest:
     caller: str = ""
     replayed: bool = False
     prefetched: tuple[str, str | None] | None = None  # (scope, the claim's column) read by a credential check
+    # The scope computed for the prefetch, by (tenant_id, caller): the claim reuses it instead of hashing again.
+    prefetched_for: tuple[str, str, str, int] | None = None
 
 
 # --- fingerprint, scope, sealing --------------------------------------------------------------------------------
@@ -176,9 +178,10 @@ def normalized_body(content_type: str, body: bytes) -> bytes:
 
 def request_hash(request: HttpRequest) -> str:
     """HMAC (keyed with the installation's secret: a body may hold a password) of the normalized query and body."""
-    query = orjson.dumps(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)))
+    query_string = request.META.get("QUERY_STRING", "")
+    query = orjson.dumps(sorted(parse_qsl(query_string, keep_blank_values=True))) if query_string else b"[]"
     body = normalized_body(request.META.get("CONTENT_TYPE", ""), request.body)
-    return hmac.new(_hash_key(settings.SECRET_KEY), query + b"\n" + body, hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(settings.SECRET_KEY), query + b"\n" + body, "sha256").hex()
 
 
 def caller_of(credential: Credential | None) -> tuple[str, str]:
@@ -267,6 +270,7 @@ def claim_columns(request, terminal_id: str) -> dict[str, RawSQL] | None:
     tenant_id, caller = caller_of(credential)
     scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
     keyed.prefetched = (scope, None)
+    keyed.prefetched_for = (tenant_id, caller, scope, lock_id)
     sql = (f"SELECT json_build_array(pg_try_advisory_xact_lock(%s), r.request_hash, r.status, r.headers, "
            f"encode(r.body, 'base64'), r.created_at > %s) FROM (SELECT 1) AS one LEFT JOIN {_table()} AS r "
            f"ON r.scope = %s")
@@ -308,7 +312,11 @@ def idempotency_claim(request, credential: Credential | None) -> None:
             [(("header", "Idempotency-Key"), "The key must be 1 to 255 printable ASCII characters")]
         )
     tenant_id, caller = caller_of(credential)
-    scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
+    known = keyed.prefetched_for
+    if known is not None and known[0] == tenant_id and known[1] == caller:  # hashed already, for the prefetch
+        scope, lock_id = known[2], known[3]
+    else:
+        scope, lock_id = scope_of(tenant_id, caller, request.method, request.path, keyed.key)
     claim = _prefetched_claim(keyed, scope) or _lookup(scope, lock_id)
     if claim.record is not None:
         raise IdempotentReplay(_answer_from(keyed, scope, claim.record))

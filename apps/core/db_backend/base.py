@@ -33,7 +33,7 @@ field parses them, once, with orjson.
 from __future__ import annotations
 
 import select
-from functools import cache
+from functools import cache, lru_cache
 
 import psycopg
 from django.conf import settings
@@ -79,6 +79,12 @@ class _LazyBeginCursor:
     def stream(self, *args, **kwargs):
         _send_pending_begin(self.connection)
         return super().stream(*args, **kwargs)
+
+
+@lru_cache(maxsize=32)
+def _commit_script(begin: bool, statements: tuple[str, ...]) -> str:
+    """One simple-query message: (the pending BEGIN,) the queued statements, COMMIT (a handful of shapes)."""
+    return ";\n".join([*([_BEGIN.decode()] if begin else []), *statements, _COMMIT.decode()])
 
 
 @cache
@@ -140,9 +146,10 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             # One message of the simple query protocol: its statements run in order, and the first that fails
             # makes the server skip the rest, the COMMIT included. Bound client-side (no statement to prepare);
             # psycopg's pipeline would send the same in one round trip at a higher cost in Python.
-            begin = [_BEGIN.decode()] if connection.__dict__.pop(_PENDING, False) else []
-            script = ";\n".join([*begin, *(sql for sql, _ in statements), _COMMIT.decode()])
-            psycopg.ClientCursor(connection).execute(script, [param for _, params in statements for param in params])
+            begin = connection.__dict__.pop(_PENDING, False)
+            script = _commit_script(begin, tuple(sql for sql, _ in statements))
+            params = statements[0][1] if len(statements) == 1 else [p for _, params in statements for p in params]
+            psycopg.ClientCursor(connection).execute(script, params)
         return None
 
     # --- search path ----------------------------------------------------------------------------------------
