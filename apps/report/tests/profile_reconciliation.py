@@ -50,7 +50,7 @@ def test_profile_reconciliation(tenant_a):
     from apps.core.ledgers import sales_ledger
     from apps.report import reconciliation_selectors as selectors
     from apps.report.reconciliation import reconcile
-    from apps.report.services.reconciliation import reconciliation_data
+    from apps.report.services.reconciliation import reconciliation_compute, reconciliation_data
 
     _seed()
     with tenant_context(TENANT_A):
@@ -60,6 +60,9 @@ def test_profile_reconciliation(tenant_a):
         _timed("sales_ledger (cart)", lambda: sales_ledger(**scope))
         day = _timed("store_day_load (all ledgers)", lambda: selectors.store_day_load(tenant_id=TENANT_A, **scope))
         result = _timed("reconcile (pure comparison)", lambda: reconcile(day))
+        _timed("load + compare, collector on", lambda: reconcile(
+            selectors.store_day_load(tenant_id=TENANT_A, **scope)))
+        _timed("reconciliation_compute (paused)", lambda: reconciliation_compute(tenant_id=TENANT_A, **scope))
         _timed("reconciliation_data (JSON shape)", lambda: reconciliation_data(
             result, tenant_id=TENANT_A, store_code=STORE, business_date=DATE, terminal_no=None,
             checked_at=timezone.now()))
