@@ -1,15 +1,17 @@
-"""In-process profile of reconciliation (issue #24), not a test (no ``test_`` name: never collected): seeds 10,000
-sales as ``bench.seed_reconciliation`` does into test tenant A (rolled back at the end), then prints the time of
-each ledger's read, of the comparison, and ``EXPLAIN (ANALYZE, BUFFERS)`` of every statement. Timings only, no
-assertion on them. Run:
+"""Reconciliation of a store-day of N sales (issue #24), measured in process: seeds ``RECONCILE_PROFILE_COUNT``
+(10,000) sales with ``bench.seed_reconciliation`` (each sale's transaction row, then the real consumers' services)
+into the test tenant A of a throw-away test database, then prints the median and minimum time of the cart's read,
+of all reads, of the comparison, of both with the garbage collector on and as the endpoint runs them (paused), a
+cProfile of the reads, and ``EXPLAIN (ANALYZE, BUFFERS)`` of every statement. A tool: no timing is asserted.
 
-    .venv/bin/python -m kugelpos.embedded .venv/bin/python -m pytest apps/report/tests/profile_reconciliation.py -s -q
+    .venv/bin/python -m kugelpos.embedded .venv/bin/python bench/profile_reconciliation.py
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 
 import pytest
@@ -88,3 +90,7 @@ def test_profile_reconciliation(tenant_a):
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 print(f"\n--- {sql[:160]!r}\n{plan}")
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q", "-s", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"]))
