@@ -15,11 +15,6 @@ import sys
 import time
 
 import pytest
-from django.db import connection
-from django.utils import timezone
-
-from apps.core.tenancy import tenant_context
-from tests.support import TENANT_A
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +25,7 @@ COUNT = int(os.environ.get("RECONCILE_PROFILE_COUNT", "10000"))
 def _seed() -> None:
     from bench.provision import Item
     from bench.seed_reconciliation import seed
+    from tests.support import TENANT_A
 
     items = [{"code": f"49-{n:03d}", "price": 100 + 10 * n, "category": "001", "tax_code": "01"} for n in range(40)]
     Item(**items[0])  # the bench's own item shape
@@ -49,10 +45,15 @@ def _timed(label: str, function, repeat: int = 5):
 
 
 def test_profile_reconciliation(tenant_a):
+    from django.db import connection
+    from django.utils import timezone
+
     from apps.core.ledgers import sales_ledger
+    from apps.core.tenancy import tenant_context
     from apps.report import reconciliation_selectors as selectors
     from apps.report.reconciliation import reconcile
     from apps.report.services.reconciliation import reconciliation_compute, reconciliation_data
+    from tests.support import TENANT_A
 
     _seed()
     with tenant_context(TENANT_A):

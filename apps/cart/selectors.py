@@ -129,7 +129,7 @@ SELECT t.terminal_no, t.open_counter, t.transaction_no, t.transaction_type, t.is
        (SELECT COALESCE(SUM((p ->> 'amount')::numeric), 0)
           FROM jsonb_array_elements(CASE jsonb_typeof(d.payments) WHEN 'array' THEN d.payments
                                     ELSE '[]'::jsonb END) AS p),
-       (SELECT jsonb_agg(jsonb_build_array(l -> 'item_code', l -> 'quantity', l -> 'is_cancelled'))::text
+       (SELECT json_agg(json_build_array(l -> 'item_code', l -> 'quantity', l -> 'is_cancelled'))::text
           FROM jsonb_array_elements(CASE jsonb_typeof(d.line_items) WHEN 'array' THEN d.line_items
                                     ELSE '[]'::jsonb END) AS l)
 FROM {table} AS t CROSS JOIN LATERAL jsonb_to_record(t.document) AS d(payments jsonb, line_items jsonb)
