@@ -4,7 +4,7 @@ real consumers.
 The daily-report store's 10,000 transactions exist in the report service only (posted to its receiver), so they
 cannot be reconciled. This seeds another store (``provision.RECONCILE_STORE``) with what a bill and its fan-out
 leave behind: each sale's transaction row (the document a bill publishes), and the very consumer services the
-outbox delivery calls (the journal's, the report's and stock's handlers registered with ``apps.core.events``), 250
+outbox delivery calls (the journal's, the report's and stock's handlers registered with ``apps.core.registry``), 250
 sales per database transaction. The outbox records themselves are left out (the
 reconciliation reads only undelivered ones) and stock's live dashboard messages stay in the seeding process.
 Selling 10,000 carts through the API, or delivering them one event at a time, takes tens of minutes on the
@@ -33,14 +33,14 @@ def seed(*, tenant_id: str, store_code: str, business_date: str, terminals: int,
     from django.db import transaction
 
     from apps.cart.models import Transaction
-    from apps.core import events, tenancy
+    from apps.core import registry, tenancy
 
     from .provision import JST, Item, tranlog_payload
 
     rng = random.Random(24_000)
     stock_items = [Item(**item) for item in items]
     start = datetime.now(JST).replace(hour=8, minute=0, second=0, microsecond=0)
-    consumers = [events.consumer_handler(service, "tranlog") for service in events.CONSUMERS["tranlog"]]
+    consumers = [registry.consumer_handler(service, "tranlog") for service in registry.consumers_of("tranlog")]
     with tenancy.tenant_context(tenant_id):
         for first in range(1, count + 1, batch):
             sales = []
