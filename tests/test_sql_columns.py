@@ -120,7 +120,7 @@ def test_the_report_tranlog_header_is_skipped_on_its_natural_key_only():
 # Modules that may still spell an INSERT by hand, with the model each one writes. The builder itself is one.
 HAND_BUILT = {
     "apps/core/sql.py": None,
-    # One upsert with a WHERE on the old row and a jsonb cast (the claim of an expired key), kept by hand.
+    # The answer's plain INSERT (no ON CONFLICT: a lost race must fail) with a jsonb cast, sent with the COMMIT.
     "apps/core/idempotency.py": "core.IdempotencyRecord",
     # The template schema's rows copied table by table into a new tenant's schema (INSERT ... SELECT *, the columns
     # read from the catalogue): no model's column list to hold it to (tested in apps/core/tests/test_schema_clone.py).
