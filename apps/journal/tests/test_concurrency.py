@@ -12,13 +12,13 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from apps.core import events, tenancy
-from apps.core.models import ConsumedEvent, Tenant
+from apps.core import events
 from apps.core.tenancy import tenant_context
 from apps.journal import selectors, services
 from apps.journal.errors import JournalCreateError
 from apps.journal.mapping import JournalEntryData
 from apps.journal.models import JournalEntry
+from tests import support
 from tests.log_factories import TranlogFactory as TranlogPayloadFactory
 from tests.log_factories import at
 
@@ -29,41 +29,12 @@ EVENT_IDS: list[str] = []
 
 @pytest.fixture
 def committed_tenant(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        tenant = tenancy.tenant_create(tenant_id=TENANT)
-        try:
-            yield TENANT
-        finally:
-            connection.set_schema_to_public()
-            ConsumedEvent.objects.filter(consumer="journal", event_id__in=EVENT_IDS).delete()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
-            Tenant.objects.filter(tenant_id=TENANT).delete()
-            tenancy_cache_clear = getattr(tenancy, "tenant_cache_clear", None)
-            if tenancy_cache_clear:
-                tenancy_cache_clear()
+    with django_db_blocker.unblock(), support.committed_tenant(TENANT, consumer="journal", event_ids=EVENT_IDS):
+        yield TENANT
 
 
 def run_in_threads(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return support.run_in_threads(count, work)
 
 
 def tranlog(terminal_no: int, number: int) -> dict:

@@ -7,17 +7,17 @@ These commit for real, in a tenant of their own that the fixture creates and dro
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 from django.db import connection
 
-from apps.core import events, tenancy
-from apps.core.models import ConsumedEvent, Tenant
+from apps.core import events
+from apps.core.models import ConsumedEvent
 from apps.core.tenancy import tenant_context
 from apps.stock import services
 from apps.stock.models import Stock, StockUpdate
+from tests import support
 
 TENANT = "TSTKCONC"
 STORE = "C1"
@@ -26,42 +26,12 @@ EVENT_IDS: list[str] = []
 
 @pytest.fixture
 def committed_tenant(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        tenant = tenancy.tenant_create(tenant_id=TENANT)
-        try:
-            yield TENANT
-        finally:
-            connection.set_schema_to_public()
-            ConsumedEvent.objects.filter(consumer="stock", event_id__in=EVENT_IDS).delete()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
-            Tenant.objects.filter(tenant_id=TENANT).delete()
-            tenancy_cache_clear = getattr(tenancy, "tenant_cache_clear", None)
-            if tenancy_cache_clear:
-                tenancy_cache_clear()
+    with django_db_blocker.unblock(), support.committed_tenant(TENANT, consumer="stock", event_ids=EVENT_IDS):
+        yield TENANT
 
 
 def run_in_threads(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            with tenant_context(TENANT):
-                results[index] = work(index)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return support.run_in_threads(count, work, tenant_id=TENANT)
 
 
 @pytest.mark.django_db

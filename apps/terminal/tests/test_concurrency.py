@@ -9,7 +9,6 @@ the root conftest puts the connection back in ``public``) is the tenant registry
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from apps.core.models import ApiKeyIndex, EventRecord, Tenant
 from apps.core.tenancy import tenant_context
 from apps.terminal import services
 from apps.terminal.models import CashLog, OpenCloseLog, Terminal
+from tests import support
 from tests.support import TENANT_A
 
 
@@ -69,25 +69,7 @@ def shared_terminal(committed_db, monkeypatch):
 
 def run_in_threads(count: int, work) -> list:
     """Start ``count`` threads together; each runs ``work(index)`` on its own database connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            with tenant_context(TENANT):
-                results[index] = work(index)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return support.run_in_threads(count, work, tenant_id=TENANT)
 
 
 @pytest.mark.django_db
